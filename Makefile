@@ -1,0 +1,54 @@
+# Vetted: `make run` to try it, `make test` to check it.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := DEBUG=1
+
+.PHONY: run install migrate seed test test-fast test-e2e lint format serve bench clean
+
+run: install migrate seed
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+seed: install
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+
+# The whole suite, browser tests included (they need Debian's chromium at /usr/bin/chromium).
+test: install
+	$(BIN)/pytest -p no:cacheprovider
+
+# Everything except the slow browser tests.
+test-fast: install
+	$(BIN)/pytest -m "not e2e"
+
+test-e2e: install
+	$(BIN)/pytest -m e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Production-style server: gunicorn + WhiteNoise (set DEBUG=0, SECRET_KEY, DATABASE_URL ...).
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 3
+
+bench: install
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

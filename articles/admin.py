@@ -1,0 +1,316 @@
+"""Editorial admin: writers draft, the board reviews, editors manage.
+
+Transition buttons come from django-fsm-2's FSMAdminMixin, but every transition
+is carried out by reviews.services so the admin adds no workflow logic of its own.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm.admin import FSMAdminMixin
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+
+from articles.models import Article, ArticleFeedback, ArticleRevision, SitePage, Topic
+from reviews import roles, services
+from reviews.models import AuditEntry
+from reviews.services import LOCKED_MESSAGE
+from reviews.workflow import LOCKED_STATUSES, Status
+
+CONTENT_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "topic",
+    "body",
+    "professional_body",
+    "audience_notes",
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "required_approvals", "required_specialty", "review_interval_months"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class AuditEntryInline(admin.TabularInline):
+    model = AuditEntry
+    verbose_name_plural = "Review history (audit log)"
+    fields = [
+        "created_at",
+        "actor",
+        "transition",
+        "from_status",
+        "to_status",
+        "comment",
+        "revision",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at", "-pk"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RevisionInline(admin.TabularInline):
+    model = ArticleRevision
+    verbose_name_plural = "Revisions"
+    fields = [
+        "number",
+        "title",
+        "created_by",
+        "created_at",
+        "approved_at",
+        "last_reviewed_at",
+        "next_review_due",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [*CONTENT_FIELDS, "authors"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The instance may be stale: check the stored status, not the form's copy.
+        if self.instance.pk:
+            status = (
+                Article.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
+            )
+            if status in LOCKED_STATUSES and self.changed_data:
+                raise ValidationError(LOCKED_MESSAGE)
+        return cleaned
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("awaiting", "Awaiting review"), ("mine", "Assigned to me"), ("due", "Review due")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "awaiting":
+            return queryset.awaiting_review().order_by("updated_at")
+        if self.value() == "mine":
+            return queryset.filter(assigned_reviewer=request.user, status=Status.IN_REVIEW)
+        if self.value() == "due":
+            return queryset.filter(status=Status.REVIEW_DUE)
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
+    fsm_fields = ["status"]
+    list_display = [
+        "title",
+        "status",
+        "topic",
+        "author_names",
+        "assigned_reviewer",
+        "is_live",
+        "updated_at",
+    ]
+    list_filter = [QueueFilter, "status", "topic"]
+    list_select_related = ["topic", "assigned_reviewer", "live_revision"]
+    search_fields = ["title", "summary", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topic"]
+    filter_horizontal = ["authors"]
+    readonly_fields = [
+        "status",
+        "submission_checklist",
+        "public_link",
+        "assigned_reviewer",
+        "archive_reason",
+    ]
+    inlines = [RevisionInline, AuditEntryInline]
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    fsm_transition_success_msg = "Done: {transition_name}."
+
+    @admin.display(description="authors")
+    def author_names(self, obj: Article) -> str:
+        return ", ".join(a.get_full_name() or a.username for a in obj.authors.all())
+
+    @admin.display(description="live", boolean=True)
+    def is_live(self, obj: Article) -> bool:
+        return obj.live_revision_id is not None and obj.status != Status.ARCHIVED
+
+    @admin.display(description="public page")
+    def public_link(self, obj: Article) -> str:
+        if obj.pk and obj.live_revision_id and obj.status != Status.ARCHIVED:
+            return format_html(
+                '<a href="{}" target="_blank">{}</a>',
+                obj.get_absolute_url(),
+                obj.get_absolute_url(),
+            )
+        return "Not public yet"
+
+    @admin.display(description="ready to submit?")
+    def submission_checklist(self, obj: Article) -> str:
+        if obj.pk is None or obj.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+            return "—"
+        problems = obj.submission_problems()
+        if not problems:
+            return "Yes: title, summary and body are present and every citation resolves."
+        return format_html(
+            "<ul>{}</ul>", format_html("".join("<li>{}</li>" for _ in problems), *problems)
+        )
+
+    def get_queryset(self, request: HttpRequest):
+        qs = super().get_queryset(request).prefetch_related("authors")
+        return qs.editable_by(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        main = list(CONTENT_FIELDS)
+        if roles.is_editor(request.user) or request.user.is_superuser:
+            main.append("authors")
+        fieldsets = [(None, {"fields": main})]
+        if obj is not None:
+            fieldsets.insert(
+                0,
+                (
+                    "Workflow",
+                    {
+                        "fields": [
+                            "status",
+                            "assigned_reviewer",
+                            "submission_checklist",
+                            "public_link",
+                            "archive_reason",
+                        ]
+                    },
+                ),
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and (
+            obj.status in LOCKED_STATUSES
+            or obj.status == Status.ARCHIVED
+            or not roles.can_edit_content(obj, request.user)
+        ):
+            readonly += [f for f in (*CONTENT_FIELDS, "authors") if f not in readonly]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None and obj.live_revision_id else self.prepopulated_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Anything that was ever submitted is part of the record (PROTECT enforces it too).
+        if obj is not None and obj.revisions.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        services.article_save(article=obj, user=request.user, changed_fields=form.changed_data)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        # Whoever creates an article is its author, unless an editor named other authors.
+        named_others = roles.is_editor(request.user) and article.authors.exists()
+        if not change and not named_others:
+            article.authors.add(request.user)
+
+    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
+        try:
+            services.apply_transition(
+                article=obj, name=transition_name, user=request.user, **(kwargs or {})
+            )
+        except (
+            services.WorkflowError,
+            TransitionNotAllowed,
+            ConcurrentTransition,
+            PermissionDenied,
+        ) as err:
+            self.message_user(request, str(err) or "That action is not allowed.", messages.ERROR)
+            return False
+        except ValidationError as err:
+            for message in err.messages:
+                self.message_user(request, message, messages.ERROR)
+            return False
+        obj.refresh_from_db()
+        self.message_user(request, _success_message(transition_name, obj), messages.SUCCESS)
+        return True
+
+
+def _success_message(name: str, article: Article) -> str:
+    if name == "approve" and article.status == Status.IN_REVIEW:
+        needed = article.topic.required_approvals
+        return (
+            f"Your approval is recorded. This topic needs {needed} distinct approvals "
+            "before it goes live."
+        )
+    return {
+        "submit": "Submitted for medical review. The article is locked until the board finishes.",
+        "start_review": "You are now the reviewer of this article.",
+        "request_changes": "Changes requested; the writers have been told.",
+        "approve": "Approved. The public page now shows this revision.",
+        "archive": "Archived. The public URL now answers 410 Gone.",
+        "restore": "Restored to draft.",
+    }.get(name, "Done.")
+
+
+@admin.register(ArticleRevision)
+class ArticleRevisionAdmin(admin.ModelAdmin):
+    list_display = ["article", "number", "created_by", "created_at", "approved_at"]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["title"]
+    readonly_fields = [f.name for f in ArticleRevision._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    list_display = ["title", "key", "updated_at"]
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+
+@admin.register(ArticleFeedback)
+class ArticleFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["article", "helpful", "created_at"]
+    list_filter = ["helpful"]
+    list_select_related = ["article"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,356 @@
+"""Articles: the editable working copy, its immutable revisions, topics and site pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from reviews.workflow import ReviewWorkflow, Status
+
+
+class Topic(models.Model):
+    """A subject area; it also carries the board's sign-off policy for its articles."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    required_approvals = models.PositiveSmallIntegerField(
+        default=1, help_text="Distinct board approvals needed before an article goes live."
+    )
+    required_specialty = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="If set, at least one approver must have this specialty.",
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12, help_text="How long an approval stays current before re-review."
+    )
+
+    class Meta:
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(required_approvals__gte=1), name="topic_requires_an_approval"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__gte=1), name="topic_review_interval_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self) -> ArticleQuerySet:
+        """What the public may see: an approved live revision, not archived."""
+        return self.filter(live_revision__isnull=False).exclude(status=Status.ARCHIVED)
+
+    def awaiting_review(self) -> ArticleQuerySet:
+        return self.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE])
+
+    def due_for_review(self, today: datetime.date) -> ArticleQuerySet:
+        return self.filter(status=Status.APPROVED, live_revision__next_review_due__lt=today)
+
+    def editable_by(self, user) -> ArticleQuerySet:
+        from reviews import roles
+
+        if user.has_perm(roles.PERM_EDIT_ANY) or user.has_perm(roles.PERM_REVIEW):
+            return self
+        return self.filter(authors=user)
+
+
+class Article(ReviewWorkflow):
+    """The working copy writers edit. The public sees only `live_revision`."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The public URL. Fixed once the article is live."
+    )
+    summary = models.TextField(help_text="One or two plain sentences shown under the title.")
+    body = MarkdownxField(
+        help_text="Markdown. Cite sources inline: [@key], [@a; @b], [@pmid:123], [@doi:10.…]."
+    )
+    professional_body = MarkdownxField(
+        "professional section",
+        blank=True,
+        help_text="Optional: shown only to readers who choose 'healthcare professional'.",
+    )
+    audience_notes = models.TextField(
+        blank=True, help_text="Internal: who this is written for (not shown publicly)."
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="articles")
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_articles",
+    )
+    # Incremented at each submit and each re-review, so sign-offs count per round.
+    review_round = models.PositiveIntegerField(default=0, editable=False)
+    current_revision = models.ForeignKey(
+        "ArticleRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The revision the board is reviewing (or last reviewed).",
+    )
+    live_revision = models.ForeignKey(
+        "ArticleRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    scheduled_revision = models.ForeignKey(
+        "ArticleRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    scheduled_live_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archive_reason = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "article"
+        verbose_name_plural = "articles"
+        ordering = ["-updated_at"]
+        permissions = [
+            ("review_article", "Can review and approve articles (advisory board)"),
+            ("manage_workflow", "Can assign reviewers, archive and restore articles"),
+            ("edit_any_article", "Can edit any article, not only their own"),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="article_status_updated")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.pk and self.live_revision_id:
+            published_slug = self.live_revision.slug
+            if self.slug != published_slug:
+                raise ValidationError(
+                    {"slug": f"This article is live at '{published_slug}'; its URL cannot change."}
+                )
+
+    # Used by the workflow's conditions and by the submission checklist in the admin.
+    def submission_problems(self) -> list[str]:
+        from articles.markdown import render_article
+
+        problems = []
+        for field in ("title", "summary", "body"):
+            if not (getattr(self, field) or "").strip():
+                problems.append(f"The {field} is empty.")
+        if problems:
+            return problems
+        rendered = render_article(self.body, self.professional_body)
+        if rendered.unresolved_keys:
+            keys = ", ".join(f"[@{k}]" for k in rendered.unresolved_keys)
+            problems.append(f"These citations match no reference in the library: {keys}.")
+        if not rendered.references:
+            problems.append("The article cites no source; cite at least one reference.")
+        return problems
+
+    def live_review_is_due(self, today: datetime.date | None = None) -> bool:
+        live = self.live_revision
+        today = today or timezone.localdate()
+        return bool(live and live.next_review_due and live.next_review_due < today)
+
+    def approvals_this_round(self):
+        from reviews.models import ReviewDecision
+
+        return ReviewDecision.objects.filter(
+            article=self, review_round=self.review_round, kind=ReviewDecision.Kind.APPROVE
+        ).select_related("reviewer__reviewer_profile")
+
+    def has_approved_this_round(self, user) -> bool:
+        return self.approvals_this_round().filter(reviewer=user).exists()
+
+    def sign_off_policy_met(self) -> bool:
+        """Distinct eligible approvers reach the topic's count (and specialty, if set)."""
+        approvals = list(self.approvals_this_round())
+        author_ids = set(self.authors.values_list("pk", flat=True))
+        approvers = {d.reviewer for d in approvals if d.reviewer_id not in author_ids}
+        if len(approvers) < self.topic.required_approvals:
+            return False
+        specialty = self.topic.required_specialty.strip().lower()
+        if specialty:
+            return any(
+                getattr(u, "reviewer_profile", None)
+                and u.reviewer_profile.specialty.strip().lower() == specialty
+                for u in approvers
+            )
+        return True
+
+
+class RevisionQuerySet(models.QuerySet):
+    def approved(self) -> RevisionQuerySet:
+        return self.filter(approved_at__isnull=False)
+
+
+class ArticleRevision(models.Model):
+    """An immutable snapshot of an article taken at submission, with rendered, sanitised HTML."""
+
+    # Stamps that the workflow may update after creation; everything else is frozen.
+    MUTABLE_FIELDS = frozenset(
+        {"approved_at", "last_reviewed_at", "next_review_due", "published_at", "content_updated_at"}
+    )
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    summary = models.TextField()
+    body = models.TextField()
+    professional_body = models.TextField(blank=True)
+    body_html = models.TextField()
+    professional_html = models.TextField(blank=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    content_hash = models.CharField(max_length=64)
+    references = models.ManyToManyField(
+        "references.Reference", through="RevisionReference", related_name="revisions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # "Last updated": when the public content last changed (kept across re-confirmations).
+    content_updated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "article revision"
+        verbose_name_plural = "article revisions"
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number"),
+        ]
+        indexes = [models.Index(fields=["approved_at"], name="revision_approved_at")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (revision {self.number})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            update_fields = kwargs.get("update_fields")
+            if not update_fields or not set(update_fields) <= self.MUTABLE_FIELDS:
+                raise TypeError("Article revisions are immutable; only review stamps may change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Article revisions are kept for the record and cannot be deleted.")
+
+
+class RevisionReference(models.Model):
+    """A revision's numbered reference list, in order of first citation."""
+
+    revision = models.ForeignKey(
+        ArticleRevision, on_delete=models.PROTECT, related_name="reference_links"
+    )
+    reference = models.ForeignKey(
+        "references.Reference", on_delete=models.PROTECT, related_name="revision_links"
+    )
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "cited reference"
+        verbose_name_plural = "cited references"
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "position"], name="revisionreference_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["revision", "reference"], name="revisionreference_unique_reference"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.reference}"
+
+
+class SitePage(models.Model):
+    """Editor-maintained pages: editorial policy, disclaimers."""
+
+    class Key(models.TextChoices):
+        EDITORIAL_POLICY = "editorial-policy", "Editorial policy"
+        MEDICAL_DISCLAIMER = "medical-disclaimer", "Medical disclaimer"
+        PATIENT_DISCLAIMER = "patient-disclaimer", "Disclaimer for patients and caregivers"
+        PROFESSIONAL_DISCLAIMER = "professional-disclaimer", "Professional medical disclaimer"
+
+    key = models.SlugField(max_length=40, choices=Key.choices, unique=True)
+    title = models.CharField(max_length=200)
+    body = MarkdownxField()
+    body_html = models.TextField(editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "site page"
+        verbose_name_plural = "site pages"
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        from articles.markdown import render_plain
+
+        self.body_html = render_plain(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:page", kwargs={"key": self.key})
+
+
+class ArticleFeedback(models.Model):
+    """'Was this helpful?' votes: one per reader (an anonymous cookie id) per article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="feedback")
+    reader_key = models.CharField(max_length=64)
+    helpful = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "reader feedback"
+        verbose_name_plural = "reader feedback"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "reader_key"], name="feedback_one_vote_per_reader"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Yes' if self.helpful else 'No'} on {self.article}"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from articles import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("articles/<slug:slug>/preview/", views.article_preview, name="preview"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("advisory-board/<slug:slug>/", views.reviewer_detail, name="reviewer"),
+    path("pages/<slug:key>/", views.site_page, name="page"),
+]

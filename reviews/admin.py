@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from reviews.models import (
+    AuditEntry,
+    NotificationPreference,
+    ReviewComment,
+    ReviewDecision,
+    ReviewerProfile,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The record of reviews is written by the workflow only."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_name",
+        "credentials",
+        "specialty",
+        "is_active",
+        "credentials_expire_on",
+    ]
+    list_filter = ["is_active", "specialty"]
+    list_select_related = ["user"]
+    search_fields = ["display_name", "specialty", "user__username"]
+    autocomplete_fields = ["user"]
+    prepopulated_fields = {"slug": ["display_name"]}
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "article", "transition", "from_status", "to_status", "actor"]
+    list_filter = ["transition", "to_status"]
+    list_select_related = ["article", "actor"]
+    search_fields = ["article__title", "comment"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "article", "review_round", "reviewer", "kind"]
+    list_filter = ["kind"]
+    list_select_related = ["article", "reviewer"]
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "revision", "author"]
+    list_select_related = ["revision", "author"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_enabled"]
+    list_select_related = ["user"]

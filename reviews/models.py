@@ -1,0 +1,207 @@
+"""Reviewer profiles, review decisions and comments, and the append-only audit log."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from reviews.workflow import ReviewWorkflow, Status  # noqa: F401  (re-exported for Article)
+
+
+class ReviewerProfileQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None) -> ReviewerProfileQuerySet:
+        """Members who may review today: active, verified, credentials not expired."""
+        on = on or timezone.localdate()
+        return self.filter(
+            is_active=True,
+            user__is_active=True,
+            credentials_verified_on__isnull=False,
+        ).filter(Q(credentials_expire_on__isnull=True) | Q(credentials_expire_on__gte=on))
+
+
+class ReviewerProfile(models.Model):
+    """An advisory board member as the public and the workflow see them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviewer_profile"
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    display_name = models.CharField(max_length=120, help_text="As printed: Dr Jane Doe.")
+    credentials = models.CharField(max_length=80, help_text="MD, PharmD, RN …")
+    specialty = models.CharField(max_length=120)
+    bio = models.TextField(blank=True)
+    conflict_of_interest = models.TextField(
+        "conflict-of-interest disclosure",
+        blank=True,
+        help_text="Shown on the public profile. Write 'None declared' if none.",
+    )
+    is_active = models.BooleanField("active board member", default=True)
+    credentials_verified_on = models.DateField(null=True, blank=True)
+    credentials_expire_on = models.DateField(null=True, blank=True)
+
+    objects = ReviewerProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "reviewer profile"
+        verbose_name_plural = "reviewer profiles"
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}, {self.credentials}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.display_name)[:80]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:reviewer", kwargs={"slug": self.slug})
+
+    def credentials_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        if self.credentials_verified_on is None:
+            return False
+        return self.credentials_expire_on is None or self.credentials_expire_on >= on
+
+    def can_review(self, on: datetime.date | None = None) -> bool:
+        return self.is_active and self.user.is_active and self.credentials_current(on)
+
+
+class NotificationPreference(models.Model):
+    """Per-user email switch; notifications are on unless a user turns them off."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_enabled = models.BooleanField("email me about reviews", default=True)
+
+    class Meta:
+        verbose_name = "notification preference"
+        verbose_name_plural = "notification preferences"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'on' if self.email_enabled else 'off'}"
+
+
+class ReviewDecision(models.Model):
+    """One reviewer's sign-off (or request for changes) on one revision in one review round."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REQUEST_CHANGES = "request_changes", "Requested changes"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="decisions"
+    )
+    revision = models.ForeignKey(
+        "articles.ArticleRevision", on_delete=models.PROTECT, related_name="decisions"
+    )
+    review_round = models.PositiveIntegerField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_decisions"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    comment = models.TextField(blank=True)
+    checklist = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "review decision"
+        verbose_name_plural = "review decisions"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # The same person never counts twice towards one round's sign-off.
+            models.UniqueConstraint(
+                fields=["article", "review_round", "reviewer"],
+                condition=Q(kind="approve"),
+                name="decision_one_approval_per_reviewer_per_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.reviewer} (round {self.review_round})"
+
+
+class ReviewComment(models.Model):
+    """A threaded comment on one revision, shown to its writers."""
+
+    revision = models.ForeignKey(
+        "articles.ArticleRevision", on_delete=models.PROTECT, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_comments"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "review comment"
+        verbose_name_plural = "review comments"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.revision}: {self.body[:40]}"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: D102
+        raise TypeError("Audit entries are append-only.")
+
+    def delete(self):  # noqa: D102
+        raise TypeError("Audit entries are append-only.")
+
+
+class AuditEntry(models.Model):
+    """One transition: who, when, from, to, why, and which revision. Never edited or deleted."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    revision = models.ForeignKey(
+        "articles.ArticleRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for scheduled system actions.",
+    )
+    transition = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit entries"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        who = self.actor or "system"
+        return f"{self.transition}: {self.from_status} → {self.to_status} by {who}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit entries are append-only.")

@@ -1,0 +1,97 @@
+"""Review emails. Called only through transaction.on_commit, so a rolled-back
+transition never sends anything. Users can switch them off (NotificationPreference)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+
+from reviews import roles
+
+
+def _wants_email(users: Iterable) -> list:
+    return [
+        u
+        for u in users
+        if u.is_active
+        and u.email
+        and getattr(getattr(u, "notification_preference", None), "email_enabled", True)
+    ]
+
+
+def _send(template: str, users: Iterable, context: dict) -> int:
+    recipients = _wants_email(users)
+    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"reviews/emails/{template}_subject.txt", context).strip()
+    messages = [
+        (
+            subject,
+            render_to_string(f"reviews/emails/{template}.txt", {**context, "recipient": user}),
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+        for user in recipients
+    ]
+    return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+def _article(article_id: int):
+    from articles.models import Article
+
+    return Article.objects.select_related("topic", "assigned_reviewer").get(pk=article_id)
+
+
+def _users_with_perm(perm: str):
+    app_label, codename = perm.split(".")
+    query = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    ) | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return (
+        get_user_model()
+        .objects.filter(query | Q(is_superuser=True), is_active=True)
+        .select_related("notification_preference")
+        .distinct()
+    )
+
+
+def article_submitted(*, article_id: int) -> int:
+    article = _article(article_id)
+    author_ids = set(article.authors.values_list("pk", flat=True))
+    board = [
+        u
+        for u in _users_with_perm(roles.PERM_REVIEW).filter(reviewer_profile__isnull=False)
+        if u.pk not in author_ids and roles.is_board_member(u)
+    ]
+    return _send("submitted", board, {"article": article})
+
+
+def reviewer_assigned(*, article_id: int) -> int:
+    article = _article(article_id)
+    reviewer = article.assigned_reviewer
+    return _send("assigned", [reviewer] if reviewer else [], {"article": article})
+
+
+def changes_requested(*, article_id: int) -> int:
+    article = _article(article_id)
+    decision = article.decisions.filter(kind="request_changes").order_by("-created_at").first()
+    return _send(
+        "changes_requested", article.authors.all(), {"article": article, "decision": decision}
+    )
+
+
+def article_approved(*, article_id: int) -> int:
+    article = _article(article_id)
+    return _send("approved", article.authors.all(), {"article": article})
+
+
+def reviews_due(*, article_ids: list[int]) -> int:
+    from articles.models import Article
+
+    articles = list(Article.objects.filter(pk__in=article_ids).select_related("live_revision"))
+    return _send("reviews_due", _users_with_perm(roles.PERM_MANAGE), {"articles": articles})

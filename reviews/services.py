@@ -1,0 +1,387 @@
+"""Every write in the review workflow goes through these functions.
+
+Each one is atomic, locks the article row, checks permission on the server,
+calls the django-fsm transition (which only changes the instance), saves,
+writes the audit entry, and queues notifications with transaction.on_commit.
+Views, the admin and management commands call these; none repeats their logic.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import Any
+
+import django_fsm as fsm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from articles.markdown import render_article
+from articles.models import Article, ArticleRevision, RevisionReference
+from reviews import notifications, roles
+from reviews.dates import add_months
+from reviews.models import AuditEntry, ReviewComment, ReviewDecision
+from reviews.workflow import EDITABLE_STATUSES, LOCKED_STATUSES, Status
+
+# Fields whose change makes a new version of the content.
+CONTENT_FIELDS = frozenset({"title", "summary", "body", "professional_body", "topic", "slug"})
+
+
+LOCKED_MESSAGE = (
+    "This article is with the medical reviewers and cannot be edited until they finish."
+)
+
+
+class WorkflowError(Exception):
+    """A transition that cannot happen in the article's current state (HTTP 409)."""
+
+
+def _lock(article: Article) -> Article:
+    """Re-read the article under a row lock so racing transitions serialise."""
+    return Article.objects.select_for_update().select_related("topic").get(pk=article.pk)
+
+
+def _refuse_unless_allowed(article: Article, name: str, user: Any) -> None:
+    method = getattr(article, name)
+    label = _label(name)
+    if not fsm.can_proceed(method, check_conditions=False):
+        raise WorkflowError(
+            f"“{label}” is not possible while the article is "
+            f"{article.get_status_display().lower()}."
+        )
+    if not fsm.has_transition_perm(method, user):
+        raise PermissionDenied(_permission_message(article, name, user))
+
+
+def _label(name: str) -> str:
+    return {
+        "submit": "Submit for medical review",
+        "start_review": "Claim for review",
+        "request_changes": "Request changes",
+        "approve": "Approve",
+        "revise": "Revise",
+        "flag_review_due": "Flag review due",
+        "archive": "Archive",
+        "restore": "Restore",
+    }.get(name, name)
+
+
+def _permission_message(article: Article, name: str, user: Any) -> str:
+    if name in ("start_review", "approve", "request_changes"):
+        if roles.is_author(article, user):
+            return "You wrote or co-wrote this article, so you cannot review or approve it."
+        if not roles.is_board_member(user):
+            return (
+                "Only active advisory board members with current, verified credentials "
+                "can review articles."
+            )
+        if name == "approve":
+            return (
+                "You have already approved this revision; a further approval must come "
+                "from another board member."
+            )
+        if name == "request_changes":
+            return "Only the reviewer who claimed this article can request changes."
+    if name in ("archive", "restore"):
+        return "Only editors can archive or restore articles."
+    if name in ("submit", "revise"):
+        return "Only the article's authors or an editor can do that."
+    return "You do not have permission to do that."
+
+
+def _record(
+    *,
+    article: Article,
+    transition: str,
+    from_status: str,
+    user: Any,
+    comment: str = "",
+    revision: ArticleRevision | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        article=article,
+        revision=revision if revision is not None else article.current_revision,
+        actor=user,
+        transition=transition,
+        from_status=from_status,
+        to_status=article.status,
+        comment=comment,
+    )
+
+
+def _content_hash(article: Article, references: list) -> str:
+    digest = hashlib.sha256()
+    for part in (article.title, article.summary, article.body, article.professional_body):
+        digest.update((part or "").encode() + b"\x00")
+    digest.update(",".join(str(r.pk) for r in references).encode())
+    return digest.hexdigest()
+
+
+def _snapshot(article: Article, user: Any) -> ArticleRevision:
+    rendered = render_article(article.body, article.professional_body)
+    number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    revision = ArticleRevision.objects.create(
+        article=article,
+        number=number,
+        title=article.title,
+        slug=article.slug,
+        summary=article.summary,
+        body=article.body,
+        professional_body=article.professional_body,
+        body_html=rendered.body_html,
+        professional_html=rendered.professional_html,
+        topic=article.topic,
+        content_hash=_content_hash(article, rendered.references),
+        created_by=user,
+    )
+    RevisionReference.objects.bulk_create(
+        RevisionReference(revision=revision, reference=ref, position=i)
+        for i, ref in enumerate(rendered.references, start=1)
+    )
+    return revision
+
+
+# --- writing ---------------------------------------------------------------
+
+
+@transaction.atomic
+def article_save(*, article: Article, user: Any, changed_fields: set[str] | list[str]) -> Article:
+    """Save the working copy. Editing live content starts a new draft (revise)."""
+    if article.pk is None:
+        article.save()
+        return article
+    current = _lock(article)
+    if current.status in LOCKED_STATUSES:
+        raise ValidationError(LOCKED_MESSAGE)
+    if current.status == Status.ARCHIVED:
+        raise ValidationError("This article is archived; an editor must restore it first.")
+    if not roles.can_edit_content(current, user):
+        raise PermissionDenied("Only the article's authors or an editor can edit it.")
+    if current.live_revision_id and article.slug != current.live_revision.slug:
+        raise ValidationError("This article is live; its URL (slug) cannot change.")
+    if set(changed_fields) & CONTENT_FIELDS and article.status in (
+        Status.APPROVED,
+        Status.REVIEW_DUE,
+    ):
+        from_status = article.status
+        article.revise()
+        article.save()
+        _record(article=article, transition="revise", from_status=from_status, user=user)
+    else:
+        article.save()
+    return article
+
+
+@transaction.atomic
+def article_submit(*, article: Article, user: Any, comment: str = "") -> Article:
+    """Freeze the working copy into a revision and hand it to the board."""
+    article = _lock(article)
+    _refuse_unless_allowed(article, "submit", user)
+    problems = article.submission_problems()
+    if problems:
+        raise ValidationError(problems)
+    from_status = article.status
+    article.submit(comment=comment)
+    article.current_revision = _snapshot(article, user)
+    article.review_round += 1
+    article.assigned_reviewer = None
+    article.save()
+    _record(
+        article=article, transition="submit", from_status=from_status, user=user, comment=comment
+    )
+    transaction.on_commit(lambda: notifications.article_submitted(article_id=article.pk))
+    return article
+
+
+@transaction.atomic
+def review_start(*, article: Article, user: Any) -> Article:
+    """A board member claims a submitted (or due) article and becomes its reviewer."""
+    article = _lock(article)
+    _refuse_unless_allowed(article, "start_review", user)
+    from_status = article.status
+    if from_status == Status.REVIEW_DUE:
+        # Re-review: the live revision itself is what the board confirms.
+        article.current_revision = article.live_revision
+        article.review_round += 1
+    article.start_review(reviewer=user)
+    article.save()
+    _record(article=article, transition="start_review", from_status=from_status, user=user)
+    return article
+
+
+@transaction.atomic
+def review_request_changes(*, article: Article, user: Any, comment: str) -> Article:
+    """Send the article back to its writers; the comment is required and kept with the revision."""
+    if not (comment or "").strip():
+        raise ValidationError("Explain what needs to change: a comment is required.")
+    article = _lock(article)
+    _refuse_unless_allowed(article, "request_changes", user)
+    from_status = article.status
+    ReviewDecision.objects.create(
+        article=article,
+        revision=article.current_revision,
+        review_round=article.review_round,
+        reviewer=user,
+        kind=ReviewDecision.Kind.REQUEST_CHANGES,
+        comment=comment,
+    )
+    ReviewComment.objects.create(revision=article.current_revision, author=user, body=comment)
+    article.request_changes(comment=comment)
+    article.save()
+    _record(
+        article=article,
+        transition="request_changes",
+        from_status=from_status,
+        user=user,
+        comment=comment,
+    )
+    transaction.on_commit(lambda: notifications.changes_requested(article_id=article.pk))
+    return article
+
+
+@transaction.atomic
+def review_approve(
+    *,
+    article: Article,
+    user: Any,
+    comment: str = "",
+    checklist: dict | None = None,
+    go_live_at: datetime.datetime | None = None,
+) -> Article:
+    """Record a sign-off; the article goes live once the topic's policy is met."""
+    article = _lock(article)
+    _refuse_unless_allowed(article, "approve", user)
+    from_status = article.status
+    revision = article.current_revision
+    ReviewDecision.objects.create(
+        article=article,
+        revision=revision,
+        review_round=article.review_round,
+        reviewer=user,
+        kind=ReviewDecision.Kind.APPROVE,
+        comment=comment,
+        checklist=checklist or {},
+    )
+    article.approve(comment=comment)
+    if article.status == Status.APPROVED:
+        _publish_approved(article, revision, go_live_at=go_live_at)
+    article.save()
+    _record(
+        article=article, transition="approve", from_status=from_status, user=user, comment=comment
+    )
+    if article.status == Status.APPROVED:
+        transaction.on_commit(lambda: notifications.article_approved(article_id=article.pk))
+    return article
+
+
+def _publish_approved(
+    article: Article, revision: ArticleRevision, *, go_live_at: datetime.datetime | None
+) -> None:
+    now = timezone.now()
+    revision.approved_at = revision.approved_at or now
+    revision.last_reviewed_at = now
+    revision.next_review_due = add_months(
+        timezone.localdate(now), article.topic.review_interval_months
+    )
+    stamps = ["approved_at", "last_reviewed_at", "next_review_due"]
+    if article.live_revision_id == revision.pk:
+        # Re-confirmation of unchanged content: reviewed again, not updated.
+        revision.save(update_fields=stamps)
+        return
+    if go_live_at and go_live_at > now:
+        revision.save(update_fields=stamps)
+        article.scheduled_revision = revision
+        article.scheduled_live_at = go_live_at
+        return
+    revision.save(update_fields=stamps)
+    make_live(article, revision, now=now)
+
+
+def make_live(article: Article, revision: ArticleRevision, *, now: datetime.datetime) -> None:
+    """Switch the public page to `revision` (caller saves the article)."""
+    previous = article.live_revision
+    unchanged = previous is not None and previous.content_hash == revision.content_hash
+    revision.published_at = now
+    revision.content_updated_at = previous.content_updated_at if unchanged else now
+    revision.save(update_fields=["published_at", "content_updated_at"])
+    article.live_revision = revision
+    article.scheduled_revision = None
+    article.scheduled_live_at = None
+
+
+@transaction.atomic
+def article_archive(*, article: Article, user: Any, reason: str) -> Article:
+    """Withdraw an article from the public (its URL answers 410). A reason is required."""
+    if not (reason or "").strip():
+        raise ValidationError("Give a reason for archiving: it is kept in the audit log.")
+    article = _lock(article)
+    _refuse_unless_allowed(article, "archive", user)
+    from_status = article.status
+    article.archive(reason=reason)
+    article.save()
+    _record(
+        article=article, transition="archive", from_status=from_status, user=user, comment=reason
+    )
+    return article
+
+
+@transaction.atomic
+def article_restore(*, article: Article, user: Any, comment: str = "") -> Article:
+    article = _lock(article)
+    _refuse_unless_allowed(article, "restore", user)
+    from_status = article.status
+    article.restore()
+    article.save()
+    _record(
+        article=article, transition="restore", from_status=from_status, user=user, comment=comment
+    )
+    return article
+
+
+def flag_reviews_due(*, today: datetime.date | None = None) -> list[Article]:
+    """Move approved articles whose live revision is past its review date to review_due."""
+    today = today or timezone.localdate()
+    flagged = []
+    for pk in Article.objects.due_for_review(today).values_list("pk", flat=True):
+        with transaction.atomic():
+            article = _lock(Article(pk=pk))
+            if not article.live_review_is_due(today) or article.status != Status.APPROVED:
+                continue  # changed since we listed it
+            article.flag_review_due()
+            article.save()
+            _record(
+                article=article,
+                transition="flag_review_due",
+                from_status=Status.APPROVED,
+                user=None,
+            )
+            flagged.append(article)
+    if flagged:
+        ids = [a.pk for a in flagged]
+        transaction.on_commit(lambda: notifications.reviews_due(article_ids=ids))
+    return flagged
+
+
+# The admin's transition buttons and forms dispatch through this table.
+TRANSITION_SERVICES = {
+    "submit": article_submit,
+    "start_review": review_start,
+    "request_changes": review_request_changes,
+    "approve": review_approve,
+    "archive": article_archive,
+    "restore": article_restore,
+}
+
+
+def apply_transition(*, article: Article, name: str, user: Any, **kwargs: Any) -> Article:
+    try:
+        service = TRANSITION_SERVICES[name]
+    except KeyError:
+        raise WorkflowError(f"Unknown action “{name}”.") from None
+    return service(article=article, user=user, **kwargs)
+
+
+def editable(article: Article) -> bool:
+    return article.status in EDITABLE_STATUSES

@@ -1,0 +1,106 @@
+"""factory_boy factories shared by the whole suite."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, Topic
+from references.models import Reference
+from reviews import roles
+from reviews.models import ReviewerProfile
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    is_staff = True
+    password = factory.django.Password("pw")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+def writer(**kwargs):
+    return UserFactory(groups=[roles.WRITERS], **kwargs)
+
+
+def editor(**kwargs):
+    return UserFactory(groups=[roles.EDITORS], **kwargs)
+
+
+def reviewer(*, specialty: str = "Neurology", expires_in_days: int = 365, **kwargs):
+    """A board member with verified, current credentials."""
+    user = UserFactory(groups=[roles.REVIEWERS], **kwargs)
+    today = timezone.localdate()
+    ReviewerProfileFactory(
+        user=user,
+        specialty=specialty,
+        credentials_verified_on=today - datetime.timedelta(days=30),
+        credentials_expire_on=today + datetime.timedelta(days=expires_in_days),
+    )
+    return get_user_model().objects.get(pk=user.pk)
+
+
+class ReviewerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewerProfile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.LazyAttribute(lambda p: f"Dr {p.user.first_name} {p.user.last_name}")
+    slug = factory.Sequence(lambda n: f"reviewer-{n}")
+    credentials = "MD"
+    specialty = "Neurology"
+    bio = "Consultant."
+    conflict_of_interest = "None declared."
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    key = factory.Sequence(lambda n: f"source{n}")
+    kind = Reference.Kind.RESEARCH
+    author = factory.LazyFunction(lambda: [{"family": "Smith", "given": "J"}])
+    title = factory.Sequence(lambda n: f"A study of treatment number {n}")
+    container_title = "BMJ"
+    year = 2021
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    summary = "A short, plain summary."
+    body = factory.LazyFunction(lambda: f"Evidence says so [@{ReferenceFactory().key}].")
+    topic = factory.SubFactory(TopicFactory)
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create:
+            self.authors.add(*(extracted or [writer()]))
