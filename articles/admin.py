@@ -9,7 +9,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.html import format_html
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
@@ -17,7 +19,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import Article, ArticleFeedback, ArticleRevision, SitePage, Topic
-from reviews import roles, services
+from reviews import admin_views, roles, selectors, services
 from reviews.models import AuditEntry
 from reviews.services import LOCKED_MESSAGE
 from reviews.workflow import LOCKED_STATUSES, Status
@@ -133,6 +135,7 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
         "author_names",
         "assigned_reviewer",
         "is_live",
+        "reader_feedback",
         "updated_at",
     ]
     list_filter = [QueueFilter, "status", "topic"]
@@ -151,6 +154,9 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
     inlines = [RevisionInline, AuditEntryInline]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
     fsm_transition_success_msg = "Done: {transition_name}."
+    # Extends django-fsm's change form: transition buttons plus the review-screen link
+    # and the reviewers' requests for changes.
+    change_form_template = "admin/articles/article/change_form.html"
 
     @admin.display(description="authors")
     def author_names(self, obj: Article) -> str:
@@ -181,9 +187,62 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
             "<ul>{}</ul>", format_html("".join("<li>{}</li>" for _ in problems), *problems)
         )
 
+    def get_urls(self):
+        def view(func):
+            def wrapper(request, *args, **kwargs):
+                return func(self, request, *args, **kwargs)
+
+            return self.admin_site.admin_view(wrapper)
+
+        # Before the model admin's own patterns: "<path:object_id>/" would swallow these.
+        return [
+            path("queue/", view(admin_views.queue_view), name="articles_article_queue"),
+            path("dashboard/", view(admin_views.dashboard_view), name="articles_article_dashboard"),
+            path("due/", view(admin_views.due_report_view), name="articles_article_due"),
+            path(
+                "<path:object_id>/review/<slug:action>/",
+                view(admin_views.review_action_view),
+                name="articles_article_review_action",
+            ),
+            path(
+                "<path:object_id>/review/",
+                view(admin_views.review_view),
+                name="articles_article_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["change_requests"] = selectors.latest_change_requests(article=obj)
+            extra_context["review_threads"] = selectors.comment_threads(
+                revision=obj.current_revision
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_inlines(self, request, obj=None):
+        # History and revisions only exist once the article does.
+        return self.inlines if obj is not None else []
+
+    @admin.display(description="helpful? (yes / no)", ordering="helpful_yes")
+    def reader_feedback(self, obj: Article) -> str:
+        if not (obj.helpful_yes or obj.helpful_no):
+            return "—"
+        return f"{obj.helpful_yes} / {obj.helpful_no}"
+
     def get_queryset(self, request: HttpRequest):
-        qs = super().get_queryset(request).prefetch_related("authors")
-        return qs.editable_by(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .editable_by(request.user)
+            .prefetch_related("authors")
+            .annotate(
+                helpful_yes=Count("feedback", filter=Q(feedback__helpful=True)),
+                helpful_no=Count("feedback", filter=Q(feedback__helpful=False)),
+            )
+        )
 
     def get_fieldsets(self, request, obj=None):
         main = list(CONTENT_FIELDS)
@@ -219,7 +278,12 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj is not None and obj.live_revision_id else self.prepopulated_fields
+        # Only while the slug is still editable: never once live, locked or read-only.
+        if obj is not None and (
+            obj.live_revision_id or "slug" in self.get_readonly_fields(request, obj)
+        ):
+            return {}
+        return self.prepopulated_fields
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Anything that was ever submitted is part of the record (PROTECT enforces it too).

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import path
 
+from reviews import admin_views
 from reviews.models import (
     AuditEntry,
     NotificationPreference,
@@ -66,3 +68,14 @@ class ReviewCommentAdmin(ReadOnlyAdmin):
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "email_enabled"]
     list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+    def get_urls(self):
+        # Every staff user may switch their own emails; the list stays for superusers.
+        mine = self.admin_site.admin_view(
+            lambda request: admin_views.my_notifications_view(self, request)
+        )
+        return [
+            path("mine/", mine, name="reviews_notificationpreference_mine"),
+            *super().get_urls(),
+        ]

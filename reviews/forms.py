@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import get_user_model
+
+from reviews.models import NotificationPreference, ReviewerProfile
+from reviews.services import REVIEW_CHECKLIST
+
+
+def go_live_field(help_text: str) -> forms.DateTimeField:
+    """An optional go-live time, entered with the browser's date-time picker."""
+    return forms.DateTimeField(
+        label="Go live at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        help_text=help_text,
+    )
 
 
 class RequiredCommentForm(forms.Form):
@@ -14,9 +31,38 @@ class RequiredCommentForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
+    """The reviewer's checklist (every item required) plus an optional note and go-live time.
+
+    cleaned_data is shaped as services.review_approve's keyword arguments.
+    """
+
+    claims_supported = forms.BooleanField(label=REVIEW_CHECKLIST["claims_supported"])
+    dosing_checked = forms.BooleanField(label=REVIEW_CHECKLIST["dosing_checked"])
+    sources_current = forms.BooleanField(label=REVIEW_CHECKLIST["sources_current"])
+    disclaimer_fits = forms.BooleanField(label=REVIEW_CHECKLIST["disclaimer_fits"])
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Optional note."
     )
+    go_live_at = go_live_field("Editors only: leave empty to publish on approval.")
+
+    def __init__(self, *args: Any, can_schedule: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_schedule:
+            del self.fields["go_live_at"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        return {
+            "comment": cleaned.get("comment", ""),
+            "checklist": {key: bool(cleaned.get(key)) for key in REVIEW_CHECKLIST},
+            "go_live_at": cleaned.get("go_live_at"),
+        }
+
+
+class ScheduleForm(forms.Form):
+    go_live_at = go_live_field("Leave empty to publish now.")
 
 
 class RequiredReasonForm(forms.Form):
@@ -25,3 +71,41 @@ class RequiredReasonForm(forms.Form):
         help_text="Required. Kept in the audit log.",
         error_messages={"required": "Give a reason for archiving: it is kept in the audit log."},
     )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "A comment cannot be empty."},
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class AssignReviewerForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        help_text="Active board members with current credentials who did not write the article.",
+    )
+
+    def __init__(self, *args: Any, article: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        board = ReviewerProfile.objects.active().values("user")
+        users = get_user_model().objects.filter(pk__in=board).order_by("username")
+        if article is not None and article.pk:
+            users = users.exclude(pk__in=article.authors.values("pk"))
+        self.fields["reviewer"].queryset = users
+        self.fields["reviewer"].label_from_instance = _reviewer_label
+
+
+def _reviewer_label(user: Any) -> str:
+    profile = getattr(user, "reviewer_profile", None)
+    if profile is None:
+        return user.get_username()
+    return f"{profile.display_name}, {profile.credentials} ({profile.specialty})"
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["email_enabled"]

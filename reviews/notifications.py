@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -47,17 +48,17 @@ def _article(article_id: int):
 
 
 def _users_with_perm(perm: str):
+    """Active users holding `perm` through a group, directly, or as superusers."""
     app_label, codename = perm.split(".")
-    query = Q(
-        groups__permissions__codename=codename,
-        groups__permissions__content_type__app_label=app_label,
-    ) | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
-    return (
-        get_user_model()
-        .objects.filter(query | Q(is_superuser=True), is_active=True)
-        .select_related("notification_preference")
-        .distinct()
+    User = get_user_model()  # noqa: N806
+    permission = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
+    # Separate subqueries: OR-ing the two many-to-many joins multiplies their rows.
+    holders = (
+        Q(pk__in=User.objects.filter(groups__permissions__in=permission).values("pk"))
+        | Q(pk__in=User.objects.filter(user_permissions__in=permission).values("pk"))
+        | Q(is_superuser=True)
     )
+    return User.objects.filter(holders, is_active=True).select_related("notification_preference")
 
 
 def article_submitted(*, article_id: int) -> int:

@@ -33,6 +33,14 @@ LOCKED_MESSAGE = (
     "This article is with the medical reviewers and cannot be edited until they finish."
 )
 
+# What a reviewer confirms before every approval, re-confirmations included.
+REVIEW_CHECKLIST = {
+    "claims_supported": "Every claim is supported by the cited sources.",
+    "dosing_checked": "Dosing and safety statements are checked.",
+    "sources_current": "The sources are current (none outdated or retracted).",
+    "disclaimer_fits": "The disclaimer fits the content.",
+}
+
 
 class WorkflowError(Exception):
     """A transition that cannot happen in the article's current state (HTTP 409)."""
@@ -51,7 +59,8 @@ def _refuse_unless_allowed(article: Article, name: str, user: Any) -> None:
             f"“{label}” is not possible while the article is "
             f"{article.get_status_display().lower()}."
         )
-    if not fsm.has_transition_perm(method, user):
+    # Permission alone; unmet conditions get their own message from the caller.
+    if not method._django_fsm.has_transition_perm(article, article.status, user):
         raise PermissionDenied(_permission_message(article, name, user))
 
 
@@ -152,6 +161,9 @@ def article_save(*, article: Article, user: Any, changed_fields: set[str] | list
     if article.pk is None:
         article.save()
         return article
+    if not changed_fields:
+        # e.g. a reviewer's transition button posts the read-only form: nothing to save.
+        return article
     current = _lock(article)
     if current.status in LOCKED_STATUSES:
         raise ValidationError(LOCKED_MESSAGE)
@@ -200,6 +212,13 @@ def review_start(*, article: Article, user: Any) -> Article:
     """A board member claims a submitted (or due) article and becomes its reviewer."""
     article = _lock(article)
     _refuse_unless_allowed(article, "start_review", user)
+    other = article.assigned_reviewer
+    if other is not None and other.pk != user.pk and roles.is_board_member(other):
+        # An editor's assignment holds; they reassign if the assignee cannot do it.
+        raise PermissionDenied(
+            f"An editor assigned this article to {other.get_full_name() or other.username}; "
+            "ask an editor to reassign it."
+        )
     from_status = article.status
     if from_status == Status.REVIEW_DUE:
         # Re-review: the live revision itself is what the board confirms.
@@ -241,6 +260,17 @@ def review_request_changes(*, article: Article, user: Any, comment: str) -> Arti
     return article
 
 
+def _checked(checklist: dict | None) -> dict[str, bool]:
+    """Every checklist item must be confirmed; anything else is refused."""
+    checklist = checklist or {}
+    missing = [label for key, label in REVIEW_CHECKLIST.items() if checklist.get(key) is not True]
+    if missing:
+        raise ValidationError(
+            ["Confirm every item of the review checklist before approving:", *missing]
+        )
+    return {key: True for key in REVIEW_CHECKLIST}
+
+
 @transaction.atomic
 def review_approve(
     *,
@@ -250,7 +280,14 @@ def review_approve(
     checklist: dict | None = None,
     go_live_at: datetime.datetime | None = None,
 ) -> Article:
-    """Record a sign-off; the article goes live once the topic's policy is met."""
+    """Record a sign-off; the article goes live once the topic's policy is met.
+
+    The whole checklist is required. A go-live time may be set only by an approver
+    who is also an editor (articles.manage_workflow); otherwise approval publishes now.
+    """
+    confirmed = _checked(checklist)
+    if go_live_at is not None and not roles.is_editor(user):
+        raise PermissionDenied("Only an editor can schedule when an approved article goes live.")
     article = _lock(article)
     _refuse_unless_allowed(article, "approve", user)
     from_status = article.status
@@ -262,7 +299,7 @@ def review_approve(
         reviewer=user,
         kind=ReviewDecision.Kind.APPROVE,
         comment=comment,
-        checklist=checklist or {},
+        checklist=confirmed,
     )
     article.approve(comment=comment)
     if article.status == Status.APPROVED:
@@ -297,6 +334,10 @@ def _publish_approved(
         return
     revision.save(update_fields=stamps)
     make_live(article, revision, now=now)
+
+
+# What make_live (and rescheduling) change on the article.
+LIVE_SWITCH_FIELDS = ["live_revision", "scheduled_revision", "scheduled_live_at", "updated_at"]
 
 
 def make_live(article: Article, revision: ArticleRevision, *, now: datetime.datetime) -> None:
@@ -350,6 +391,7 @@ def flag_reviews_due(*, today: datetime.date | None = None) -> list[Article]:
             if not article.live_review_is_due(today) or article.status != Status.APPROVED:
                 continue  # changed since we listed it
             article.flag_review_due()
+            article.assigned_reviewer = None  # a new round: anyone on the board may claim it
             article.save()
             _record(
                 article=article,
@@ -364,6 +406,119 @@ def flag_reviews_due(*, today: datetime.date | None = None) -> list[Article]:
     return flagged
 
 
+@transaction.atomic
+def review_assign(*, article: Article, user: Any, reviewer: Any) -> Article:
+    """An editor assigns (or reassigns) the board member who reviews the article."""
+    if not roles.is_editor(user):
+        raise PermissionDenied("Only editors can assign reviewers.")
+    article = _lock(article)
+    if article.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE):
+        raise WorkflowError(
+            "A reviewer can be assigned only while the article awaits review, not while it is "
+            f"{article.get_status_display().lower()}."
+        )
+    if not roles.is_board_member(reviewer):
+        raise ValidationError(
+            f"{reviewer} cannot review: only active advisory board members with current, "
+            "verified credentials can."
+        )
+    if roles.is_author(article, reviewer):
+        raise ValidationError(f"{reviewer} wrote or co-wrote this article and cannot review it.")
+    if article.assigned_reviewer_id == reviewer.pk:
+        return article
+    article.assigned_reviewer = reviewer
+    article.save(update_fields=["assigned_reviewer", "updated_at"])
+    _record(
+        article=article,
+        transition="assign_reviewer",
+        from_status=article.status,
+        user=user,
+        comment=f"Reviewer: {reviewer.get_full_name() or reviewer.username}",
+    )
+    transaction.on_commit(lambda: notifications.reviewer_assigned(article_id=article.pk))
+    return article
+
+
+@transaction.atomic
+def review_comment(
+    *, revision: ArticleRevision, user: Any, body: str, parent: ReviewComment | None = None
+) -> ReviewComment:
+    """Comment on a revision (or reply in a thread); board members and the writers may."""
+    if not (body or "").strip():
+        raise ValidationError("A comment cannot be empty.")
+    article = revision.article
+    if not (roles.can_review_article(article, user) or roles.can_edit_content(article, user)):
+        raise PermissionDenied(
+            "Only the article's writers, editors and advisory board members can comment."
+        )
+    if parent is not None and parent.revision_id != revision.pk:
+        raise ValidationError("A reply must be on the same revision as the comment it answers.")
+    return ReviewComment.objects.create(
+        revision=revision, parent=parent, author=user, body=body.strip()
+    )
+
+
+@transaction.atomic
+def article_reschedule(
+    *, article: Article, user: Any, go_live_at: datetime.datetime | None
+) -> Article:
+    """An editor moves an approved revision's go-live time, or clears it to publish now."""
+    if not roles.is_editor(user):
+        raise PermissionDenied("Only editors can change when an approved article goes live.")
+    article = _lock(article)
+    revision = article.scheduled_revision
+    if revision is None:
+        raise WorkflowError("Nothing is scheduled to go live for this article.")
+    now = timezone.now()
+    if go_live_at is not None and go_live_at > now:
+        article.scheduled_live_at = go_live_at
+        comment = f"Go-live moved to {timezone.localtime(go_live_at):%Y-%m-%d %H:%M}."
+    else:
+        make_live(article, revision, now=now)
+        comment = "Published now instead of at the scheduled time."
+    article.save(update_fields=LIVE_SWITCH_FIELDS)
+    _record(
+        article=article,
+        transition="reschedule",
+        from_status=article.status,
+        user=user,
+        comment=comment,
+        revision=revision,
+    )
+    return article
+
+
+def publish_scheduled(*, now: datetime.datetime | None = None) -> list[Article]:
+    """Switch approved revisions whose go-live time has come to live (idempotent)."""
+    now = now or timezone.now()
+    due = Article.objects.filter(
+        scheduled_revision__isnull=False, scheduled_live_at__lte=now
+    ).exclude(status=Status.ARCHIVED)
+    published = []
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            article = _lock(Article(pk=pk))
+            revision = article.scheduled_revision
+            if (
+                revision is None
+                or article.scheduled_live_at is None
+                or article.scheduled_live_at > now
+                or article.status == Status.ARCHIVED
+            ):
+                continue  # published or changed since we listed it
+            make_live(article, revision, now=now)
+            article.save(update_fields=LIVE_SWITCH_FIELDS)
+            _record(
+                article=article,
+                transition="publish_scheduled",
+                from_status=article.status,
+                user=None,
+                revision=revision,
+            )
+            published.append(article)
+    return published
+
+
 # The admin's transition buttons and forms dispatch through this table.
 TRANSITION_SERVICES = {
     "submit": article_submit,
@@ -372,6 +527,7 @@ TRANSITION_SERVICES = {
     "approve": review_approve,
     "archive": article_archive,
     "restore": article_restore,
+    "assign_reviewer": review_assign,
 }
 
 

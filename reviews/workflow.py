@@ -62,8 +62,9 @@ def _content_complete(instance: Any) -> bool:
     return not instance.submission_problems()
 
 
-def _review_is_due(instance: Any) -> bool:
-    return instance.live_review_is_due()
+def _has_live_revision(instance: Any) -> bool:
+    # Whether the date has passed is the scheduler's call (it runs "as of" a given day).
+    return instance.live_revision_id is not None
 
 
 class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
@@ -132,7 +133,7 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
         source=Status.APPROVED,
         target=Status.REVIEW_DUE,
         permission=_is_system,
-        conditions=[_review_is_due],
+        conditions=[_has_live_revision],
         custom={"admin": False},
     )
     def flag_review_due(self) -> None:

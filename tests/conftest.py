@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from reviews import services
 from tests import factories
+
+# A reviewer confirms every checklist item before an approval counts.
+FULL_CHECKLIST = dict.fromkeys(services.REVIEW_CHECKLIST, True)
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _editorial_groups_survive_flush(request):
+    """pytest-django empties the database after each transactional test, taking the
+    groups that the 0002 data migration created with it; remake them for such tests."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or (
+        "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    migration = importlib.import_module("reviews.migrations.0002_editorial_groups")
+    migration.grant_group_permissions(Group, Permission)
 
 
 @pytest.fixture
@@ -55,4 +77,4 @@ def in_review(submitted, reviewer):
 
 @pytest.fixture
 def approved(in_review, reviewer):
-    return services.review_approve(article=in_review, user=reviewer)
+    return services.review_approve(article=in_review, user=reviewer, checklist=FULL_CHECKLIST)

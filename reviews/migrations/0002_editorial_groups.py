@@ -41,8 +41,11 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    grant_group_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def grant_group_permissions(Group, Permission):  # noqa: N803  (historical or real models)
+    """Create each group with its permissions; the test suite reuses this after flushes."""
     for name, perms in GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         for perm in perms:

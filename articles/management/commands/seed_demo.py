@@ -137,5 +137,8 @@ class Command(BaseCommand):
         if state == "in_review":
             return
         services.review_approve(
-            article=article, user=users["reviewer"], comment="Claims checked against sources."
+            article=article,
+            user=users["reviewer"],
+            comment="Claims checked against sources.",
+            checklist=dict.fromkeys(services.REVIEW_CHECKLIST, True),
         )

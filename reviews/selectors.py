@@ -1,0 +1,202 @@
+"""Reads for the reviewer's workbench: queues, the editors' dashboard, the due report."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from articles.models import Article, ArticleRevision
+from reviews import roles
+from reviews.models import AuditEntry, ReviewComment, ReviewDecision
+from reviews.workflow import Status
+
+AWAITING = (Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE)
+DUE_HORIZONS = (30, 60, 90)
+OUTDATED_AFTER_YEARS = 5
+
+
+def with_waiting_since(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Annotate when each article entered its current state (its latest audit entry)."""
+    latest = (
+        AuditEntry.objects.filter(article=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    return queryset.annotate(waiting_since=Coalesce(Subquery(latest), F("updated_at")))
+
+
+def review_queue(*, user: Any) -> QuerySet[Article]:
+    """What awaits this user, oldest first.
+
+    Board members: submitted articles and articles due for re-review (unless an editor
+    assigned them to someone else), and articles in review
+    that are theirs or whose topic wants more sign-offs, until they have approved them.
+    Never an article they wrote. Editors (who are not on the board) see everything awaiting.
+    """
+    articles = Article.objects.select_related(
+        "topic", "assigned_reviewer", "live_revision", "current_revision"
+    )
+    if roles.is_board_member(user):
+        approved_by_me = ReviewDecision.objects.filter(
+            article=OuterRef("pk"),
+            review_round=OuterRef("review_round"),
+            reviewer=user,
+            kind=ReviewDecision.Kind.APPROVE,
+        )
+        articles = (
+            articles.annotate(approved_by_me=Exists(approved_by_me))
+            .filter(
+                Q(status__in=[Status.SUBMITTED, Status.REVIEW_DUE])
+                & (Q(assigned_reviewer__isnull=True) | Q(assigned_reviewer=user))
+                | Q(status=Status.IN_REVIEW, approved_by_me=False)
+                & (
+                    Q(assigned_reviewer=user)
+                    | Q(topic__required_approvals__gt=1)
+                    | ~Q(topic__required_specialty="")
+                )
+            )
+            .exclude(authors=user)
+        )
+    elif roles.is_editor(user) or user.is_superuser:
+        articles = articles.filter(status__in=AWAITING)
+    else:
+        return Article.objects.none()
+    return with_waiting_since(articles).order_by("waiting_since", "pk")
+
+
+@dataclass
+class StateSummary:
+    status: str
+    label: str
+    count: int
+    oldest: Article | None
+
+
+def editor_dashboard() -> list[StateSummary]:
+    """Articles per state, each with the one that has waited longest in it."""
+    counts = dict(
+        Article.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    summaries = []
+    for status in Status:
+        oldest = None
+        if counts.get(status):
+            oldest = (
+                with_waiting_since(Article.objects.filter(status=status))
+                .order_by("waiting_since", "pk")
+                .first()
+            )
+        summaries.append(StateSummary(status, status.label, counts.get(status, 0), oldest))
+    return summaries
+
+
+@dataclass
+class DueRow:
+    article: Article
+    next_review_due: datetime.date
+    days_left: int
+
+    @property
+    def bucket(self) -> str:
+        if self.days_left < 0:
+            return "overdue"
+        for horizon in DUE_HORIZONS:
+            if self.days_left <= horizon:
+                return f"within {horizon} days"
+        return "later"
+
+
+def due_report(*, today: datetime.date | None = None, days: int = 90) -> list[DueRow]:
+    """Live articles whose next review falls due within `days` (overdue ones included)."""
+    today = today or timezone.localdate()
+    articles = (
+        Article.objects.live()
+        .filter(live_revision__next_review_due__lte=today + datetime.timedelta(days=days))
+        .select_related("topic", "live_revision")
+        .order_by("live_revision__next_review_due", "pk")
+    )
+    return [
+        DueRow(
+            a,
+            a.live_revision.next_review_due,
+            (a.live_revision.next_review_due - today).days,
+        )
+        for a in articles
+    ]
+
+
+@dataclass
+class ReferenceRow:
+    position: int
+    reference: Any
+    outdated: bool
+    retracted: bool
+
+    @property
+    def flagged(self) -> bool:
+        return self.outdated or self.retracted
+
+
+def review_references(
+    *, revision: ArticleRevision | None, today: datetime.date | None = None
+) -> list[ReferenceRow]:
+    """The revision's numbered sources, flagging retracted ones and those over 5 years old."""
+    if revision is None:
+        return []
+    today = today or timezone.localdate()
+    cutoff = today.year - OUTDATED_AFTER_YEARS
+    links = revision.reference_links.select_related("reference").order_by("position")
+    return [
+        ReferenceRow(
+            position=link.position,
+            reference=link.reference,
+            outdated=link.reference.year is not None and link.reference.year < cutoff,
+            retracted=link.reference.retracted,
+        )
+        for link in links
+    ]
+
+
+@dataclass
+class Thread:
+    comment: ReviewComment
+    replies: list[Thread] = field(default_factory=list)
+
+
+def comment_threads(*, revision: ArticleRevision | None) -> list[Thread]:
+    """A revision's comments as threads (top-level comments, each with nested replies)."""
+    if revision is None:
+        return []
+    comments = list(revision.comments.select_related("author__reviewer_profile"))
+    threads = {c.pk: Thread(c) for c in comments}
+    roots = []
+    for comment in comments:
+        node = threads[comment.pk]
+        if comment.parent_id in threads:
+            threads[comment.parent_id].replies.append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+def latest_change_requests(*, article: Article) -> list[ReviewDecision]:
+    """The requests for changes on the revision the writers are answering."""
+    if article.current_revision_id is None:
+        return []
+    return list(
+        article.decisions.filter(
+            revision_id=article.current_revision_id, kind=ReviewDecision.Kind.REQUEST_CHANGES
+        ).select_related("reviewer__reviewer_profile")
+    )
+
+
+def approvals_this_round(*, article: Article) -> list[ReviewDecision]:
+    return list(article.approvals_this_round())

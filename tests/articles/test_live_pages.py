@@ -1,0 +1,83 @@
+"""The public article URL shows only approved content: 404 before, 410 after archiving."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from reviews import services
+from tests import factories
+from tests.conftest import FULL_CHECKLIST
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "in_review"])
+def test_unapproved_article_is_not_found(client, request, state):
+    article = request.getfixturevalue(state)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 404
+    assert article.title not in response.text
+
+
+def test_changes_requested_article_is_not_found(client, in_review, reviewer):
+    services.review_request_changes(article=in_review, user=reviewer, comment="Needs work.")
+    assert client.get(in_review.get_absolute_url()).status_code == 404
+
+
+def test_approved_article_is_public(client, approved):
+    response = client.get(approved.get_absolute_url())
+    assert response.status_code == 200
+    assert approved.title in response.text
+
+
+def test_archived_article_answers_gone_with_a_notice(client, approved, editor):
+    services.article_archive(article=approved, user=editor, reason="Superseded.")
+    response = client.get(approved.get_absolute_url())
+    assert response.status_code == 410
+    assert "withdrawn" in response.text.lower()
+
+
+def test_home_lists_only_approved_articles(client, approved, writer):
+    pending = factories.ArticleFactory(title="Pending piece about statins", authors=[writer])
+    services.article_submit(article=pending, user=writer)
+    page = client.get("/")
+    assert approved.title in page.text
+    assert pending.title not in page.text
+
+
+def test_page_dates_are_the_approval_date_not_the_last_save(client, in_review, reviewer, writer):
+    approved_on = timezone.now() - datetime.timedelta(days=40)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(timezone, "now", lambda: approved_on)
+        services.review_approve(article=in_review, user=reviewer, checklist=FULL_CHECKLIST)
+    # A later save of the working copy is not a content change the public sees.
+    in_review.refresh_from_db()
+    in_review.audience_notes = "internal note"
+    services.article_save(article=in_review, user=writer, changed_fields=["audience_notes"])
+
+    page = client.get(in_review.get_absolute_url()).text
+    profile = reviewer.reviewer_profile
+    assert f"{profile.display_name}, {profile.credentials}" in page
+    assert "Last updated" in page
+    assert "Last reviewed" in page
+    approval_day = timezone.localtime(approved_on).date().isoformat()
+    today = timezone.localdate().isoformat()
+    assert page.count(approval_day) >= 2
+    assert today not in page
+
+
+def test_re_review_changes_last_reviewed_but_not_last_updated(client, approved, reviewer):
+    live = approved.live_revision
+    first_updated = live.content_updated_at
+    later = timezone.now() + datetime.timedelta(days=30)
+    services.flag_reviews_due(today=live.next_review_due + datetime.timedelta(days=1))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(timezone, "now", lambda: later)
+        services.review_start(article=approved, user=reviewer)
+        services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    live.refresh_from_db()
+    assert live.content_updated_at == first_updated
+    assert live.last_reviewed_at == later

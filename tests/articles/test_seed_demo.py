@@ -1,0 +1,42 @@
+"""seed_demo: demo content in every state, dev-only accounts, safe to run twice."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from articles.models import Article
+from reviews.workflow import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.filter(username="writer").exists()
+
+
+def test_seed_demo_creates_articles_in_every_state_and_is_idempotent(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    statuses = sorted(Article.objects.values_list("status", flat=True))
+    assert statuses.count(Status.APPROVED) >= 2
+    for state in (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW):
+        assert state in statuses
+    assert Article.objects.count() == 5
+    assert get_user_model().objects.filter(username="writer").count() == 1
+    out = capsys.readouterr().out
+    assert "vetted-writer" in out
+
+
+def test_demo_articles_cite_real_sources_on_their_public_pages(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for article in Article.objects.live():
+        page = client.get(article.get_absolute_url()).text
+        assert '<sup class="citation">' in page
+        assert "https://doi.org/" in page or "https://pubmed.ncbi.nlm.nih.gov/" in page

@@ -1,0 +1,173 @@
+"""The editorial admin: what writers and reviewers see and what their clicks do."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from reviews.models import AuditEntry
+from reviews.workflow import Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article: Article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def change_form_data(client, article: Article, **overrides) -> dict:
+    """The change form as the browser would post it, with the inlines' management forms."""
+    page = client.get(change_url(article))
+    form = page.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if hasattr(value, "pk"):
+            value = value.pk
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif value is not None:
+            data[name] = value
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
+    data.update(overrides)
+    return data
+
+
+def status_of(article: Article) -> str:
+    return Article.objects.values_list("status", flat=True).get(pk=article.pk)
+
+
+def test_writer_sees_only_their_own_articles(client, writer, draft):
+    someone_elses = factories.ArticleFactory(title="Not yours")
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_article_changelist"))
+    assert draft.title in page.text
+    assert someone_elses.title not in page.text
+    assert client.get(change_url(someone_elses)).status_code in (302, 404)
+
+
+def test_writer_creates_a_draft_and_becomes_its_author(client, writer):
+    topic = factories.TopicFactory()
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Iron tablets and constipation",
+            "slug": "iron-constipation",
+            "summary": "Why it happens.",
+            "topic": topic.pk,
+            "body": "Common.",
+            "professional_body": "",
+            "audience_notes": "",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="iron-constipation")
+    assert article.status == Status.DRAFT
+    assert list(article.authors.all()) == [writer]
+
+
+def test_status_posted_in_the_admin_form_is_ignored(client, writer, draft):
+    client.force_login(writer)
+    data = change_form_data(client, draft, status=Status.APPROVED, title="Renamed")
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "Renamed"
+    assert draft.status == Status.DRAFT
+
+
+def test_writer_submits_with_the_transition_button(client, writer, draft):
+    client.force_login(writer)
+    data = change_form_data(client, draft, _fsm_transition_to="submit")
+    response = client.post(change_url(draft), data, follow=True)
+    assert status_of(draft) == Status.SUBMITTED
+    assert "Submitted for medical review" in response.text
+
+
+def test_submit_button_reports_an_unknown_citation_and_changes_nothing(client, writer, draft):
+    client.force_login(writer)
+    data = change_form_data(
+        client, draft, body="Claim [@nosuchsource].", _fsm_transition_to="submit"
+    )
+    response = client.post(change_url(draft), data, follow=True)
+    assert status_of(draft) == Status.DRAFT
+    assert "[@nosuchsource]" in response.text
+    assert not draft.revisions.exists()
+
+
+def test_content_is_read_only_while_in_review(client, writer, in_review):
+    client.force_login(writer)
+    page = client.get(change_url(in_review))
+    assert "body" not in page.context["adminform"].form.fields
+    original = in_review.body
+    client.post(change_url(in_review), change_form_data(client, in_review, body="Sneaky edit"))
+    in_review.refresh_from_db()
+    assert in_review.body == original
+
+
+def test_request_changes_without_a_comment_shows_an_error(client, reviewer, in_review):
+    client.force_login(reviewer)
+    url = reverse("admin:articles_article_transition", args=[in_review.pk, "request_changes"])
+    response = client.post(url, {"comment": ""})
+    assert response.status_code == 200
+    assert "a comment is required" in response.text
+    assert status_of(in_review) == Status.IN_REVIEW
+
+
+def test_request_changes_with_a_comment_returns_the_article(client, reviewer, in_review):
+    client.force_login(reviewer)
+    url = reverse("admin:articles_article_transition", args=[in_review.pk, "request_changes"])
+    client.post(url, {"comment": "The dose in paragraph 2 needs a source."})
+    assert status_of(in_review) == Status.CHANGES_REQUESTED
+    entry = AuditEntry.objects.filter(article=in_review).latest("pk")
+    assert entry.comment == "The dose in paragraph 2 needs a source."
+
+
+def test_author_on_the_board_gets_a_clear_refusal_in_the_admin(client, db):
+    author = factories.reviewer(username="drauthor")
+    article = factories.ArticleFactory(authors=[author])
+    from reviews import services
+
+    services.article_submit(article=article, user=author)
+    client.force_login(author)
+    data = change_form_data(client, article, _fsm_transition_to="start_review")
+    response = client.post(change_url(article), data, follow=True)
+    assert "wrote or co-wrote this article" in response.text
+    assert status_of(article) == Status.SUBMITTED
+
+
+def test_reviewer_cannot_change_article_text(client, reviewer, submitted):
+    client.force_login(reviewer)
+    page = client.get(change_url(submitted))
+    assert page.status_code == 200
+    assert "body" not in page.context["adminform"].form.fields
+
+
+def test_change_page_shows_the_audit_history(client, writer, in_review):
+    client.force_login(writer)
+    page = client.get(change_url(in_review))
+    assert "Review history" in page.text
+    assert "start_review" in page.text
+
+
+def test_markdownx_preview_is_for_staff_only(client, writer):
+    url = reverse("markdownx_markdownify")
+    anonymous = client.post(url, {"content": "Hi"})
+    assert anonymous.status_code == 302
+    assert "/admin/login/" in anonymous["Location"]
+    client.force_login(writer)
+    preview = client.post(url, {"content": "Hello <script>alert(1)</script> **there**"})
+    assert preview.status_code == 200
+    assert "<strong>there</strong>" in preview.text
+    assert "<script>" not in preview.text
+
+
+def test_markdownx_upload_is_for_staff_only(client):
+    response = client.post(reverse("markdownx_upload"))
+    assert response.status_code == 302

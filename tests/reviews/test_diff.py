@@ -1,0 +1,82 @@
+"""The review screen's diff between the live revision and the one under review."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reviews import services
+from reviews.diff import diff_references, diff_revisions, diff_text
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_added_words_are_marked_ins():
+    result = diff_text("Take one tablet.", "Take one tablet daily.")
+
+    assert str(result.new) == "Take one tablet<ins> daily</ins>."
+    assert str(result.old) == "Take one tablet."
+
+
+def test_removed_words_are_marked_del():
+    result = diff_text("Take two tablets now.", "Take tablets now.")
+
+    assert re.search(r"<del>\s*two\s*</del>", result.old)
+    assert "<ins>" not in result.new
+
+
+def test_unchanged_text_has_no_marks():
+    result = diff_text("Same.", "Same.")
+
+    assert not result.changed
+    assert "<ins>" not in result.inline and "<del>" not in result.inline
+
+
+def test_inline_diff_shows_both_removal_and_addition():
+    result = diff_text("500 mg", "250 mg")
+
+    assert str(result.inline) == "<del>500</del><ins>250</ins> mg"
+
+
+def test_diff_escapes_html_in_the_text():
+    result = diff_text("safe", "<script>alert(1)</script> & safe")
+
+    assert "<script>" not in result.new
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in result.new
+    assert "&amp;" in result.new
+
+
+def test_everything_is_new_when_nothing_is_live():
+    result = diff_text("", "First version.")
+
+    assert result.new == "<ins>First version.</ins>"
+
+
+def test_reference_diff_lists_added_and_removed_sources():
+    kept, gone, new = factories.ReferenceFactory.create_batch(3)
+
+    result = diff_references([kept, gone], [kept, new])
+
+    assert result.added == [new]
+    assert result.removed == [gone]
+    assert result.kept == [kept]
+
+
+def test_revision_diff_covers_text_and_references(approved, writer, reviewer):
+    old_ref = approved.live_revision.references.get()
+    new_ref = factories.ReferenceFactory(key="nice2024")
+    approved.title = "Updated title"
+    approved.body = "Rewritten [@nice2024]."
+    services.article_save(article=approved, user=writer, changed_fields=["title", "body"])
+    article = services.article_submit(article=approved, user=writer)
+
+    result = diff_revisions(article.live_revision, article.current_revision)
+
+    labels = {f.label: f for f in result.fields}
+    assert labels["Title"].changed
+    assert "<ins>" in labels["Body"].new
+    assert not labels["Summary"].changed
+    assert result.references.added == [new_ref]
+    assert result.references.removed == [old_ref]

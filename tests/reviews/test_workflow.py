@@ -1,0 +1,371 @@
+"""The review state machine, exercised through reviews.services as every caller does."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from articles.models import Article
+from reviews import services
+from reviews.models import AuditEntry, ReviewDecision
+from reviews.services import WorkflowError
+from reviews.workflow import Status
+from tests import factories
+from tests.conftest import FULL_CHECKLIST
+
+pytestmark = pytest.mark.django_db
+
+
+def status_of(article: Article) -> str:
+    return Article.objects.values_list("status", flat=True).get(pk=article.pk)
+
+
+# --- allowed transitions, one per role that may take them ---------------------------------
+
+
+def test_author_submits_a_complete_draft(draft, writer):
+    services.article_submit(article=draft, user=writer)
+    assert status_of(draft) == Status.SUBMITTED
+
+
+def test_editor_submits_an_article_they_did_not_write(draft, editor):
+    services.article_submit(article=draft, user=editor)
+    assert status_of(draft) == Status.SUBMITTED
+
+
+def test_board_member_claims_a_submitted_article(submitted, reviewer):
+    services.review_start(article=submitted, user=reviewer)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.IN_REVIEW
+    assert submitted.assigned_reviewer == reviewer
+
+
+def test_assigned_reviewer_requests_changes_with_a_comment(in_review, reviewer):
+    services.review_request_changes(article=in_review, user=reviewer, comment="Cite the label.")
+    assert status_of(in_review) == Status.CHANGES_REQUESTED
+
+
+def test_author_resubmits_after_changes_requested(in_review, reviewer, writer):
+    services.review_request_changes(article=in_review, user=reviewer, comment="Fix dose.")
+    services.article_submit(article=in_review, user=writer)
+    in_review.refresh_from_db()
+    assert in_review.status == Status.SUBMITTED
+    assert in_review.revisions.count() == 2
+
+
+def test_board_member_approves_and_the_revision_goes_live(in_review, reviewer):
+    services.review_approve(article=in_review, user=reviewer, checklist=FULL_CHECKLIST)
+    in_review.refresh_from_db()
+    assert in_review.status == Status.APPROVED
+    assert in_review.live_revision == in_review.current_revision
+
+
+def test_editor_archives_with_a_reason(approved, editor):
+    services.article_archive(article=approved, user=editor, reason="Superseded by new guidance.")
+    approved.refresh_from_db()
+    assert approved.status == Status.ARCHIVED
+    assert approved.archive_reason == "Superseded by new guidance."
+
+
+def test_editor_restores_an_archived_article_to_draft(approved, editor):
+    services.article_archive(article=approved, user=editor, reason="Withdrawn.")
+    services.article_restore(article=approved, user=editor)
+    assert status_of(approved) == Status.DRAFT
+
+
+def test_editing_approved_content_starts_a_new_draft(approved, writer):
+    approved.body += "\n\nA new paragraph."
+    services.article_save(article=approved, user=writer, changed_fields=["body"])
+    assert status_of(approved) == Status.DRAFT
+
+
+def test_flag_reviews_due_moves_past_due_articles(approved):
+    due = approved.live_revision.next_review_due
+    flagged = services.flag_reviews_due(today=due + datetime.timedelta(days=1))
+    assert [a.pk for a in flagged] == [approved.pk]
+    assert status_of(approved) == Status.REVIEW_DUE
+
+
+def test_flag_reviews_due_leaves_current_articles_alone(approved):
+    due = approved.live_revision.next_review_due
+    assert services.flag_reviews_due(today=due) == []
+    assert status_of(approved) == Status.APPROVED
+
+
+def test_board_member_starts_re_review_of_a_due_article(approved, reviewer):
+    due = approved.live_revision.next_review_due
+    services.flag_reviews_due(today=due + datetime.timedelta(days=1))
+    services.review_start(article=approved, user=reviewer)
+    approved.refresh_from_db()
+    assert approved.status == Status.IN_REVIEW
+    assert approved.current_revision == approved.live_revision
+
+
+# --- forbidden transitions: each role that may not, and each wrong state ------------------
+
+FORBIDDEN_BY_ROLE = [
+    # (transition, starting fixture, actor fixture)
+    ("submit", "draft", "reviewer"),
+    ("submit", "draft", "other_writer"),
+    ("start_review", "submitted", "writer"),
+    ("start_review", "submitted", "editor"),
+    ("start_review", "submitted", "expired_reviewer"),
+    ("start_review", "submitted", "inactive_reviewer"),
+    ("request_changes", "in_review", "writer"),
+    ("request_changes", "in_review", "editor"),
+    ("request_changes", "in_review", "second_reviewer"),  # not the one who claimed it
+    ("approve", "in_review", "writer"),
+    ("approve", "in_review", "editor"),
+    ("approve", "in_review", "expired_reviewer"),
+    ("archive", "approved", "writer"),
+    ("archive", "approved", "reviewer"),
+    ("restore", "archived", "writer"),
+    ("restore", "archived", "reviewer"),
+]
+
+TRANSITION_KWARGS = {
+    "request_changes": {"comment": "Please fix."},
+    "approve": {"checklist": FULL_CHECKLIST},
+    "archive": {"reason": "Out of date."},
+}
+
+
+@pytest.fixture
+def other_writer(db):
+    return factories.writer(username="otto")
+
+
+@pytest.fixture
+def expired_reviewer(db):
+    return factories.reviewer(username="exp", expires_in_days=-1)
+
+
+@pytest.fixture
+def inactive_reviewer(db):
+    user = factories.reviewer(username="gone")
+    user.reviewer_profile.is_active = False
+    user.reviewer_profile.save()
+    return user
+
+
+@pytest.fixture
+def archived(approved, editor):
+    return services.article_archive(article=approved, user=editor, reason="Withdrawn.")
+
+
+@pytest.mark.parametrize(("transition", "start", "actor"), FORBIDDEN_BY_ROLE)
+def test_role_may_not_take_transition(request, transition, start, actor):
+    article = request.getfixturevalue(start)
+    user = request.getfixturevalue(actor)
+    before = status_of(article)
+    audit_before = AuditEntry.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.apply_transition(
+            article=article, name=transition, user=user, **TRANSITION_KWARGS.get(transition, {})
+        )
+    assert status_of(article) == before
+    assert AuditEntry.objects.count() == audit_before
+
+
+FORBIDDEN_BY_STATE = [
+    ("submit", "submitted", "writer"),
+    ("submit", "in_review", "writer"),
+    ("submit", "approved", "writer"),
+    ("start_review", "draft", "reviewer"),
+    ("start_review", "approved", "reviewer"),
+    ("request_changes", "submitted", "reviewer"),
+    ("approve", "submitted", "reviewer"),
+    ("approve", "draft", "reviewer"),
+    ("restore", "approved", "editor"),
+    ("archive", "archived", "editor"),
+]
+
+
+@pytest.mark.parametrize(("transition", "start", "actor"), FORBIDDEN_BY_STATE)
+def test_transition_refused_in_the_wrong_state(request, transition, start, actor):
+    article = request.getfixturevalue(start)
+    user = request.getfixturevalue(actor)
+    before = status_of(article)
+    with pytest.raises(WorkflowError, match="not possible while the article is"):
+        services.apply_transition(
+            article=article, name=transition, user=user, **TRANSITION_KWARGS.get(transition, {})
+        )
+    assert status_of(article) == before
+
+
+def test_author_who_sits_on_the_board_cannot_claim_their_own_article(db):
+    author = factories.reviewer(username="doc")
+    article = factories.ArticleFactory(authors=[author])
+    services.article_submit(article=article, user=author)
+    with pytest.raises(PermissionDenied, match="wrote or co-wrote"):
+        services.review_start(article=article, user=author)
+    assert status_of(article) == Status.SUBMITTED
+
+
+def test_co_author_on_the_board_cannot_approve(in_review, writer):
+    co_author = factories.reviewer(username="coauthor")
+    in_review.authors.add(co_author)
+    with pytest.raises(PermissionDenied, match="wrote or co-wrote"):
+        services.review_approve(article=in_review, user=co_author, checklist=FULL_CHECKLIST)
+    assert status_of(in_review) == Status.IN_REVIEW
+    assert not ReviewDecision.objects.filter(reviewer=co_author).exists()
+
+
+def test_request_changes_without_a_comment_changes_nothing(in_review, reviewer):
+    with pytest.raises(ValidationError, match="comment is required"):
+        services.review_request_changes(article=in_review, user=reviewer, comment="   ")
+    assert status_of(in_review) == Status.IN_REVIEW
+    assert not ReviewDecision.objects.exists()
+
+
+def test_archive_without_a_reason_changes_nothing(approved, editor):
+    with pytest.raises(ValidationError, match="reason"):
+        services.article_archive(article=approved, user=editor, reason="")
+    assert status_of(approved) == Status.APPROVED
+
+
+def test_submit_refused_while_title_or_body_is_missing(writer):
+    article = factories.ArticleFactory(authors=[writer], body="")
+    with pytest.raises(ValidationError, match="body is empty"):
+        services.article_submit(article=article, user=writer)
+    assert status_of(article) == Status.DRAFT
+    assert not article.revisions.exists()
+
+
+def test_flag_review_due_is_not_available_to_people(approved, editor):
+    with pytest.raises(WorkflowError):
+        services.apply_transition(article=approved, name="flag_review_due", user=editor)
+
+
+def test_writers_cannot_edit_while_under_review(in_review, writer):
+    in_review.body = "Changed during review"
+    with pytest.raises(ValidationError, match="cannot be edited"):
+        services.article_save(article=in_review, user=writer, changed_fields=["body"])
+    assert Article.objects.get(pk=in_review.pk).body != "Changed during review"
+
+
+def test_other_writers_cannot_edit_someone_elses_article(draft, other_writer):
+    draft.title = "Hijacked"
+    with pytest.raises(PermissionDenied):
+        services.article_save(article=draft, user=other_writer, changed_fields=["title"])
+    assert Article.objects.get(pk=draft.pk).title != "Hijacked"
+
+
+# --- the protected status --------------------------------------------------------------
+
+
+def test_status_cannot_be_assigned_directly(draft):
+    with pytest.raises(AttributeError, match="modification is not allowed"):
+        draft.status = Status.APPROVED
+
+
+def test_status_cannot_be_set_by_a_queryset_shortcut_through_the_model(draft):
+    draft.refresh_from_db()
+    with pytest.raises(AttributeError):
+        draft.status = "approved"
+    assert status_of(draft) == Status.DRAFT
+
+
+# --- snapshots, live revision and the audit log ------------------------------------------
+
+
+def test_submit_freezes_an_immutable_revision(draft, writer):
+    services.article_submit(article=draft, user=writer)
+    draft.refresh_from_db()
+    revision = draft.current_revision
+    assert revision.body == draft.body
+    assert '<sup class="citation">' in revision.body_html
+    assert revision.references.count() == 1
+    revision.body = "tampered"
+    with pytest.raises(TypeError, match="immutable"):
+        revision.save()
+
+
+def test_editing_an_approved_article_leaves_the_public_page_unchanged(approved, writer, client):
+    live_title = approved.live_revision.title
+    approved.title = "A brand-new headline"
+    services.article_save(article=approved, user=writer, changed_fields=["title"])
+    page = client.get(approved.get_absolute_url())
+    assert page.status_code == 200
+    assert live_title in page.text
+    assert "A brand-new headline" not in page.text
+
+
+def test_new_revision_replaces_the_live_one_only_when_approved(approved, writer, reviewer, client):
+    approved.title = "Updated headline"
+    services.article_save(article=approved, user=writer, changed_fields=["title"])
+    services.article_submit(article=approved, user=writer)
+    services.review_start(article=approved, user=reviewer)
+    assert "Updated headline" not in client.get(approved.get_absolute_url()).text
+    services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    assert "Updated headline" in client.get(approved.get_absolute_url()).text
+
+
+def test_every_transition_writes_one_audit_entry(draft, writer, reviewer, editor):
+    services.article_submit(article=draft, user=writer, comment="Ready")
+    services.review_start(article=draft, user=reviewer)
+    services.review_request_changes(article=draft, user=reviewer, comment="Add a source")
+    services.article_submit(article=draft, user=writer)
+    services.review_start(article=draft, user=reviewer)
+    services.review_approve(article=draft, user=reviewer, comment="Good", checklist=FULL_CHECKLIST)
+    draft.refresh_from_db()
+    draft.body += "\n\nMore."
+    services.article_save(article=draft, user=writer, changed_fields=["body"])
+    services.article_archive(article=draft, user=editor, reason="Withdrawn")
+    services.article_restore(article=draft, user=editor)
+
+    entries = list(AuditEntry.objects.filter(article=draft).order_by("pk"))
+    assert [(e.transition, e.from_status, e.to_status, e.actor) for e in entries] == [
+        ("submit", "draft", "submitted", writer),
+        ("start_review", "submitted", "in_review", reviewer),
+        ("request_changes", "in_review", "changes_requested", reviewer),
+        ("submit", "changes_requested", "submitted", writer),
+        ("start_review", "submitted", "in_review", reviewer),
+        ("approve", "in_review", "approved", reviewer),
+        ("revise", "approved", "draft", writer),
+        ("archive", "draft", "archived", editor),
+        ("restore", "archived", "draft", editor),
+    ]
+    assert entries[2].comment == "Add a source"
+    assert entries[0].revision is not None
+
+
+def test_system_flag_is_audited_without_an_actor(approved):
+    services.flag_reviews_due(today=approved.live_revision.next_review_due + datetime.timedelta(1))
+    entry = AuditEntry.objects.filter(article=approved).latest("pk")
+    assert (entry.transition, entry.actor) == ("flag_review_due", None)
+
+
+def test_audit_entries_cannot_be_edited_or_deleted(submitted):
+    entry = AuditEntry.objects.get(article=submitted)
+    entry.comment = "rewritten history"
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.filter(pk=entry.pk).update(comment="x")
+
+
+def test_articles_that_were_ever_live_cannot_be_deleted(approved):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        Article.objects.filter(pk=approved.pk).delete()
+
+
+def test_approval_stamps_dates_and_next_review(in_review, reviewer):
+    before = timezone.now()
+    services.review_approve(article=in_review, user=reviewer, checklist=FULL_CHECKLIST)
+    in_review.refresh_from_db()
+    live = in_review.live_revision
+    assert before <= live.approved_at <= timezone.now()
+    assert live.last_reviewed_at == live.approved_at
+    assert live.content_updated_at == live.approved_at
+    months_ahead = live.next_review_due - live.approved_at.date()
+    assert 365 <= months_ahead.days <= 366
