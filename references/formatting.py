@@ -1,56 +1,236 @@
-"""Reference formatters: NLM/Vancouver (the site's style) and AMA, from structured fields."""
+"""Reference formatters from structured fields: NLM/Vancouver (the site's style) and AMA 11th ed.
+
+Both return plain text (templates escape it). They follow the parts of Citing Medicine (NLM)
+and the AMA Manual of Style that our kinds of source need:
+
+- authors: NLM lists up to 6 then "et al."; AMA lists all up to 6, and for more than 6 the
+  first 3 then "et al."; group authors print as written;
+- journal articles with article numbers (e-locators) and supplements ("Suppl 2");
+- books (publisher, edition), web pages (accessed date), drug labels ("package insert") and
+  guidelines from an issuing body.
+"""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from references.models import Reference
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+AMA_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+STYLES = ("vancouver", "ama")
 
 
-def _name(author: dict) -> str:
+# --- shared pieces -----------------------------------------------------------------------
+
+
+def author_name(author: dict) -> str:
+    """'Wiffen PJ' for a person (family name, then initials), or a group name as written."""
     if author.get("literal"):
-        return author["literal"]
-    return " ".join(p for p in (author.get("family", ""), author.get("given", "")) if p)
+        return str(author["literal"]).strip()
+    given = str(author.get("given", "")).strip()
+    # Citing Medicine and AMA both give initials without full stops: "Rice ASC".
+    initials = "".join(part[0] for part in given.replace(".", " ").replace("-", " ").split())
+    if given and given.replace(".", "").replace(" ", "").isupper():
+        initials = given.replace(".", "").replace(" ", "")
+    family, suffix = str(author.get("family", "")).strip(), str(author.get("suffix", "")).strip()
+    return " ".join(p for p in (family, initials, suffix) if p)
 
 
-def _authors(ref: Reference, limit: int = 6) -> str:
-    names = [_name(a) for a in ref.author or []]
+def _author_list(ref: Reference, *, limit: int, shown_when_over: int) -> str:
+    names = [n for n in (author_name(a) for a in ref.author or []) if n]
     if len(names) > limit:
-        names = [*names[:limit], "et al"]
+        names = [*names[:shown_when_over], "et al"]
     return ", ".join(names)
 
 
-def _date(ref: Reference) -> str:
-    parts = [str(ref.year)] if ref.year else []
-    if ref.year and ref.month:
-        parts.append(MONTHS[ref.month - 1])
-        if ref.day:
-            parts.append(str(ref.day))
+def _sentence(text: str) -> str:
+    """End a part with a full stop unless it already ends a sentence."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def _locator(ref: Reference) -> str:
+    """';6(6):CD007938' -- volume, issue (supplements included) and pages or article number."""
+    out = ""
+    volume, issue = (ref.volume or "").strip(), (ref.issue or "").strip()
+    if volume:
+        out += f";{volume}"
+        if issue:
+            out += f"({issue})"
+    elif issue:
+        out += f";({issue})"
+    if ref.page:
+        out += f":{ref.page.strip()}"
+    return out
+
+
+def _nlm_date(year: int | None, month: int | None, day: int | None) -> str:
+    if not year:
+        return ""
+    parts = [str(year)]
+    if month:
+        parts.append(MONTHS[month - 1])
+        if day:
+            parts.append(str(day))
     return " ".join(parts)
 
 
+def _nlm_cited(accessed: datetime.date | None) -> str:
+    if not accessed:
+        return ""
+    return f"cited {accessed.year} {MONTHS[accessed.month - 1]} {accessed.day}"
+
+
+def _ama_date(year: int | None, month: int | None, day: int | None) -> str:
+    if not year:
+        return ""
+    if month and day:
+        return f"{AMA_MONTHS[month - 1]} {day}, {year}"
+    if month:
+        return f"{AMA_MONTHS[month - 1]} {year}"
+    return str(year)
+
+
+def _is_journal_article(ref: Reference) -> bool:
+    from references.models import Reference
+
+    if ref.kind in (Reference.Kind.RESEARCH, Reference.Kind.SYSTEMATIC_REVIEW):
+        return True
+    # A guideline published in a journal is cited like an article.
+    return ref.kind == Reference.Kind.GUIDELINE and bool(ref.volume or ref.issue or ref.page)
+
+
+def _publisher(ref: Reference) -> str:
+    return (ref.publisher or ref.container_title or "").strip()
+
+
+# --- NLM / Vancouver -----------------------------------------------------------------------
+
+
 def vancouver(ref: Reference) -> str:
-    """Author AA, Author BB. Title. Journal. Year Mon Day;Vol(Issue):pages."""
-    out = []
-    if ref.author:
-        out.append(f"{_authors(ref)}.")
-    out.append(f"{ref.title.rstrip('.')}." if not ref.title.endswith(("?", "!")) else ref.title)
-    if ref.container_title:
-        out.append(f"{ref.container_title.rstrip('.')}.")
-    locator = _date(ref)
-    if ref.volume:
-        locator += f";{ref.volume}"
-        if ref.issue:
-            locator += f"({ref.issue})"
-    elif ref.issue:
-        locator += f";({ref.issue})"
-    if ref.page:
-        locator += f":{ref.page}"
-    if locator:
-        out.append(f"{locator}.")
+    """NLM (Citing Medicine) / Vancouver style.
+
+    Wiffen PJ, Derry S, Bell RF, Rice AS, Tölle TR, Phillips T, et al. Gabapentin for chronic
+    neuropathic pain in adults. Cochrane Database Syst Rev. 2017 Jun 9;6(6):CD007938.
+    doi: 10.1002/14651858.cd007938.pub4
+    """
+    from references.models import Reference
+
+    authors = _author_list(ref, limit=6, shown_when_over=6)
+    parts = [_sentence(authors)] if authors else []
+    title = (ref.title or "").strip().rstrip(".")
+    date = _nlm_date(ref.year, ref.month, ref.day)
+    cited = _nlm_cited(ref.accessed)
+
+    if _is_journal_article(ref):
+        parts.append(_sentence(title))
+        if ref.container_title:
+            parts.append(_sentence(ref.container_title.strip().rstrip(".")))
+        locator = f"{date}{_locator(ref)}"
+        if locator:
+            parts.append(_sentence(locator.lstrip(";")))
+    elif ref.kind == Reference.Kind.BOOK:
+        parts.append(_sentence(title))
+        publisher = _publisher(ref)
+        tail = "; ".join(p for p in (publisher, str(ref.year or "")) if p)
+        if tail:
+            parts.append(_sentence(tail))
+        if ref.page:
+            parts.append(_sentence(f"p. {ref.page.strip()}"))
+    else:
+        # Drug labels, web pages and guidelines from an issuing body.
+        label = {
+            Reference.Kind.DRUG_LABEL: "[package insert]",
+            Reference.Kind.WEBPAGE: "[Internet]",
+            Reference.Kind.GUIDELINE: "[Internet]" if ref.url else "",
+        }.get(ref.kind, "")
+        parts.append(_sentence(f"{title} {label}".strip()))
+        publisher = _publisher(ref)
+        when = date
+        if cited:
+            when = f"{when} [{cited}]".strip()
+        tail = "; ".join(p for p in (publisher, when) if p)
+        if tail:
+            parts.append(_sentence(tail))
+        if ref.url:
+            parts.append(f"Available from: {ref.url}")
     if ref.doi:
-        out.append(f"doi:{ref.doi}")
-    return " ".join(out)
+        parts.append(f"doi: {ref.doi}")
+    if ref.retracted:
+        parts.append("[Retracted]")
+    return " ".join(p for p in parts if p)
+
+
+# --- AMA (11th edition) --------------------------------------------------------------------
+
+
+def ama(ref: Reference) -> str:
+    """AMA Manual of Style, 11th edition.
+
+    Wiffen PJ, Derry S, Bell RF, et al. Gabapentin for chronic neuropathic pain in adults.
+    Cochrane Database Syst Rev. 2017;6(6):CD007938. doi:10.1002/14651858.cd007938.pub4
+    """
+    from references.models import Reference
+
+    authors = _author_list(ref, limit=6, shown_when_over=3)
+    parts = [_sentence(authors)] if authors else []
+    title = (ref.title or "").strip().rstrip(".")
+    accessed = ""
+    if ref.accessed:
+        accessed = f"Accessed {_ama_date(ref.accessed.year, ref.accessed.month, ref.accessed.day)}."
+
+    if _is_journal_article(ref):
+        parts.append(_sentence(title))
+        if ref.container_title:
+            parts.append(_sentence(ref.container_title.strip().rstrip(".")))
+        # AMA gives only the year for journals paginated by volume.
+        locator = f"{ref.year or ''}{_locator(ref)}"
+        if locator:
+            parts.append(_sentence(locator.lstrip(";")))
+        if ref.doi:
+            parts.append(f"doi:{ref.doi}")
+        elif ref.url:
+            parts.extend(p for p in (accessed, ref.url) if p)
+    elif ref.kind == Reference.Kind.BOOK:
+        parts.append(_sentence(title))
+        tail = "; ".join(p for p in (_publisher(ref), str(ref.year or "")) if p)
+        if tail:
+            parts.append(_sentence(tail))
+        if ref.page:
+            parts.append(_sentence(f"p{'p' if '-' in ref.page else ''} {ref.page.strip()}"))
+        if ref.doi:
+            parts.append(f"doi:{ref.doi}")
+    elif ref.kind == Reference.Kind.DRUG_LABEL:
+        parts.append(_sentence(title))
+        parts.append("Package insert.")
+        tail = "; ".join(p for p in (_publisher(ref), str(ref.year or "")) if p)
+        if tail:
+            parts.append(_sentence(tail))
+        parts.extend(p for p in (accessed, ref.url) if p)
+    else:
+        # Web pages and guidelines from an issuing body: title, site, published, accessed, URL.
+        parts.append(_sentence(title))
+        if ref.container_title:
+            parts.append(_sentence(ref.container_title.strip().rstrip(".")))
+        published = _ama_date(ref.year, ref.month, ref.day)
+        if published:
+            parts.append(f"Published {published}.")
+        parts.extend(p for p in (accessed, ref.url) if p)
+    if ref.retracted:
+        parts.append("[Retracted]")
+    return " ".join(p for p in parts if p)
+
+
+def format_reference(ref: Reference, style: str = "vancouver") -> str:
+    if style not in STYLES:
+        raise ValueError(f"Unknown citation style {style!r}; use one of {', '.join(STYLES)}.")
+    return vancouver(ref) if style == "vancouver" else ama(ref)

@@ -2,11 +2,52 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from references import identifiers
+
+# CSL-JSON name parts we store and print.
+AUTHOR_PARTS = frozenset({"family", "given", "literal", "suffix"})
+
+
+def _author_problem(author) -> str | None:
+    """Why `author` is not a CSL-style name list, or None."""
+    if not isinstance(author, list):
+        return 'Authors must be a list, e.g. [{"family": "Wiffen", "given": "PJ"}].'
+    for number, name in enumerate(author, start=1):
+        if not isinstance(name, dict) or not set(name) <= AUTHOR_PARTS:
+            return (
+                f'Author {number} must look like {{"family": "Wiffen", "given": "PJ"}} '
+                f'or, for a group, {{"literal": "World Health Organization"}}.'
+            )
+        if not all(isinstance(v, str) for v in name.values()):
+            return f"Author {number}: each name part must be text."
+        if not (name.get("family", "").strip() or name.get("literal", "").strip()):
+            return f"Author {number} needs a family name, or a group name as “literal”."
+    return None
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def cited_by_approved_revision(self) -> ReferenceQuerySet:
+        """Sources on an approved revision's reference list: part of the published record."""
+        return self.filter(revision_links__revision__approved_at__isnull=False).distinct()
+
+    def with_identifier(
+        self, *, doi: str = "", pmid: str = "", pmcid: str = ""
+    ) -> ReferenceQuerySet:
+        """References matching any of the given (normalised) identifiers; blank ones are ignored."""
+        query = Q()
+        if doi:
+            # The unique index's expression and condition, so PostgreSQL can use that index.
+            query |= Q(doi_lower=doi.lower()) & ~Q(doi="")
+        if pmid:
+            query |= Q(pmid=pmid)
+        if pmcid:
+            query |= Q(pmcid=pmcid)
+        return self.alias(doi_lower=Lower("doi")).filter(query) if query else self.none()
 
 
 class Reference(models.Model):
@@ -52,6 +93,8 @@ class Reference(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = "reference"
         verbose_name_plural = "references"
@@ -59,7 +102,10 @@ class Reference(models.Model):
         constraints = [
             # Identifiers are unique when present; blank means "not known".
             models.UniqueConstraint(
-                Lower("doi"), name="reference_unique_doi", condition=~Q(doi="")
+                Lower("doi"),
+                name="reference_unique_doi",
+                condition=~Q(doi=""),
+                violation_error_message="A reference with this DOI is already in the library.",
             ),
             models.UniqueConstraint(
                 fields=["pmid"], name="reference_unique_pmid", condition=~Q(pmid="")
@@ -83,7 +129,59 @@ class Reference(models.Model):
                 condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
                 name="reference_month_range",
             ),
+            # Lookups lower-case what the writer typed, so stored keys and DOIs must be too.
+            models.CheckConstraint(condition=Q(key=Lower("key")), name="reference_key_lowercase"),
+            models.CheckConstraint(condition=Q(doi=Lower("doi")), name="reference_doi_lowercase"),
+            models.CheckConstraint(
+                condition=Q(day__isnull=True) | Q(day__gte=1, day__lte=31),
+                name="reference_day_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title[:80]}"
+
+    def clean(self) -> None:
+        """Normalise identifiers and the key, and reject malformed ones with a field error."""
+        errors: dict[str, list[ValidationError]] = {}
+        self.key = (self.key or "").strip().lower()
+        checks = (
+            ("doi", identifiers.normalize_doi, identifiers.validate_doi),
+            ("pmid", identifiers.normalize_pmid, identifiers.validate_pmid),
+            ("pmcid", identifiers.normalize_pmcid, identifiers.validate_pmcid),
+        )
+        for name, normalize, validate in checks:
+            raw = (getattr(self, name) or "").strip()
+            if not raw:
+                setattr(self, name, "")
+                continue
+            try:
+                validate(raw)
+            except ValidationError as exc:
+                errors.setdefault(name, []).append(exc)
+                continue
+            setattr(self, name, normalize(raw))
+        author_error = _author_problem(self.author)
+        if author_error:
+            errors.setdefault("author", []).append(ValidationError(author_error))
+        if self.day and not self.month:
+            errors.setdefault("day", []).append(ValidationError("A day needs a month."))
+        if self.month and not self.year:
+            errors.setdefault("month", []).append(ValidationError("A month needs a year."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def pmc_url(self) -> str:
+        return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/" if self.pmcid else ""
+
+    def is_cited_by_approved_revision(self) -> bool:
+        return Reference.objects.filter(pk=self.pk).cited_by_approved_revision().exists()

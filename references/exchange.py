@@ -1,0 +1,577 @@
+"""Reference exchange formats: CSL-JSON and RIS out; BibTeX, RIS and CSL-JSON in.
+
+Parsing is done by bibtexparser 2.x and rispy; this module only maps their records to and
+from a reference's fields. Importers return plain dicts of Reference field values (plus the
+entry's label for messages); creating rows is references.services' job.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import bibtexparser
+import rispy
+from bibtexparser import middlewares as bib_middlewares
+
+from references.nlm import CitationParseError, ParsedCitation, parse_nlm_citation
+
+if TYPE_CHECKING:
+    from references.models import Reference
+
+
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its "1." line before each record, which other tools choke on."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+class ExchangeFormatError(ValueError):
+    """The file is not readable as the format it claims to be; the message is for a person."""
+
+
+@dataclass
+class ImportedEntry:
+    """One entry read from a file: a label to name it in messages, and its field values.
+
+    `problem` is set (and `data` empty) for an entry that could not be read at all.
+    """
+
+    label: str
+    data: dict[str, Any]
+    problem: str = ""
+
+
+# Our kinds, as CSL types (with a genre where CSL has no type of its own), RIS types, and the
+# label we write to RIS M3 ("type of work") so a round trip keeps the kind.
+KIND_TO_CSL = {
+    "guideline": ("report", "Guideline"),
+    "research": ("article-journal", ""),
+    "systematic_review": ("article-journal", "Systematic review"),
+    "drug_label": ("document", "Drug label"),
+    "book": ("book", ""),
+    "webpage": ("webpage", ""),
+}
+KIND_TO_RIS = {
+    "guideline": "GOVDOC",
+    "research": "JOUR",
+    "systematic_review": "JOUR",
+    "drug_label": "PAMP",
+    "book": "BOOK",
+    "webpage": "ELEC",
+}
+RIS_TO_KIND = {
+    "JOUR": "research",
+    "JFULL": "research",
+    "EJOUR": "research",
+    "MGZN": "research",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "CHAP": "book",
+    "ECHAP": "book",
+    "ELEC": "webpage",
+    "WEB": "webpage",
+    "BLOG": "webpage",
+    "GOVDOC": "guideline",
+    "STAND": "guideline",
+    "RPRT": "guideline",
+    "PAMP": "drug_label",
+}
+BIBTEX_TO_KIND = {
+    "article": "research",
+    "book": "book",
+    "inbook": "book",
+    "incollection": "book",
+    "booklet": "book",
+    "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
+    "techreport": "guideline",
+    "report": "guideline",
+    "manual": "drug_label",
+}
+CSL_TO_KIND = {
+    "article-journal": "research",
+    "article": "research",
+    "review": "systematic_review",
+    "book": "book",
+    "chapter": "book",
+    "webpage": "webpage",
+    "post-weblog": "webpage",
+    "report": "guideline",
+    "standard": "guideline",
+    "document": "drug_label",
+}
+_KIND_LABELS = {
+    "guideline": "guideline",
+    "systematic review": "systematic_review",
+    "meta-analysis": "systematic_review",
+    "drug label": "drug_label",
+    "package insert": "drug_label",
+    "research": "research",
+    "book": "book",
+    "web page": "webpage",
+    "webpage": "webpage",
+}
+_MONTH_NAMES = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def _kind_from_label(label: str) -> str | None:
+    return _KIND_LABELS.get((label or "").strip().lower())
+
+
+def _kind_label(kind: str) -> str:
+    from references.models import Reference
+
+    return Reference.Kind(kind).label
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def _date_parts(year: int | None, month: int | None = None, day: int | None = None) -> list:
+    parts = [p for p in (year, month, day) if p]
+    # A month without a year (or a day without a month) is not a date.
+    if not year:
+        return []
+    if not month:
+        return [year]
+    return parts
+
+
+def to_csl_json(references: Iterable[Reference]) -> list[dict[str, Any]]:
+    """CSL-JSON items (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)."""
+    items = []
+    for ref in references:
+        csl_type, genre = KIND_TO_CSL[ref.kind]
+        item: dict[str, Any] = {
+            "id": ref.key,
+            "citation-key": ref.key,
+            "type": csl_type,
+            "title": ref.title,
+        }
+        if genre:
+            item["genre"] = genre
+        if ref.author:
+            item["author"] = [dict(a) for a in ref.author]
+        optional = {
+            "container-title": ref.container_title,
+            "publisher": ref.publisher,
+            "volume": ref.volume,
+            "issue": ref.issue,
+            "page": ref.page,
+            "DOI": ref.doi,
+            "PMID": ref.pmid,
+            "PMCID": ref.pmcid,
+            "URL": ref.url,
+        }
+        item.update({k: v for k, v in optional.items() if v})
+        if ref.year:
+            item["issued"] = {"date-parts": [_date_parts(ref.year, ref.month, ref.day)]}
+        if ref.accessed:
+            a = ref.accessed
+            item["accessed"] = {"date-parts": [[a.year, a.month, a.day]]}
+        if ref.retracted:
+            item["note"] = "Retracted"
+        items.append(item)
+    return items
+
+
+def _ris_author(author: dict) -> str:
+    if author.get("literal"):
+        return author["literal"]
+    return ", ".join(p for p in (author.get("family", ""), author.get("given", "")) if p)
+
+
+def to_ris(references: Iterable[Reference]) -> str:
+    """RIS text, one record per reference (rispy writes the tags)."""
+    records = []
+    for ref in references:
+        record: dict[str, Any] = {
+            "type_of_reference": KIND_TO_RIS[ref.kind],
+            "id": ref.key,
+            "title": ref.title,
+            "type_of_work": _kind_label(ref.kind),
+        }
+        if ref.author:
+            record["authors"] = [_ris_author(a) for a in ref.author]
+        if ref.container_title:
+            record["secondary_title"] = ref.container_title
+        if ref.publisher:
+            record["publisher"] = ref.publisher
+        if ref.year:
+            record["year"] = str(ref.year)
+            # RIS dates are YYYY/MM/DD/ with empty parts left blank.
+            month = f"{ref.month:02d}" if ref.month else ""
+            day = f"{ref.day:02d}" if ref.month and ref.day else ""
+            record["date"] = f"{ref.year}/{month}/{day}/"
+        for field, tag in (("volume", "volume"), ("issue", "number")):
+            if getattr(ref, field):
+                record[tag] = getattr(ref, field)
+        if ref.page:
+            start, sep, end = ref.page.partition("-")
+            record["start_page"] = start.strip()
+            if sep and end.strip():
+                record["end_page"] = end.strip()
+        if ref.doi:
+            record["doi"] = ref.doi
+        if ref.pmid:
+            record["accession_number"] = ref.pmid  # AN: PubMed's RIS puts the PMID here
+        if ref.pmcid:
+            record["custom2"] = ref.pmcid  # C2: where EndNote and PubMed put the PMCID
+        if ref.url:
+            record["urls"] = [ref.url]
+        if ref.accessed:
+            record["access_date"] = ref.accessed.strftime("%Y/%m/%d")
+        if ref.retracted:
+            record["notes"] = ["Retracted"]
+        records.append(record)
+    return rispy.dumps(records, implementation=_RisWriter, skip_unknown_tags=True)
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _month(value: Any) -> int | None:
+    text = str(value or "").strip().lower().rstrip(".")
+    if text.isdigit():
+        number = int(text)
+        return number if 1 <= number <= 12 else None
+    return _MONTH_NAMES.get(text) or _MONTH_NAMES.get(text[:3])
+
+
+def _parse_date(text: str) -> tuple[int | None, int | None, int | None]:
+    """'2017/06/09/', '2017-06-09', '2017 Jun 9' or '2017' -> (year, month, day)."""
+    parts = [p for p in re.split(r"[/\-\s,]+", (text or "").strip()) if p]
+    year = _int(parts[0]) if parts else None
+    if not year or not 1000 <= year <= 2999:
+        return None, None, None
+    month = _month(parts[1]) if len(parts) > 1 else None
+    day = _int(parts[2]) if month and len(parts) > 2 else None
+    if day is not None and not 1 <= day <= 31:
+        day = None
+    return year, month, day
+
+
+def _to_date(year: int | None, month: int | None, day: int | None) -> datetime.date | None:
+    if not (year and month and day):
+        return None
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _person(text: str) -> dict[str, str]:
+    """'Wiffen, PJ' / 'P. J. Wiffen' -> family/given; '{World Health Organization}' -> literal."""
+    text = " ".join(text.split())
+    if text.startswith("{") and text.endswith("}"):
+        return {"literal": text[1:-1].replace("{", "").replace("}", "").strip()}
+    text = text.replace("{", "").replace("}", "")
+    if "," in text:
+        family, _, given = text.partition(",")
+        return {"family": family.strip(), "given": given.strip()}
+    return {"literal": text}
+
+
+def _bibtex_person(text: str) -> dict[str, str]:
+    text = " ".join(text.split())
+    if text.startswith("{") and text.endswith("}") or "," in text:
+        return _person(text)
+    # "Peter J Wiffen": BibTeX's First von Last form, the last word is the family name.
+    words = text.replace("{", "").replace("}", "").split()
+    if len(words) == 1:
+        return {"literal": words[0]}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+def _pages(text: str) -> str:
+    return re.sub(r"\s*-+\s*", "-", (text or "").strip())
+
+
+def _slug_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "", (text or "").lower())[:80]
+
+
+def read_bibtex(text: str) -> list[ImportedEntry]:
+    """Entries of a BibTeX file as reference field values."""
+    library = bibtexparser.parse_string(
+        text,
+        append_middleware=[
+            bib_middlewares.LatexDecodingMiddleware(keep_braced_groups=True),
+            bib_middlewares.SeparateCoAuthors(),
+        ],
+    )
+    if library.failed_blocks and not library.entries:
+        raise ExchangeFormatError(
+            "This does not look like a BibTeX file: no entry could be read "
+            "(entries start like “@article{key, …}”)."
+        )
+    if not library.entries:
+        raise ExchangeFormatError("The BibTeX file has no entries.")
+    entries = []
+    for entry in library.entries:
+        fields = {k.lower(): v.value for k, v in entry.fields_dict.items()}
+
+        def get(name: str, fields: dict = fields) -> str:
+            value = fields.get(name, "")
+            return " ".join(str(value).replace("{", "").replace("}", "").split())
+
+        authors = fields.get("author") or []
+        if isinstance(authors, str):
+            authors = [authors]
+        kind = (
+            _kind_from_label(get("kind"))
+            or _kind_from_label(get("type"))
+            or BIBTEX_TO_KIND.get(entry.entry_type.lower())
+        )
+        if kind is None:
+            kind = "webpage" if get("url") and not get("journal") else "research"
+        year = _int(get("year"))
+        month = _month(get("month"))
+        accessed = _to_date(*_parse_date(get("urldate")))
+        data = {
+            "key": _slug_key(entry.key),
+            "kind": kind,
+            "author": [_bibtex_person(a) for a in authors if a.strip()],
+            "title": get("title"),
+            "container_title": get("journal") or get("journaltitle") or get("booktitle"),
+            "publisher": get("publisher") or get("institution") or get("organization"),
+            "year": year,
+            "month": month,
+            "day": _int(get("day")) if month else None,
+            "volume": get("volume"),
+            "issue": get("number") or get("issue"),
+            "page": _pages(get("pages")),
+            "doi": get("doi"),
+            "pmid": get("pmid"),
+            "pmcid": get("pmcid"),
+            "url": get("url"),
+            "accessed": accessed,
+        }
+        entries.append(ImportedEntry(label=entry.key, data=data))
+    return entries
+
+
+def read_ris(text: str) -> list[ImportedEntry]:
+    """Records of an RIS file as reference field values."""
+    if not re.search(r"^TY  - ", text, re.MULTILINE):
+        raise ExchangeFormatError(
+            "This does not look like an RIS file: records start with a “TY  - ” line."
+        )
+    try:
+        records = rispy.loads(text, skip_unknown_tags=True)
+    except Exception as exc:  # rispy raises IOError/ValueError subclasses on malformed input
+        raise ExchangeFormatError(f"The RIS file could not be read: {exc}") from exc
+    if not records:
+        raise ExchangeFormatError("The RIS file has no records.")
+    entries = []
+    for number, record in enumerate(records, start=1):
+        kind = _kind_from_label(record.get("type_of_work", "")) or RIS_TO_KIND.get(
+            record.get("type_of_reference", ""), "research"
+        )
+        authors = record.get("authors") or record.get("first_authors") or []
+        year, month, day = _parse_date(record.get("date", ""))
+        year = year or _int(record.get("year") or record.get("publication_year"))
+        start, end = record.get("start_page", ""), record.get("end_page", "")
+        urls = record.get("urls") or []
+        title = record.get("title") or record.get("primary_title") or ""
+        accession = str(record.get("accession_number", "")).strip()
+        data = {
+            "key": _slug_key(record.get("id", "")),
+            "kind": kind,
+            "author": [_person(a) for a in authors if a.strip()],
+            "title": " ".join(title.split()),
+            "container_title": record.get("secondary_title")
+            or record.get("journal_name")
+            or record.get("alternate_title3")
+            or record.get("alternate_title1")
+            or "",
+            "publisher": record.get("publisher", ""),
+            "year": year,
+            "month": month,
+            "day": day,
+            "volume": record.get("volume", ""),
+            "issue": record.get("number", ""),
+            "page": f"{start}-{end}" if start and end else (start or end),
+            "doi": record.get("doi", ""),
+            # AN is a PMID only when it is all digits (other databases use it too).
+            "pmid": accession if accession.isdigit() else "",
+            "pmcid": record.get("custom2", "")
+            if "pmc" in record.get("custom2", "").lower()
+            else "",
+            "url": urls[0] if urls else "",
+            "accessed": _to_date(*_parse_date(record.get("access_date", ""))),
+        }
+        label = record.get("id") or title[:60] or f"record {number}"
+        entries.append(ImportedEntry(label=label, data=data))
+    return entries
+
+
+def _csl_date(value: Any) -> tuple[int | None, int | None, int | None]:
+    try:
+        parts = list(value["date-parts"][0]) + [None, None, None]
+    except (KeyError, IndexError, TypeError):
+        return None, None, None
+    return _int(parts[0]), _int(parts[1]), _int(parts[2])
+
+
+def read_csl_json(text: str) -> list[ImportedEntry]:
+    """Items of a CSL-JSON file (a list of items, or one item) as reference field values."""
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ExchangeFormatError(f"The CSL-JSON file is not valid JSON: {exc}") from exc
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise ExchangeFormatError("A CSL-JSON file is a list of items (JSON objects).")
+    entries = []
+    for number, item in enumerate(items, start=1):
+        kind = _kind_from_label(str(item.get("genre", ""))) or CSL_TO_KIND.get(
+            str(item.get("type", "")), "research"
+        )
+        year, month, day = _csl_date(item.get("issued"))
+        authors = [
+            {k: str(v) for k, v in a.items() if k in ("family", "given", "literal")}
+            for a in item.get("author") or []
+            if isinstance(a, dict)
+        ]
+        key = item.get("citation-key") or item.get("id") or ""
+        data = {
+            "key": _slug_key(str(key)),
+            "kind": kind,
+            "author": [a for a in authors if a],
+            "title": str(item.get("title", "")),
+            "container_title": str(item.get("container-title", "")),
+            "publisher": str(item.get("publisher", "")),
+            "year": year,
+            "month": month,
+            "day": day,
+            "volume": str(item.get("volume", "")),
+            "issue": str(item.get("issue", "")),
+            "page": _pages(str(item.get("page", ""))),
+            "doi": str(item.get("DOI", "")),
+            "pmid": str(item.get("PMID", "")),
+            "pmcid": str(item.get("PMCID", "")),
+            "url": str(item.get("URL", "")),
+            "accessed": _to_date(*_csl_date(item.get("accessed"))),
+        }
+        entries.append(ImportedEntry(label=str(key or f"item {number}"), data=data))
+    return entries
+
+
+_NLM_PERSON = re.compile(
+    r"^(?P<family>.+?) (?P<given>[A-Z]{1,4})(?: (?P<suffix>Jr|Sr|2nd|3rd|[4-9]th|II|III|IV))?$"
+)
+
+
+def _nlm_author(name: str) -> dict[str, str]:
+    """'Wiffen PJ' -> family/given; anything else ('WHO Study Group') is a group author."""
+    match = _NLM_PERSON.match(name.strip())
+    if not match:
+        return {"literal": name.strip()}
+    author = {"family": match["family"], "given": match["given"]}
+    if match["suffix"]:
+        author["suffix"] = match["suffix"]
+    return author
+
+
+def _guess_kind(title: str, container: str) -> str:
+    text = f"{title} {container}".lower()
+    if "systematic review" in text or "meta-analys" in text or "cochrane database" in text:
+        return "systematic_review"
+    if "guideline" in text:
+        return "guideline"
+    return "research"
+
+
+def from_parsed_citation(parsed: ParsedCitation) -> dict[str, Any]:
+    """Reference field values (without a key) from a parsed NLM citation, kind guessed."""
+    return {
+        "kind": _guess_kind(parsed.title or "", parsed.journal or ""),
+        "author": [_nlm_author(a) for a in parsed.authors],
+        "title": parsed.title or "",
+        "container_title": parsed.journal or "",
+        "year": parsed.year,
+        "month": parsed.month,
+        "day": parsed.day,
+        "volume": parsed.volume or "",
+        "issue": parsed.issue or "",
+        "page": parsed.pages or "",
+        "doi": parsed.doi or "",
+        "pmid": parsed.pmid or "",
+        "pmcid": parsed.pmcid or "",
+    }
+
+
+def read_nlm_lines(text: str) -> list[ImportedEntry]:
+    """A reference list in NLM/PubMed style, one citation per line (blank lines ignored)."""
+    entries = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        label = line.strip() if len(line.strip()) <= 60 else f"{line.strip()[:59]}…"
+        try:
+            parsed = parse_nlm_citation(line)
+        except CitationParseError as exc:
+            entries.append(ImportedEntry(label=label, data={}, problem=str(exc)))
+            continue
+        entries.append(ImportedEntry(label=label, data=from_parsed_citation(parsed)))
+    if not any(entry.data for entry in entries):
+        raise ExchangeFormatError(
+            "Unrecognised file: import a BibTeX (.bib), RIS (.ris) or CSL-JSON (.json) file, "
+            "or a text file of NLM/PubMed-style citations, one per line."
+        )
+    return entries
+
+
+def read_any(text: str, filename: str = "") -> list[ImportedEntry]:
+    """Pick the reader from the file name, or failing that from the content."""
+    name = filename.lower()
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if name.endswith((".bib", ".bibtex")) or (not name and stripped.startswith("@")):
+        return read_bibtex(text)
+    if name.endswith((".ris", ".txt")) and stripped.startswith("TY"):
+        return read_ris(text)
+    if name.endswith(".ris"):
+        return read_ris(text)
+    if name.endswith(".json") or stripped.startswith(("[", "{")):
+        return read_csl_json(text)
+    if stripped.startswith("TY"):
+        return read_ris(text)
+    if stripped.startswith("@"):
+        return read_bibtex(text)
+    return read_nlm_lines(text)

@@ -1,0 +1,133 @@
+"""Public pages print numbered citations and the typed, linked list; exports are live-only."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reviews import services
+from tests.factories import ArticleFactory, ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+CHECKLIST = dict.fromkeys(services.REVIEW_CHECKLIST, True)
+
+
+def _live_article(*, writer, reviewer, references, slug):
+    """An article citing `references` in order, taken live through the real workflow."""
+    body = "\n\n".join(f"Claim {i} [@{r.key}]." for i, r in enumerate(references, start=1))
+    article = ArticleFactory(authors=[writer], slug=slug, body=body)
+    services.article_submit(article=article, user=writer)
+    services.review_start(article=article, user=reviewer)
+    services.review_approve(article=article, user=reviewer, checklist=CHECKLIST)
+    article.refresh_from_db()
+    assert article.live_revision_id is not None
+    return article
+
+
+_SERIAL = itertools.count(1)
+
+
+def _sources(n: int):
+    """n references, each with its own DOI, PMID and PMCID (so every link kind is printed)."""
+    serials = [next(_SERIAL) for _ in range(n)]
+    return [
+        ReferenceFactory(doi=f"10.1000/test.{i}", pmid=str(1000 + i), pmcid=f"PMC{2000 + i}")
+        for i in serials
+    ]
+
+
+def _queries_for(client, url: str) -> tuple[int, str]:
+    cache.clear()  # both pages start cold, so shared cached fragments cannot skew the count
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_article_page_queries_do_not_grow_with_its_references(client, writer, reviewer):
+    small = _live_article(writer=writer, reviewer=reviewer, references=_sources(2), slug="small")
+    large = _live_article(writer=writer, reviewer=reviewer, references=_sources(50), slug="large")
+    small_count, small_html = _queries_for(client, small.get_absolute_url())
+    large_count, large_html = _queries_for(client, large.get_absolute_url())
+    assert small_html.count('<li id="ref-') == 2
+    assert large_html.count('<li id="ref-') == 50
+    assert small_count == large_count
+
+
+def test_public_page_shows_superscripts_and_typed_linked_reference_list(client, writer, reviewer):
+    review = ReferenceFactory(
+        key="wiffen2017",
+        kind="systematic_review",
+        title="Gabapentin for chronic neuropathic pain in adults",
+        doi="10.1002/14651858.cd007938.pub4",
+        pmid="28597471",
+        pmcid="PMC6452908",
+    )
+    label = ReferenceFactory(
+        key="neurontin-label", kind="drug_label", url="https://example.org/label.pdf"
+    )
+    article = ArticleFactory(
+        authors=[writer],
+        body="Helps some [@wiffen2017]. Side effects [@neurontin-label; @wiffen2017].",
+    )
+    services.article_submit(article=article, user=writer)
+    services.review_start(article=article, user=reviewer)
+    services.review_approve(article=article, user=reviewer, checklist=CHECKLIST)
+    html = client.get(article.get_absolute_url()).content.decode()
+    sups = [
+        re.sub(r"<[^>]+>", "", s) for s in re.findall(r'<sup class="citation">(.*?)</sup>', html)
+    ]
+    assert sups == ["1", "1,2"]
+    first = re.search(r'<li id="ref-1">(.*?)</li>', html, re.S).group(1)
+    second = re.search(r'<li id="ref-2">(.*?)</li>', html, re.S).group(1)
+    assert "Systematic review" in first and review.title in first
+    assert 'href="https://doi.org/10.1002/14651858.cd007938.pub4"' in first
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/28597471/"' in first
+    assert 'href="https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6452908/"' in first
+    assert "Drug label" in second and "[package insert]" in second
+    assert f'href="{label.url}"' in second
+
+
+def test_live_article_exports_its_references_as_csl_json_in_citation_order(
+    client, writer, reviewer
+):
+    refs = _sources(3)
+    article = _live_article(writer=writer, reviewer=reviewer, references=refs[::-1], slug="g")
+    response = client.get("/articles/g/references.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.citationstyles.csl+json")
+    items = json.loads(response.content)
+    assert [i["id"] for i in items] == [r.key for r in refs[::-1]]
+    assert items[0]["DOI"] == refs[2].doi
+    assert article.slug == "g"
+
+
+def test_live_article_exports_its_references_as_ris(client, writer, reviewer):
+    refs = _sources(2)
+    _live_article(writer=writer, reviewer=reviewer, references=refs, slug="ris-me")
+    response = client.get("/articles/ris-me/references.ris")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-research-info-systems"
+    assert "attachment" in response["Content-Disposition"]
+    text = response.content.decode()
+    assert text.count("TY  - JOUR") == 2
+    assert f"DO  - {refs[0].doi}" in text
+
+
+@pytest.mark.parametrize("suffix", ["references.json", "references.ris"])
+def test_exports_are_404_for_anything_not_live(client, submitted, suffix):
+    assert client.get(f"/articles/{submitted.slug}/{suffix}").status_code == 404
+    assert client.get(f"/articles/no-such-article/{suffix}").status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["references.json", "references.ris"])
+def test_exports_are_404_once_archived(client, approved, editor, suffix):
+    services.article_archive(article=approved, user=editor, reason="Superseded.")
+    assert client.get(f"/articles/{approved.slug}/{suffix}").status_code == 404
