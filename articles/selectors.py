@@ -1,13 +1,45 @@
-"""Reads for the public site. Every public query starts from Article.objects.live()."""
+"""Reads for the public site. Every public query starts from Article.objects.live().
+
+The one exception is `pending_article`, which, only when the site opts in with
+VETTED_PUBLISH_PENDING_REVIEW, shows a submitted or in-review revision of an
+article that has never been approved, under a caution banner.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Max
+from django.conf import settings
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
-from articles.models import Article, ArticleRevision, RevisionReference
-from reviews.models import ReviewDecision, ReviewerProfile
+from articles.models import Article, ArticleRevision, RevisionReference, SitePage, Topic
+from reviews.models import AuditEntry, ReviewDecision, ReviewerProfile
+from reviews.workflow import Status
+
+PATIENT = "patient"
+PROFESSIONAL = "professional"
+AUDIENCES = {
+    PATIENT: "Patient or caregiver",
+    PROFESSIONAL: "Healthcare professional",
+}
+PENDING_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
+
+
+@dataclass
+class TrackerStep:
+    label: str
+    state: str  # "done", "current" or "todo"
+    date: datetime.datetime | None = None
+
+
+@dataclass
+class HistoryEntry:
+    revision: ArticleRevision
+    reviewers: list[ReviewerProfile]
 
 
 @dataclass
@@ -16,18 +48,78 @@ class PublicArticle:
     revision: ArticleRevision
     cited: list[RevisionReference]
     reviewers: list[ReviewerProfile]
+    pending: bool = False
+    tracker: list[TrackerStep] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
 
     @property
-    def references(self):
+    def references(self) -> list[Any]:
         return [link.reference for link in self.cited]
 
+    @property
+    def first_published_at(self) -> datetime.datetime | None:
+        dates = [h.revision.published_at for h in self.history if h.revision.published_at]
+        return min(dates) if dates else self.revision.published_at
 
-def live_articles():
+
+# --- lists -------------------------------------------------------------------
+
+
+def live_articles() -> QuerySet[Article]:
+    """Live articles, most recently updated first."""
     return (
         Article.objects.live()
         .select_related("topic", "live_revision")
-        .order_by("-live_revision__content_updated_at")
+        .order_by("-live_revision__content_updated_at", "pk")
     )
+
+
+def recently_reviewed_articles() -> QuerySet[Article]:
+    return live_articles().order_by("-live_revision__last_reviewed_at", "pk")
+
+
+def pending_articles() -> QuerySet[Article]:
+    """Never-approved articles the board is reviewing; empty unless the site opts in."""
+    if not settings.VETTED_PUBLISH_PENDING_REVIEW:
+        return Article.objects.none()
+    return (
+        Article.objects.filter(
+            status__in=PENDING_STATUSES,
+            live_revision__isnull=True,
+            current_revision__isnull=False,
+        )
+        .select_related("topic", "current_revision")
+        .order_by("-current_revision__created_at", "pk")
+    )
+
+
+def public_topics() -> QuerySet[Topic]:
+    """Topics with at least one live article."""
+    return Topic.objects.filter(pk__in=Article.objects.live().values("topic")).order_by("name")
+
+
+def changed_at(revision: ArticleRevision) -> datetime.datetime | None:
+    """When the public page last changed: new content or a new review date."""
+    dates = [d for d in (revision.content_updated_at, revision.last_reviewed_at) if d]
+    return max(dates) if dates else revision.published_at
+
+
+def feed_articles() -> QuerySet[Article]:
+    """Live articles by their latest approval: new, updated or re-reviewed."""
+    return live_articles().order_by(
+        Greatest(
+            Coalesce("live_revision__last_reviewed_at", "live_revision__published_at"),
+            "live_revision__published_at",
+        ).desc(),
+        "pk",
+    )
+
+
+def site_page(key: str) -> SitePage | None:
+    return SitePage.objects.filter(key=key).first()
+
+
+# --- the article page --------------------------------------------------------
 
 
 def revision_reviewers(revision: ArticleRevision) -> list[ReviewerProfile]:
@@ -43,12 +135,192 @@ def revision_reviewers(revision: ArticleRevision) -> list[ReviewerProfile]:
     ]
 
 
-def public_article(*, article: Article) -> PublicArticle:
-    """Everything the article page prints, in a constant number of queries."""
-    revision = article.live_revision
-    cited = list(
+def _cited(revision: ArticleRevision) -> list[RevisionReference]:
+    return list(
         RevisionReference.objects.filter(revision=revision)
         .select_related("reference")
         .order_by("position")
     )
-    return PublicArticle(article, revision, cited, revision_reviewers(revision))
+
+
+def _history(article: Article) -> list[HistoryEntry]:
+    """Published versions, newest first, each with the board members who approved it."""
+    approvals = ReviewDecision.objects.filter(kind=ReviewDecision.Kind.APPROVE).select_related(
+        "reviewer__reviewer_profile"
+    )
+    revisions = (
+        ArticleRevision.objects.filter(article=article, published_at__isnull=False)
+        .order_by("-published_at")
+        .prefetch_related(Prefetch("decisions", queryset=approvals, to_attr="approvals"))[:10]
+    )
+    history = []
+    for revision in revisions:
+        reviewers: list[ReviewerProfile] = []
+        for decision in revision.approvals:
+            # A sign-off in a re-review that has not finished yet does not count.
+            if revision.last_reviewed_at and decision.created_at > revision.last_reviewed_at:
+                continue
+            profile = getattr(decision.reviewer, "reviewer_profile", None)
+            if profile is not None and profile not in reviewers:
+                reviewers.append(profile)
+        history.append(HistoryEntry(revision, reviewers))
+    return history
+
+
+def _tracker(revision: ArticleRevision, status: str) -> list[TrackerStep]:
+    """Submitted / Under review / Approved for one revision.
+
+    A live page dates only the approval (the reader's "reviewed on"); a pending page
+    dates the steps taken so far.
+    """
+    labels = ["Submitted", "Under review", "Approved"]
+    if revision.approved_at:
+        return [TrackerStep(label, "done") for label in labels[:2]] + [
+            TrackerStep(labels[2], "done", revision.approved_at)
+        ]
+    if status == Status.IN_REVIEW:
+        started = AuditEntry.objects.filter(revision=revision, transition="start_review").aggregate(
+            first=Min("created_at")
+        )["first"]
+        return [
+            TrackerStep(labels[0], "done", revision.created_at),
+            TrackerStep(labels[1], "current", started),
+            TrackerStep(labels[2], "todo"),
+        ]
+    return [
+        TrackerStep(labels[0], "current", revision.created_at),
+        TrackerStep(labels[1], "todo"),
+        TrackerStep(labels[2], "todo"),
+    ]
+
+
+def public_article(*, article: Article) -> PublicArticle:
+    """Everything the live article page prints, in a constant number of queries."""
+    revision = article.live_revision
+    return PublicArticle(
+        article=article,
+        revision=revision,
+        cited=_cited(revision),
+        reviewers=revision_reviewers(revision),
+        tracker=_tracker(revision, Status.APPROVED),
+        history=_history(article),
+    )
+
+
+def pending_article(*, article: Article) -> PublicArticle | None:
+    """The revision under review, if the site publishes pending content; else None."""
+    if not settings.VETTED_PUBLISH_PENDING_REVIEW:
+        return None
+    revision = article.current_revision
+    if article.live_revision_id or article.status not in PENDING_STATUSES or revision is None:
+        return None
+    return PublicArticle(
+        article=article,
+        revision=revision,
+        cited=_cited(revision),
+        reviewers=[],
+        pending=True,
+        tracker=_tracker(revision, article.status),
+    )
+
+
+def article_for_slug(slug: str) -> Article | None:
+    # Not live() alone: the view must tell archived (410) and pending-review pages apart.
+    return (
+        Article.objects.select_related("topic", "live_revision", "current_revision")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+# --- board ---------------------------------------------------------------------
+
+
+def advisory_board() -> QuerySet[ReviewerProfile]:
+    return ReviewerProfile.objects.active().select_related("user").order_by("display_name")
+
+
+def reviewed_by(profile: ReviewerProfile) -> QuerySet[Article]:
+    """Live articles whose live revision this board member approved."""
+    return (
+        live_articles()
+        .filter(
+            Q(live_revision__decisions__reviewer=profile.user_id)
+            & Q(live_revision__decisions__kind=ReviewDecision.Kind.APPROVE)
+        )
+        .distinct()
+    )
+
+
+# --- structured data -------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _citation(reference: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {"@type": "CreativeWork", "name": reference.title}
+    if reference.container_title:
+        item["isPartOf"] = reference.container_title
+    if reference.year:
+        item["datePublished"] = str(reference.year)
+    if reference.doi:
+        item["url"] = f"https://doi.org/{reference.doi}"
+    elif reference.pmid:
+        item["url"] = f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"
+    elif reference.url:
+        item["url"] = reference.url
+    return item
+
+
+def article_json_ld(page: PublicArticle) -> dict[str, Any] | None:
+    """schema.org MedicalWebPage for a live article; pending content gets none."""
+    if page.pending:
+        return None
+    revision = page.revision
+    url = _absolute(page.article.get_absolute_url())
+    audience = [{"@type": "MedicalAudience", "audienceType": "Patient"}]
+    if revision.professional_html:
+        audience.append({"@type": "MedicalAudience", "audienceType": "Clinician"})
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": url,
+        "url": url,
+        "name": revision.title,
+        "headline": revision.title,
+        "description": revision.summary,
+        "inLanguage": "en",
+        "about": {"@type": "Thing", "name": revision.topic.name},
+        "datePublished": _iso(page.first_published_at),
+        "dateModified": _iso(revision.content_updated_at),
+        # schema.org types lastReviewed as a Date; the modified stamp is a DateTime.
+        "lastReviewed": _iso_date(revision.last_reviewed_at),
+        "reviewedBy": [
+            {
+                "@type": "Person",
+                "name": profile.display_name,
+                "honorificSuffix": profile.credentials,
+                "jobTitle": profile.specialty,
+                "url": _absolute(profile.get_absolute_url()),
+            }
+            for profile in page.reviewers
+        ],
+        "citation": [_citation(ref) for ref in page.references],
+        "audience": audience,
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": _absolute("/"),
+        },
+    }
+    return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _iso_date(value: datetime.datetime | None) -> str | None:
+    return timezone.localtime(value).date().isoformat() if value else None

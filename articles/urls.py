@@ -6,9 +6,13 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search_view, name="search"),
+    path("audience/", views.set_audience, name="audience"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
     path("articles/<slug:slug>/preview/", views.article_preview, name="preview"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("advisory-board/", views.advisory_board, name="board"),
     path("advisory-board/<slug:slug>/", views.reviewer_detail, name="reviewer"),
     path("pages/<slug:key>/", views.site_page, name="page"),
 ]
