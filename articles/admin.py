@@ -176,7 +176,7 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
             )
         return "Not public yet"
 
-    @admin.display(description="ready to submit?")
+    @admin.display(description="submission check")
     def submission_checklist(self, obj: Article) -> str:
         if obj.pk is None or obj.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
             return "—"

@@ -11,6 +11,7 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
@@ -23,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_cookie
+from django_ratelimit.decorators import ratelimit
 
 from articles import search, selectors
 from articles.context_processors import AUDIENCE_COOKIE, reader_audience
@@ -110,6 +112,7 @@ def _feedback_context(request: HttpRequest, page: selectors.PublicArticle) -> di
 
 
 @require_POST
+@ratelimit(key="ip", rate=lambda group, request: settings.VETTED_FEEDBACK_RATE, block=True)
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     """One "Was this helpful?" vote per reader per article; a second one changes nothing."""
     article = get_object_or_404(Article.objects.live().select_related("live_revision"), slug=slug)
@@ -229,7 +232,13 @@ def site_page(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "articles/site_page.html", {"site_page": page})
 
 
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """RATELIMIT_VIEW: a plain 429 page instead of a bare 403."""
+    return render(request, "articles/rate_limited.html", status=429)
+
+
 @vary_on_cookie
+@ratelimit(key="ip", rate=lambda group, request: settings.VETTED_SEARCH_RATE, block=True)
 def search_view(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     page_obj = _paginate(request, search.search_articles(query)) if query else None
