@@ -240,28 +240,6 @@ def test_canonical_and_opengraph_tags(client, approved, settings):
     assert f'<meta property="og:title" content="{approved.live_revision.title}">' in page
 
 
-def test_article_page_query_count_does_not_grow_with_references(
-    client, writer, reviewer, django_assert_max_num_queries
-):
-    few = [factories.ReferenceFactory() for _ in range(2)]
-    many = [factories.ReferenceFactory() for _ in range(50)]
-    small = _live(
-        writer=writer, reviewer=reviewer, body=" ".join(f"Claim [@{r.key}]." for r in few)
-    )
-    large = _live(
-        writer=writer, reviewer=reviewer, body=" ".join(f"Claim [@{r.key}]." for r in many)
-    )
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as first:
-        assert client.get(small.get_absolute_url()).status_code == 200
-    with CaptureQueriesContext(connection) as second:
-        assert client.get(large.get_absolute_url()).status_code == 200
-    assert len(first) == len(second)
-    assert len(second) <= 10
-
-
 def test_review_history_lists_each_published_version(client, approved, writer, reviewer):
     approved.summary = "A clearer summary."
     services.article_save(article=approved, user=writer, changed_fields=["summary"])
