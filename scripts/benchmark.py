@@ -96,6 +96,7 @@ def main() -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    settings.RATELIMIT_ENABLE = False  # one client hammering search is the point here
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
