@@ -159,6 +159,32 @@ About a third of people with nerve pain after shingles or from diabetes get at l
 moderate relief from gabapentin [@wiffen2017].
 """
 
+GABAPENTIN_KIDNEY_DOSING = """\
+Gabapentin leaves the body almost entirely through the kidneys, so people with reduced
+kidney function need lower doses. Taking the usual dose with weak kidneys lets the
+medicine build up, which makes drowsiness, dizziness and unsteadiness more likely.
+
+## How the dose is adjusted
+
+Prescribers estimate kidney function (creatinine clearance) and choose a daily dose
+range to match, as set out in the prescribing information [@neurontin-label]:
+
+| Creatinine clearance (mL/min) | Total daily dose range |
+|---|---|
+| 60 or more | 900 to 3600 mg |
+| 30 to 59 | 400 to 1400 mg |
+| 15 to 29 | 200 to 700 mg |
+| under 15 | 100 to 300 mg |
+
+People on haemodialysis take a supplemental dose after each session.
+
+## What this means for you
+
+Tell every prescriber and pharmacist if you have kidney disease. Do not change your dose
+yourself. Extra sleepiness or confusion after a dose change is a reason to call your
+prescriber the same day.
+"""
+
 ARTICLES = [
     {
         "title": "Can gabapentin cause muscle spasms?",
@@ -206,6 +232,17 @@ ARTICLES = [
         "body": NERVE_PAIN_IN_REVIEW,
         "topic": "medicines",
         "state": "in_review",
+    },
+    {
+        "title": "Gabapentin doses for people with kidney disease",
+        "slug": "gabapentin-kidney-dosing",
+        "summary": "Weaker kidneys clear gabapentin more slowly, so doses are lowered. How "
+        "the adjustment works.",
+        "body": GABAPENTIN_KIDNEY_DOSING,
+        "topic": "drug-dosing",
+        # Drug dosing needs two sign-offs, one from clinical pharmacology: this one has
+        # the neurologist's and awaits the pharmacist's.
+        "state": "one_of_two_approvals",
     },
 ]
 

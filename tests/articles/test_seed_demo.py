@@ -27,7 +27,12 @@ def test_seed_demo_creates_articles_in_every_state_and_is_idempotent(settings, c
     assert statuses.count(Status.APPROVED) >= 2
     for state in (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW):
         assert state in statuses
-    assert Article.objects.count() == 5
+    assert Article.objects.count() == 6
+    # The drug-dosing article needs two sign-offs: one given, still in review.
+    dosing = Article.objects.get(slug="gabapentin-kidney-dosing")
+    assert dosing.status == Status.IN_REVIEW
+    assert dosing.approvals_this_round().count() == 1
+    assert dosing.live_revision is None
     assert get_user_model().objects.filter(username="writer").count() == 1
     out = capsys.readouterr().out
     assert "vetted-writer" in out
