@@ -10,7 +10,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -20,6 +21,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import Article, ArticleFeedback, ArticleRevision, SitePage, Topic
 from reviews import admin_views, roles, selectors, services
+from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
 from reviews.services import LOCKED_MESSAGE
 from reviews.workflow import LOCKED_STATUSES, Status
@@ -215,6 +217,12 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
+        if request.method == "POST" and obj is not None and _stale_edit_of_locked(request, obj):
+            # The form was opened before a co-author submitted: refuse loudly, save nothing.
+            self.message_user(
+                request, f"{LOCKED_MESSAGE} Your edits were not saved.", messages.ERROR
+            )
+            return redirect(request.path)
         if obj is not None:
             extra_context["change_requests"] = selectors.latest_change_requests(article=obj)
             extra_context["review_threads"] = selectors.comment_threads(
@@ -302,6 +310,12 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
         if not change and not named_others:
             article.authors.add(request.user)
 
+    def _get_fsm_transition_func(self, *, obj, transition_name):
+        # A made-up transition name in a URL or POST is a 404, not a server error.
+        if transition_name not in services.TRANSITION_SERVICES:
+            raise Http404(f"No action called “{transition_name}”.")
+        return super()._get_fsm_transition_func(obj=obj, transition_name=transition_name)
+
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
         try:
             services.apply_transition(
@@ -324,6 +338,20 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
         return True
 
 
+def _stale_edit_of_locked(request: HttpRequest, article: Article) -> bool:
+    """Content posted for an article that is now with the reviewers, differing from it."""
+    if article.status not in LOCKED_STATUSES:
+        return False
+    for name in CONTENT_FIELDS:
+        if name not in request.POST:
+            continue
+        stored = getattr(article, f"{name}_id" if name == "topic" else name) or ""
+        posted = request.POST[name].replace("\r\n", "\n").strip()
+        if posted != str(stored).replace("\r\n", "\n").strip():
+            return True
+    return False
+
+
 def _success_message(name: str, article: Article) -> str:
     if name == "approve" and article.status == Status.IN_REVIEW:
         needed = article.topic.required_approvals
@@ -342,23 +370,11 @@ def _success_message(name: str, article: Article) -> str:
 
 
 @admin.register(ArticleRevision)
-class ArticleRevisionAdmin(admin.ModelAdmin):
+class ArticleRevisionAdmin(ReadOnlyAdmin):
     list_display = ["article", "number", "created_by", "created_at", "approved_at"]
     list_select_related = ["article", "created_by"]
     search_fields = ["title"]
     readonly_fields = [f.name for f in ArticleRevision._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_staff
 
 
 @admin.register(SitePage)

@@ -75,7 +75,7 @@ class LatestReviewedArticlesFeed(Feed):
         return _approved_at(article)
 
     def item_categories(self, article: Article) -> list[str]:
-        return [article.topic.name]
+        return [article.live_revision.topic.name]
 
 
 class LatestReviewedArticlesAtomFeed(LatestReviewedArticlesFeed):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
 from reviews.workflow import ReviewWorkflow, Status
@@ -152,12 +153,22 @@ class Article(ReviewWorkflow):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        if self.pk and self.live_revision_id:
-            published_slug = self.live_revision.slug
-            if self.slug != published_slug:
-                raise ValidationError(
-                    {"slug": f"This article is live at '{published_slug}'; its URL cannot change."}
-                )
+        locked_slug = self.approved_slug()
+        if locked_slug and self.slug != locked_slug:
+            raise ValidationError(
+                {"slug": f"This article was approved at “{locked_slug}”; its URL cannot change."}
+            )
+
+    def approved_slug(self) -> str | None:
+        """The URL an approved revision (live, scheduled or archived) was published under."""
+        if self.pk is None:
+            return None
+        return (
+            self.revisions.filter(approved_at__isnull=False)
+            .order_by("-number")
+            .values_list("slug", flat=True)
+            .first()
+        )
 
     # Used by the workflow's conditions and by the submission checklist in the admin.
     def submission_problems(self) -> list[str]:
@@ -282,6 +293,9 @@ class RevisionReference(models.Model):
         "references.Reference", on_delete=models.PROTECT, related_name="revision_links"
     )
     position = models.PositiveSmallIntegerField()
+    # The source's bibliographic fields as submitted (Reference.bibliographic_snapshot()):
+    # public pages print these, never the library row, which writers may edit later.
+    snapshot = models.JSONField(default=dict, editable=False)
 
     class Meta:
         verbose_name = "cited reference"
@@ -298,6 +312,22 @@ class RevisionReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.reference}"
+
+    @cached_property
+    def cited_reference(self):
+        """The source as it stood when this revision was submitted: an unsaved Reference.
+
+        Its pk is the library row's, so anchors and comparisons by identity still work.
+        Select `reference` with the link to keep this free of queries.
+        """
+        from references.models import Reference
+
+        if not self.snapshot:  # not back-filled (no library row data was frozen)
+            return self.reference
+        reference = Reference.from_snapshot(self.snapshot, pk=self.reference_id)
+        # A retraction must still reach readers: the one field that follows the library row.
+        reference.retracted = self.reference.retracted
+        return reference
 
 
 class SitePage(models.Model):

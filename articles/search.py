@@ -27,6 +27,7 @@ _START, _STOP = "\ue000", "\ue001"
 # Citation keys (possibly cut by the headline) and Markdown emphasis/heading marks.
 _MARKDOWN_NOISE = re.compile(r"\[@[^\]]*(?:\]|$)|@[\w:./-]+\]|[#*_`]+|^>\s?", re.M)
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -49,7 +50,9 @@ def uses_full_text() -> bool:
 
 
 def clean_query(raw: str | None) -> str:
-    return _SPACES.sub(" ", (raw or "")).strip()[:MAX_QUERY_LENGTH]
+    # Control characters (NUL above all: PostgreSQL rejects it in text) become spaces.
+    printable = _CONTROL.sub(" ", raw or "")
+    return _SPACES.sub(" ", printable).strip()[:MAX_QUERY_LENGTH]
 
 
 def search_articles(raw_query: str) -> QuerySet[Article]:

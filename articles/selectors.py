@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -54,7 +54,8 @@ class PublicArticle:
 
     @property
     def references(self) -> list[Any]:
-        return [link.reference for link in self.cited]
+        # As submitted and approved, never the library row as edited since.
+        return [link.cited_reference for link in self.cited]
 
     @property
     def first_published_at(self) -> datetime.datetime | None:
@@ -69,7 +70,7 @@ def live_articles() -> QuerySet[Article]:
     """Live articles, most recently updated first."""
     return (
         Article.objects.live()
-        .select_related("topic", "live_revision")
+        .select_related("live_revision__topic")
         .order_by("-live_revision__content_updated_at", "pk")
     )
 
@@ -88,14 +89,16 @@ def pending_articles() -> QuerySet[Article]:
             live_revision__isnull=True,
             current_revision__isnull=False,
         )
-        .select_related("topic", "current_revision")
+        .select_related("current_revision")
         .order_by("-current_revision__created_at", "pk")
     )
 
 
 def public_topics() -> QuerySet[Topic]:
     """Topics with at least one live article."""
-    return Topic.objects.filter(pk__in=Article.objects.live().values("topic")).order_by("name")
+    # The topic the board approved, not whatever a newer draft says.
+    live_topics = Article.objects.live().values("live_revision__topic")
+    return Topic.objects.filter(pk__in=live_topics).order_by("name")
 
 
 def changed_at(revision: ArticleRevision) -> datetime.datetime | None:
@@ -123,8 +126,13 @@ def site_page(key: str) -> SitePage | None:
 
 
 def revision_reviewers(revision: ArticleRevision) -> list[ReviewerProfile]:
-    """The board members who signed off the latest review round of this revision."""
+    """Who signed off the review that set this revision's "Last reviewed" date.
+
+    Sign-offs in a re-review that is still under way do not change the public credit.
+    """
     approvals = ReviewDecision.objects.filter(revision=revision, kind=ReviewDecision.Kind.APPROVE)
+    if revision.last_reviewed_at:
+        approvals = approvals.filter(created_at__lte=revision.last_reviewed_at)
     last_round = approvals.aggregate(r=Max("review_round"))["r"]
     return [
         d.reviewer.reviewer_profile
@@ -247,6 +255,8 @@ def reviewed_by(profile: ReviewerProfile) -> QuerySet[Article]:
         .filter(
             Q(live_revision__decisions__reviewer=profile.user_id)
             & Q(live_revision__decisions__kind=ReviewDecision.Kind.APPROVE)
+            # Not a sign-off in a re-review still under way.
+            & Q(live_revision__decisions__created_at__lte=F("live_revision__last_reviewed_at"))
         )
         .distinct()
     )

@@ -201,7 +201,7 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_cookie
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    articles = selectors.live_articles().filter(topic=topic)
+    articles = selectors.live_articles().filter(live_revision__topic=topic)
     context = {"topic": topic, "page_obj": _paginate(request, articles)}
     return render(request, "articles/topic.html", context)
 
@@ -217,7 +217,9 @@ def advisory_board(request: HttpRequest) -> HttpResponse:
 
 @vary_on_cookie
 def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    profile = get_object_or_404(ReviewerProfile.objects.select_related("user"), slug=slug)
+    # Only people whose credentials the board ever verified have a public profile.
+    profiles = ReviewerProfile.objects.filter(credentials_verified_on__isnull=False)
+    profile = get_object_or_404(profiles.select_related("user"), slug=slug)
     context = {
         "profile": profile,
         "is_active_member": selectors.advisory_board().filter(pk=profile.pk).exists(),

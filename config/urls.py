@@ -1,11 +1,19 @@
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
-from markdownx.views import ImageUploadView, MarkdownifyView
+from markdownx.views import MarkdownifyView
 
 from articles.feeds import LatestReviewedArticlesAtomFeed, LatestReviewedArticlesFeed
 from articles.sitemaps import SITEMAPS
+
+
+def uploads_disabled(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {"image": ["Image uploads are not available: Vetted stores no files."]}, status=403
+    )
+
 
 admin.site.site_header = "Vetted editorial"
 admin.site.site_title = "Vetted editorial"
@@ -19,11 +27,9 @@ urlpatterns = [
         staff_member_required(MarkdownifyView.as_view()),
         name="markdownx_markdownify",
     ),
-    path(
-        "markdownx/upload/",
-        staff_member_required(ImageUploadView.as_view()),
-        name="markdownx_upload",
-    ),
+    # The editor's drag-and-drop upload stays refused: app servers keep no files
+    # (they scale out statelessly) and the CSP allows same-origin images only.
+    path("markdownx/upload/", staff_member_required(uploads_disabled), name="markdownx_upload"),
     # Public machine-readable surfaces: live content only.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feeds/articles.rss", LatestReviewedArticlesFeed(), name="feed-rss"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +15,13 @@ from references import identifiers
 
 # CSL-JSON name parts we store and print.
 AUTHOR_PARTS = frozenset({"family", "given", "literal", "suffix"})
+
+# What a revision freezes of each source it cites at submit: every field a citation prints.
+SNAPSHOT_FIELDS = (
+    "key", "kind", "author", "title", "container_title", "publisher", "year", "month", "day",
+    "volume", "issue", "page", "doi", "pmid", "pmcid", "url", "accessed",
+)  # fmt: skip
+NULLABLE_SNAPSHOT_FIELDS = frozenset({"year", "month", "day", "accessed"})
 
 
 def _author_problem(author) -> str | None:
@@ -141,6 +152,13 @@ class Reference(models.Model):
     def __str__(self) -> str:
         return f"{self.key}: {self.title[:80]}"
 
+    def save(self, *args, **kwargs) -> None:
+        if getattr(self, "_frozen_snapshot", False):
+            raise TypeError(
+                "This is a revision's frozen copy of a source; edit the library reference instead."
+            )
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         """Normalise identifiers and the key, and reject malformed ones with a field error."""
         errors: dict[str, list[ValidationError]] = {}
@@ -185,3 +203,26 @@ class Reference(models.Model):
 
     def is_cited_by_approved_revision(self) -> bool:
         return Reference.objects.filter(pk=self.pk).cited_by_approved_revision().exists()
+
+    def bibliographic_snapshot(self) -> dict[str, Any]:
+        """The fields a revision freezes at submit, JSON-ready (the accessed date as ISO text)."""
+        data = {name: getattr(self, name) for name in SNAPSHOT_FIELDS}
+        data["author"] = copy.deepcopy(self.author or [])
+        accessed = self.accessed
+        if isinstance(accessed, datetime.date):
+            accessed = accessed.isoformat()
+        data["accessed"] = accessed or None
+        return data
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict[str, Any], *, pk: int | None = None) -> Reference:
+        """An unsaved, unsaveable Reference printing exactly what `snapshot` froze."""
+        values = {name: snapshot[name] for name in SNAPSHOT_FIELDS if name in snapshot}
+        if values.get("accessed"):
+            values["accessed"] = datetime.date.fromisoformat(values["accessed"])
+        for name in SNAPSHOT_FIELDS:
+            if values.get(name) is None and name not in NULLABLE_SNAPSHOT_FIELDS:
+                values.pop(name, None)  # fall back to the model default ("" or [])
+        reference = cls(pk=pk, **values)
+        reference._frozen_snapshot = True
+        return reference

@@ -12,8 +12,9 @@ from references.models import Reference
 
 def _live_references(slug: str) -> tuple[Article, list[Reference]]:
     article = get_object_or_404(Article.objects.live().select_related("live_revision"), slug=slug)
+    # The sources as approved with the live revision, not as the library row reads now.
     references = [
-        link.reference
+        link.cited_reference
         for link in article.live_revision.reference_links.select_related("reference").order_by(
             "position"
         )

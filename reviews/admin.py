@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
+from articles.models import Article
 from reviews import admin_views
 from reviews.models import (
     AuditEntry,
@@ -14,7 +15,14 @@ from reviews.models import (
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """The record of reviews is written by the workflow only."""
+    """The record of reviews is written by the workflow only, and each person sees the
+    record of the articles they may see (writers: their own)."""
+
+    article_lookup = "article"
+
+    def get_queryset(self, request):
+        visible = Article.objects.editable_by(request.user)
+        return super().get_queryset(request).filter(**{f"{self.article_lookup}__in": visible})
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -60,6 +68,7 @@ class ReviewDecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(ReviewComment)
 class ReviewCommentAdmin(ReadOnlyAdmin):
+    article_lookup = "revision__article"
     list_display = ["created_at", "revision", "author"]
     list_select_related = ["revision", "author"]
 

@@ -39,10 +39,12 @@ class ReferenceDiff:
     added: list[Any] = field(default_factory=list)
     removed: list[Any] = field(default_factory=list)
     kept: list[Any] = field(default_factory=list)
+    # (live, under review) pairs: the same source, whose cited details were edited since.
+    updated: list[tuple[Any, Any]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.removed)
+        return bool(self.added or self.removed or self.updated)
 
 
 @dataclass
@@ -85,13 +87,20 @@ def diff_text(old: str, new: str, *, label: str = "") -> TextDiff:
 
 
 def diff_references(old: list[Any], new: list[Any]) -> ReferenceDiff:
-    """Sources added to and removed from the reference list (by identity, not position)."""
-    old_ids = {ref.pk for ref in old}
+    """Sources added to and removed from the reference list (by identity, not position),
+    and kept ones whose details (title, URL, identifiers …) differ between the two."""
+    old_by_id = {ref.pk: ref for ref in old}
     new_ids = {ref.pk for ref in new}
     return ReferenceDiff(
-        added=[ref for ref in new if ref.pk not in old_ids],
+        added=[ref for ref in new if ref.pk not in old_by_id],
         removed=[ref for ref in old if ref.pk not in new_ids],
-        kept=[ref for ref in new if ref.pk in old_ids],
+        kept=[ref for ref in new if ref.pk in old_by_id],
+        updated=[
+            (old_by_id[ref.pk], ref)
+            for ref in new
+            if ref.pk in old_by_id
+            and old_by_id[ref.pk].bibliographic_snapshot() != ref.bibliographic_snapshot()
+        ],
     )
 
 
@@ -99,7 +108,7 @@ def _references(revision: Any) -> list[Any]:
     if revision is None:
         return []
     links = revision.reference_links.select_related("reference").order_by("position")
-    return [link.reference for link in links]
+    return [link.cited_reference for link in links]
 
 
 def diff_revisions(old: Any, new: Any) -> RevisionDiff:

@@ -148,21 +148,25 @@ class ReferenceRow:
 def review_references(
     *, revision: ArticleRevision | None, today: datetime.date | None = None
 ) -> list[ReferenceRow]:
-    """The revision's numbered sources, flagging retracted ones and those over 5 years old."""
+    """The revision's numbered sources as submitted, flagging retracted ones (from the
+    library, which tracks retractions) and those over 5 years old."""
     if revision is None:
         return []
     today = today or timezone.localdate()
     cutoff = today.year - OUTDATED_AFTER_YEARS
     links = revision.reference_links.select_related("reference").order_by("position")
-    return [
-        ReferenceRow(
-            position=link.position,
-            reference=link.reference,
-            outdated=link.reference.year is not None and link.reference.year < cutoff,
-            retracted=link.reference.retracted,
+    rows = []
+    for link in links:
+        reference = link.cited_reference
+        rows.append(
+            ReferenceRow(
+                position=link.position,
+                reference=reference,
+                outdated=reference.year is not None and reference.year < cutoff,
+                retracted=link.reference.retracted,
+            )
         )
-        for link in links
-    ]
+    return rows
 
 
 @dataclass

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from typing import Any
 
 import django_fsm as fsm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -44,6 +45,17 @@ REVIEW_CHECKLIST = {
 
 class WorkflowError(Exception):
     """A transition that cannot happen in the article's current state (HTTP 409)."""
+
+
+def _notify_after_commit(send: Any, **kwargs: Any) -> None:
+    """Email once the transition is committed. A mail failure is logged, never raised:
+    the transition has happened, so the person who made it must not see an error."""
+
+    # A named function, not functools.partial: Django logs failures by __qualname__.
+    def send_notification() -> None:
+        send(**kwargs)
+
+    transaction.on_commit(send_notification, robust=True)
 
 
 def _lock(article: Article) -> Article:
@@ -124,7 +136,9 @@ def _content_hash(article: Article, references: list) -> str:
     digest = hashlib.sha256()
     for part in (article.title, article.summary, article.body, article.professional_body):
         digest.update((part or "").encode() + b"\x00")
-    digest.update(",".join(str(r.pk) for r in references).encode())
+    # The sources as printed, not just which ones: a corrected citation is an update.
+    printed = [ref.bibliographic_snapshot() for ref in references]
+    digest.update(json.dumps(printed, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
 
@@ -146,7 +160,9 @@ def _snapshot(article: Article, user: Any) -> ArticleRevision:
         created_by=user,
     )
     RevisionReference.objects.bulk_create(
-        RevisionReference(revision=revision, reference=ref, position=i)
+        RevisionReference(
+            revision=revision, reference=ref, position=i, snapshot=ref.bibliographic_snapshot()
+        )
         for i, ref in enumerate(rendered.references, start=1)
     )
     return revision
@@ -157,11 +173,20 @@ def _snapshot(article: Article, user: Any) -> ArticleRevision:
 
 @transaction.atomic
 def article_save(*, article: Article, user: Any, changed_fields: set[str] | list[str]) -> Article:
-    """Save the working copy. Editing live content starts a new draft (revise)."""
+    """Save the working copy. Editing live content starts a new draft (revise).
+
+    Only the edited fields are copied onto the freshly locked row, so an edit made on a
+    stale copy can never undo what the workflow did meanwhile (e.g. a scheduled publish).
+    """
     if article.pk is None:
         article.save()
         return article
-    if not changed_fields:
+    edited = [
+        name
+        for name in changed_fields
+        if (field := _concrete_field(name)) is not None and field.editable
+    ]
+    if not edited:
         # e.g. a reviewer's transition button posts the read-only form: nothing to save.
         return article
     current = _lock(article)
@@ -171,19 +196,29 @@ def article_save(*, article: Article, user: Any, changed_fields: set[str] | list
         raise ValidationError("This article is archived; an editor must restore it first.")
     if not roles.can_edit_content(current, user):
         raise PermissionDenied("Only the article's authors or an editor can edit it.")
-    if current.live_revision_id and article.slug != current.live_revision.slug:
-        raise ValidationError("This article is live; its URL (slug) cannot change.")
-    if set(changed_fields) & CONTENT_FIELDS and article.status in (
-        Status.APPROVED,
-        Status.REVIEW_DUE,
-    ):
-        from_status = article.status
-        article.revise()
-        article.save()
-        _record(article=article, transition="revise", from_status=from_status, user=user)
+    locked_slug = current.approved_slug()
+    if locked_slug and article.slug != locked_slug:
+        raise ValidationError(
+            f"This article was approved at “{locked_slug}”; its URL (slug) cannot change."
+        )
+    for name in edited:
+        setattr(current, name, getattr(article, name))
+    if set(edited) & CONTENT_FIELDS and current.status in (Status.APPROVED, Status.REVIEW_DUE):
+        from_status = current.status
+        current.revise()
+        current.save()
+        _record(article=current, transition="revise", from_status=from_status, user=user)
     else:
-        article.save()
-    return article
+        current.save()
+    return current
+
+
+def _concrete_field(name: str):
+    try:
+        field = Article._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if field.concrete and not field.many_to_many else None
 
 
 @transaction.atomic
@@ -203,7 +238,7 @@ def article_submit(*, article: Article, user: Any, comment: str = "") -> Article
     _record(
         article=article, transition="submit", from_status=from_status, user=user, comment=comment
     )
-    transaction.on_commit(lambda: notifications.article_submitted(article_id=article.pk))
+    _notify_after_commit(notifications.article_submitted, article_id=article.pk)
     return article
 
 
@@ -256,7 +291,7 @@ def review_request_changes(*, article: Article, user: Any, comment: str) -> Arti
         user=user,
         comment=comment,
     )
-    transaction.on_commit(lambda: notifications.changes_requested(article_id=article.pk))
+    _notify_after_commit(notifications.changes_requested, article_id=article.pk)
     return article
 
 
@@ -292,6 +327,8 @@ def review_approve(
     _refuse_unless_allowed(article, "approve", user)
     from_status = article.status
     revision = article.current_revision
+    # One clock reading: the sign-off and the "Last reviewed" stamp it completes must agree.
+    now = timezone.now()
     ReviewDecision.objects.create(
         article=article,
         revision=revision,
@@ -300,23 +337,27 @@ def review_approve(
         kind=ReviewDecision.Kind.APPROVE,
         comment=comment,
         checklist=confirmed,
+        created_at=now,
     )
     article.approve(comment=comment)
     if article.status == Status.APPROVED:
-        _publish_approved(article, revision, go_live_at=go_live_at)
+        _publish_approved(article, revision, go_live_at=go_live_at, now=now)
     article.save()
     _record(
         article=article, transition="approve", from_status=from_status, user=user, comment=comment
     )
     if article.status == Status.APPROVED:
-        transaction.on_commit(lambda: notifications.article_approved(article_id=article.pk))
+        _notify_after_commit(notifications.article_approved, article_id=article.pk)
     return article
 
 
 def _publish_approved(
-    article: Article, revision: ArticleRevision, *, go_live_at: datetime.datetime | None
+    article: Article,
+    revision: ArticleRevision,
+    *,
+    go_live_at: datetime.datetime | None,
+    now: datetime.datetime,
 ) -> None:
-    now = timezone.now()
     revision.approved_at = revision.approved_at or now
     revision.last_reviewed_at = now
     revision.next_review_due = add_months(
@@ -402,7 +443,7 @@ def flag_reviews_due(*, today: datetime.date | None = None) -> list[Article]:
             flagged.append(article)
     if flagged:
         ids = [a.pk for a in flagged]
-        transaction.on_commit(lambda: notifications.reviews_due(article_ids=ids))
+        _notify_after_commit(notifications.reviews_due, article_ids=ids)
     return flagged
 
 
@@ -435,7 +476,7 @@ def review_assign(*, article: Article, user: Any, reviewer: Any) -> Article:
         user=user,
         comment=f"Reviewer: {reviewer.get_full_name() or reviewer.username}",
     )
-    transaction.on_commit(lambda: notifications.reviewer_assigned(article_id=article.pk))
+    _notify_after_commit(notifications.reviewer_assigned, article_id=article.pk)
     return article
 
 

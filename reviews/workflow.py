@@ -157,4 +157,8 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
         custom={"label": "Restore to draft"},
     )
     def restore(self) -> None:
+        """Back to draft and off the public site: it must be approved again to return."""
         self.archive_reason = ""
+        self.live_revision = None
+        self.scheduled_revision = None
+        self.scheduled_live_at = None

@@ -81,3 +81,56 @@ def test_re_review_changes_last_reviewed_but_not_last_updated(client, approved, 
     live.refresh_from_db()
     assert live.content_updated_at == first_updated
     assert live.last_reviewed_at == later
+
+
+# --- found in review: each of these once let a draft's changes reach readers --------------
+
+
+def test_draft_topic_change_does_not_move_the_live_article(client, approved, writer):
+    old_topic = approved.topic
+    secret = factories.TopicFactory(name="Unannounced trial results", slug="unannounced")
+    approved.topic = secret
+    services.article_save(article=approved, user=writer, changed_fields=["topic"])
+    assert approved.live_revision.title in client.get(old_topic.get_absolute_url()).text
+    assert approved.live_revision.title not in client.get(secret.get_absolute_url()).text
+    assert "Unannounced trial results" not in client.get("/").text
+    assert "Unannounced trial results" not in client.get("/feeds/articles.rss").text
+    assert "/topics/unannounced/" not in client.get("/sitemap.xml").text
+
+
+def test_byline_keeps_the_completed_review_while_a_re_review_is_under_way(
+    client, writer, reviewer, second_reviewer
+):
+    topic = factories.TopicFactory(slug="dosing", name="Dosing", required_approvals=2)
+    article = factories.ArticleFactory(authors=[writer], topic=topic)
+    services.article_submit(article=article, user=writer)
+    services.review_start(article=article, user=reviewer)
+    services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(article=article, user=second_reviewer, checklist=FULL_CHECKLIST)
+    third = factories.reviewer(username="third")
+    article.refresh_from_db()
+    services.flag_reviews_due(
+        today=article.live_revision.next_review_due + datetime.timedelta(days=1)
+    )
+    services.review_start(article=article, user=third)
+    services.review_approve(article=article, user=third, checklist=FULL_CHECKLIST)  # 1 of 2
+
+    page = client.get(article.get_absolute_url()).text
+    byline = page[page.index("Medically reviewed by") :][:600]
+    assert reviewer.reviewer_profile.display_name in byline
+    assert second_reviewer.reviewer_profile.display_name in byline
+    assert third.reviewer_profile.display_name not in byline
+
+
+def test_profiles_of_never_verified_applicants_are_not_public(client):
+    applicant = factories.ReviewerProfileFactory(
+        credentials_verified_on=None, conflict_of_interest="Consults for a drug maker."
+    )
+    response = client.get(applicant.get_absolute_url())
+    assert response.status_code == 404
+    assert "Consults for a drug maker." not in response.text
+
+
+@pytest.mark.parametrize("query", ["\x00", "gaba\x00pentin", "\x1b[2J", "\x7f"])
+def test_search_with_control_characters_answers_normally(client, approved, query):
+    assert client.get("/search/", {"q": query}).status_code == 200

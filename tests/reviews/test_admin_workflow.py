@@ -168,6 +168,58 @@ def test_markdownx_preview_is_for_staff_only(client, writer):
     assert "<script>" not in preview.text
 
 
-def test_markdownx_upload_is_for_staff_only(client):
-    response = client.post(reverse("markdownx_upload"))
-    assert response.status_code == 302
+def test_markdownx_upload_is_for_staff_only_and_refused_even_then(client, writer):
+    anonymous = client.post(reverse("markdownx_upload"))
+    assert anonymous.status_code == 302
+    client.force_login(writer)
+    staff = client.post(reverse("markdownx_upload"))
+    assert staff.status_code == 403
+    assert "stores no files" in staff.text
+
+
+def test_stale_form_posted_after_a_co_author_submitted_is_refused_loudly(client, writer, draft):
+    client.force_login(writer)
+    data = change_form_data(client, draft, title="Edited in a stale tab", body="New body.")
+    co_author = factories.writer(username="coauthor")
+    draft.authors.add(co_author)
+    from reviews import services
+
+    services.article_submit(article=draft, user=co_author)
+    response = client.post(change_url(draft), data, follow=True)
+    assert "Your edits were not saved" in response.text
+    assert "changed successfully" not in response.text
+    draft.refresh_from_db()
+    assert draft.title != "Edited in a stale tab"
+
+
+def test_unknown_transition_names_are_not_found(client, writer, draft):
+    client.force_login(writer)
+    url = reverse("admin:articles_article_transition", args=[draft.pk, "publish_now"])
+    assert client.get(url).status_code == 404
+    data = change_form_data(client, draft, _fsm_transition_to="save")
+    assert client.post(change_url(draft), data).status_code == 404
+    assert status_of(draft) == Status.DRAFT
+
+
+def test_writers_see_only_their_own_articles_revisions_and_history(client, writer, submitted):
+    other = factories.ArticleFactory(title="Someone else's piece")
+    from reviews import services
+
+    services.article_submit(article=other, user=other.authors.get())
+    client.force_login(writer)
+    revisions = client.get(reverse("admin:articles_articlerevision_changelist"))
+    assert submitted.title in revisions.text
+    assert other.title not in revisions.text
+    history = client.get(reverse("admin:reviews_auditentry_changelist"))
+    assert submitted.title in history.text
+    assert other.title not in history.text
+    other_revision = other.revisions.get()
+    url = reverse("admin:articles_articlerevision_change", args=[other_revision.pk])
+    assert client.get(url).status_code in (302, 404)
+
+
+def test_staff_without_a_role_cannot_read_revisions(client, submitted):
+    nobody = factories.UserFactory(username="intern")
+    client.force_login(nobody)
+    url = reverse("admin:articles_articlerevision_changelist")
+    assert client.get(url).status_code == 403

@@ -369,3 +369,100 @@ def test_approval_stamps_dates_and_next_review(in_review, reviewer):
     assert live.content_updated_at == live.approved_at
     months_ahead = live.next_review_due - live.approved_at.date()
     assert 365 <= months_ahead.days <= 366
+
+
+# --- found in review: each of these once let unreviewed content reach readers -----------
+
+
+def test_restored_article_stays_off_the_public_site_until_approved_again(
+    approved, editor, writer, reviewer, client
+):
+    services.article_archive(article=approved, user=editor, reason="Superseded.")
+    services.article_restore(article=approved, user=editor)
+    approved.refresh_from_db()
+    assert approved.live_revision is None
+    assert client.get(approved.get_absolute_url()).status_code == 404
+    services.article_submit(article=approved, user=writer)
+    services.review_start(article=approved, user=reviewer)
+    services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    assert client.get(approved.get_absolute_url()).status_code == 200
+
+
+def test_restore_cancels_a_scheduled_go_live(submitted, editor):
+    board_editor = factories.reviewer(username="be")
+    board_editor.groups.add(*factories.Group.objects.filter(name=factories.roles.EDITORS))
+    board_editor = type(board_editor).objects.get(pk=board_editor.pk)
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    article = factories.claim_and_approve(submitted, board_editor, go_live_at=soon)
+    services.article_archive(article=article, user=editor, reason="Pulled before launch.")
+    services.article_restore(article=article, user=editor)
+    assert services.publish_scheduled(now=soon + datetime.timedelta(minutes=1)) == []
+    assert Article.objects.get(pk=article.pk).live_revision is None
+
+
+def test_slug_is_fixed_once_approved_even_before_going_live(submitted, writer):
+    board_editor = factories.reviewer(username="be2")
+    board_editor.groups.add(*factories.Group.objects.filter(name=factories.roles.EDITORS))
+    board_editor = type(board_editor).objects.get(pk=board_editor.pk)
+    later = timezone.now() + datetime.timedelta(days=1)
+    article = factories.claim_and_approve(submitted, board_editor, go_live_at=later)
+    approved_slug = article.slug
+    article.slug = "a-different-url"
+    with pytest.raises(ValidationError, match="cannot change"):
+        services.article_save(article=article, user=writer, changed_fields=["slug"])
+    assert Article.objects.get(pk=article.pk).slug == approved_slug
+
+
+def test_saving_a_stale_copy_cannot_undo_a_publish(submitted, writer):
+    board_editor = factories.reviewer(username="be3")
+    board_editor.groups.add(*factories.Group.objects.filter(name=factories.roles.EDITORS))
+    board_editor = type(board_editor).objects.get(pk=board_editor.pk)
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+    article = factories.claim_and_approve(submitted, board_editor, go_live_at=soon)
+    stale = Article.objects.get(pk=article.pk)  # a writer opens the edit form
+    services.publish_scheduled(now=soon + datetime.timedelta(minutes=1))
+    stale.audience_notes = "For people with kidney disease."
+    services.article_save(article=stale, user=writer, changed_fields=["audience_notes"])
+    article.refresh_from_db()
+    assert article.live_revision is not None
+    assert article.scheduled_revision is None
+    assert article.audience_notes == "For people with kidney disease."
+
+
+def test_resubmitting_unchanged_content_keeps_last_updated(approved, writer, reviewer):
+    """An edit undone before resubmission: reviewed again, but not updated."""
+    first = approved.live_revision
+    original_title = approved.title
+    approved.title = "A tentative new headline"
+    services.article_save(article=approved, user=writer, changed_fields=["title"])
+    approved.refresh_from_db()
+    approved.title = original_title
+    services.article_save(article=approved, user=writer, changed_fields=["title"])
+    services.article_submit(article=approved, user=writer)
+    services.review_start(article=approved, user=reviewer)
+    services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    approved.refresh_from_db()
+    second = approved.live_revision
+    assert second.pk != first.pk
+    assert second.content_updated_at == first.content_updated_at
+    assert second.last_reviewed_at > first.last_reviewed_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_failure_after_commit_is_logged_not_raised(settings, caplog):
+    """The transition has happened; the person who made it must not see an error."""
+    settings.EMAIL_BACKEND = "tests.reviews.test_workflow.BrokenMailBackend"
+    author = factories.writer(username="mailfail")
+    factories.reviewer(username="boardmember")  # someone to notify
+    article = factories.ArticleFactory(authors=[author])
+    services.article_submit(article=article, user=author)  # commits; emails run after
+    assert status_of(article) == Status.SUBMITTED
+    assert "SMTP server down" in caplog.text
+
+
+class BrokenMailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server down")
