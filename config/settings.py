@@ -146,8 +146,6 @@ VETTED_PUBLISH_PENDING_REVIEW = env.bool("VETTED_PUBLISH_PENDING_REVIEW", defaul
 
 # The live preview is the public rendering: Markdown -> citations -> nh3.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.markdownify"
-MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]
 
 # Production hardening, switched on by DEBUG=0.
 if not DEBUG:

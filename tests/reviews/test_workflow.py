@@ -388,10 +388,7 @@ def test_restored_article_stays_off_the_public_site_until_approved_again(
     assert client.get(approved.get_absolute_url()).status_code == 200
 
 
-def test_restore_cancels_a_scheduled_go_live(submitted, editor):
-    board_editor = factories.reviewer(username="be")
-    board_editor.groups.add(*factories.Group.objects.filter(name=factories.roles.EDITORS))
-    board_editor = type(board_editor).objects.get(pk=board_editor.pk)
+def test_restore_cancels_a_scheduled_go_live(submitted, editor, board_editor):
     soon = timezone.now() + datetime.timedelta(hours=1)
     article = factories.claim_and_approve(submitted, board_editor, go_live_at=soon)
     services.article_archive(article=article, user=editor, reason="Pulled before launch.")
@@ -400,10 +397,7 @@ def test_restore_cancels_a_scheduled_go_live(submitted, editor):
     assert Article.objects.get(pk=article.pk).live_revision is None
 
 
-def test_slug_is_fixed_once_approved_even_before_going_live(submitted, writer):
-    board_editor = factories.reviewer(username="be2")
-    board_editor.groups.add(*factories.Group.objects.filter(name=factories.roles.EDITORS))
-    board_editor = type(board_editor).objects.get(pk=board_editor.pk)
+def test_slug_is_fixed_once_approved_even_before_going_live(submitted, writer, board_editor):
     later = timezone.now() + datetime.timedelta(days=1)
     article = factories.claim_and_approve(submitted, board_editor, go_live_at=later)
     approved_slug = article.slug
@@ -413,10 +407,7 @@ def test_slug_is_fixed_once_approved_even_before_going_live(submitted, writer):
     assert Article.objects.get(pk=article.pk).slug == approved_slug
 
 
-def test_saving_a_stale_copy_cannot_undo_a_publish(submitted, writer):
-    board_editor = factories.reviewer(username="be3")
-    board_editor.groups.add(*factories.Group.objects.filter(name=factories.roles.EDITORS))
-    board_editor = type(board_editor).objects.get(pk=board_editor.pk)
+def test_saving_a_stale_copy_cannot_undo_a_publish(submitted, writer, board_editor):
     soon = timezone.now() + datetime.timedelta(minutes=5)
     article = factories.claim_and_approve(submitted, board_editor, go_live_at=soon)
     stale = Article.objects.get(pk=article.pk)  # a writer opens the edit form
