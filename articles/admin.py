@@ -135,13 +135,13 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
         "status",
         "topic",
         "author_names",
-        "assigned_reviewer",
+        "reviewer_name",
         "is_live",
         "reader_feedback",
         "updated_at",
     ]
     list_filter = [QueueFilter, "status", "topic"]
-    list_select_related = ["topic", "assigned_reviewer", "live_revision"]
+    list_select_related = ["topic", "assigned_reviewer__reviewer_profile", "live_revision"]
     search_fields = ["title", "summary", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topic"]
@@ -150,7 +150,7 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
         "status",
         "submission_checklist",
         "public_link",
-        "assigned_reviewer",
+        "reviewer_name",
         "archive_reason",
     ]
     inlines = [RevisionInline, AuditEntryInline]
@@ -163,6 +163,16 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
     @admin.display(description="authors")
     def author_names(self, obj: Article) -> str:
         return ", ".join(a.get_full_name() or a.username for a in obj.authors.all())
+
+    @admin.display(
+        description="reviewer", ordering="assigned_reviewer__reviewer_profile__display_name"
+    )
+    def reviewer_name(self, obj: Article) -> str:
+        reviewer = obj.assigned_reviewer
+        if reviewer is None:
+            return "—"
+        profile = getattr(reviewer, "reviewer_profile", None)
+        return str(profile) if profile else reviewer.get_full_name() or reviewer.username
 
     @admin.display(description="live", boolean=True)
     def is_live(self, obj: Article) -> bool:
@@ -265,7 +275,7 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
                     {
                         "fields": [
                             "status",
-                            "assigned_reviewer",
+                            "reviewer_name",
                             "submission_checklist",
                             "public_link",
                             "archive_reason",

@@ -223,3 +223,10 @@ def test_staff_without_a_role_cannot_read_revisions(client, submitted):
     client.force_login(nobody)
     url = reverse("admin:articles_articlerevision_changelist")
     assert client.get(url).status_code == 403
+
+
+def test_article_list_names_the_reviewer_with_credentials(client, writer, in_review, reviewer):
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_article_changelist")).text
+    profile = reviewer.reviewer_profile
+    assert f"{profile.display_name}, {profile.credentials}" in page
