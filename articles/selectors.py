@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -92,6 +92,19 @@ def pending_articles() -> QuerySet[Article]:
         .select_related("current_revision")
         .order_by("-current_revision__created_at", "pk")
     )
+
+
+def topics_with_article_counts() -> QuerySet[Topic]:
+    """Public topics, each with its number of live articles (one query)."""
+    live_in_topic = (
+        Article.objects.live()
+        .filter(live_revision__topic=OuterRef("pk"))
+        .order_by()
+        .values("live_revision__topic")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return public_topics().annotate(article_count=Subquery(live_in_topic))
 
 
 def public_topics() -> QuerySet[Topic]:

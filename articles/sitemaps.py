@@ -60,10 +60,16 @@ class StaticSitemap(_SiteUrlSitemap):
     priority = 0.4
 
     def items(self) -> list[str]:
-        return ["home", "board", SitePage.Key.EDITORIAL_POLICY, SitePage.Key.MEDICAL_DISCLAIMER]
+        return [
+            "home",
+            "topics",
+            "board",
+            SitePage.Key.EDITORIAL_POLICY,
+            SitePage.Key.MEDICAL_DISCLAIMER,
+        ]
 
     def location(self, item: str) -> str:
-        if item in ("home", "board"):
+        if item in ("home", "topics", "board"):
             return reverse(f"articles:{item}")
         return reverse("articles:page", kwargs={"key": item})
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
     path("articles/<slug:slug>/preview/", views.article_preview, name="preview"),
+    path("topics/", views.topic_index, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("advisory-board/", views.advisory_board, name="board"),
     path("advisory-board/<slug:slug>/", views.reviewer_detail, name="reviewer"),

@@ -199,6 +199,12 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @vary_on_cookie
+def topic_index(request: HttpRequest) -> HttpResponse:
+    context = {"topics": selectors.topics_with_article_counts()}
+    return render(request, "articles/topic_index.html", context)
+
+
+@vary_on_cookie
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     articles = selectors.live_articles().filter(live_revision__topic=topic)

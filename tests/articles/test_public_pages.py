@@ -410,3 +410,12 @@ def test_article_list_in_the_admin_totals_each_articles_votes(client, approved, 
         row = next(r for r in changelist.context["cl"].result_list if r.pk == approved.pk)
         assert (row.helpful_yes, row.helpful_no) == (2, 1)
         assert "2 / 1" in changelist.text
+
+
+def test_topics_page_lists_topics_with_their_live_article_counts(client, approved, writer):
+    pending_only = factories.TopicFactory(name="Only pending articles", slug="pending-only")
+    factories.ArticleFactory(authors=[writer], topic=pending_only)
+    page = client.get(reverse("articles:topics")).text
+    assert approved.live_revision.topic.name in page
+    assert "1 reviewed article<" in page
+    assert "Only pending articles" not in page
