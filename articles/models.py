@@ -207,7 +207,14 @@ class Article(ReviewWorkflow):
         """Distinct eligible approvers reach the topic's count (and specialty, if set)."""
         approvals = list(self.approvals_this_round())
         author_ids = set(self.authors.values_list("pk", flat=True))
-        approvers = {d.reviewer for d in approvals if d.reviewer_id not in author_ids}
+        # A sign-off counts only while its approver may still review (active, in date).
+        approvers = {
+            d.reviewer
+            for d in approvals
+            if d.reviewer_id not in author_ids
+            and getattr(d.reviewer, "reviewer_profile", None) is not None
+            and d.reviewer.reviewer_profile.can_review()
+        }
         if len(approvers) < self.topic.required_approvals:
             return False
         specialty = self.topic.required_specialty.strip().lower()

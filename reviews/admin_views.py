@@ -235,6 +235,9 @@ def review_action_view(
             parent = None
             if form.cleaned_data.get("parent"):
                 parent = ReviewComment.objects.filter(pk=form.cleaned_data["parent"]).first()
+                if parent is None:  # never turn a reply into a new thread silently
+                    messages.error(request, "The comment you replied to no longer exists.")
+                    return _review_page(model_admin, request, article, status=400, **forms)
             services.review_comment(
                 revision=article.current_revision,
                 user=user,

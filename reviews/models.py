@@ -109,6 +109,11 @@ class ReviewDecision(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     comment = models.TextField(blank=True)
     checklist = models.JSONField(default=dict, blank=True)
+    go_live_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="An editor-approver's requested go-live time, applied when sign-off completes.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -21,9 +21,14 @@ OUTDATED_AFTER_YEARS = 5
 
 
 def with_waiting_since(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """Annotate when each article entered its current state (its latest audit entry)."""
+    """Annotate when each article entered its current state.
+
+    Entries that leave the state as it was (assigning a reviewer, a first of two
+    sign-offs, rescheduling) do not restart the clock.
+    """
     latest = (
-        AuditEntry.objects.filter(article=OuterRef("pk"))
+        AuditEntry.objects.filter(article=OuterRef("pk"), to_status=OuterRef("status"))
+        .exclude(from_status=F("to_status"))
         .order_by("-created_at", "-pk")
         .values("created_at")[:1]
     )

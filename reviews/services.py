@@ -103,8 +103,6 @@ def _permission_message(article: Article, name: str, user: Any) -> str:
                 "You have already approved this revision; a further approval must come "
                 "from another board member."
             )
-        if name == "request_changes":
-            return "Only the reviewer who claimed this article can request changes."
     if name in ("archive", "restore"):
         return "Only editors can archive or restore articles."
     if name in ("submit", "revise"):
@@ -337,11 +335,20 @@ def review_approve(
         kind=ReviewDecision.Kind.APPROVE,
         comment=comment,
         checklist=confirmed,
+        go_live_at=go_live_at,
         created_at=now,
     )
     article.approve(comment=comment)
     if article.status == Status.APPROVED:
-        _publish_approved(article, revision, go_live_at=go_live_at, now=now)
+        # A time an editor asked for with an earlier sign-off in this round still holds.
+        requested = (
+            article.approvals_this_round()
+            .filter(go_live_at__isnull=False)
+            .order_by("-created_at")
+            .values_list("go_live_at", flat=True)
+            .first()
+        )
+        _publish_approved(article, revision, go_live_at=requested, now=now)
     article.save()
     _record(
         article=article, transition="approve", from_status=from_status, user=user, comment=comment
@@ -507,6 +514,8 @@ def article_reschedule(
     if not roles.is_editor(user):
         raise PermissionDenied("Only editors can change when an approved article goes live.")
     article = _lock(article)
+    if article.status == Status.ARCHIVED:
+        raise WorkflowError("This article is archived; restore it before scheduling.")
     revision = article.scheduled_revision
     if revision is None:
         raise WorkflowError("Nothing is scheduled to go live for this article.")

@@ -40,10 +40,6 @@ def _can_review(instance: Any, user: Any) -> bool:
     return roles.can_review_article(instance, user)
 
 
-def _is_assigned_reviewer(instance: Any, user: Any) -> bool:
-    return _can_review(instance, user) and instance.assigned_reviewer_id == user.pk
-
-
 def _can_approve(instance: Any, user: Any) -> bool:
     # Any eligible board member may add a sign-off; the policy decides when it is enough.
     return _can_review(instance, user) and not instance.has_approved_this_round(user)
@@ -101,7 +97,9 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.IN_REVIEW,
         target=Status.CHANGES_REQUESTED,
-        permission=_is_assigned_reviewer,
+        # Anyone whose sign-off could count may also object: on a two-approval topic
+        # the specialist must be able to stop what the first reviewer would pass.
+        permission=_can_review,
         custom={"label": "Request changes", "form": "reviews.forms.RequiredCommentForm"},
     )
     def request_changes(self, comment: str = "") -> None:
@@ -148,6 +146,9 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
     )
     def archive(self, reason: str = "") -> None:
         self.archive_reason = reason
+        # A withdrawn article must not go live later by schedule.
+        self.scheduled_revision = None
+        self.scheduled_live_at = None
 
     @fsm.transition(
         field=status,

@@ -53,5 +53,7 @@ class Migration(migrations.Migration):
             field=models.JSONField(default=dict, editable=False),
         ),
         # Reversing drops the column, so there is nothing to undo.
-        migrations.RunPython(fill_snapshots, migrations.RunPython.noop),
+        # One-way: unapplying would drop the frozen sources, and re-applying would rebuild
+        # them from today's (possibly edited) library rows instead of what was reviewed.
+        migrations.RunPython(fill_snapshots),
     ]

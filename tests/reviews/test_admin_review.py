@@ -224,6 +224,18 @@ def test_threaded_reply_from_the_review_screen(client, reviewer, writer, in_revi
     assert "The 2019 one." in page.text
 
 
+def test_reply_to_a_missing_comment_is_refused_not_posted_as_a_new_thread(
+    client, writer, in_review
+):
+    client.force_login(writer)
+
+    response = client.post(review_url(in_review, "comment"), {"body": "Agreed.", "parent": 999999})
+
+    assert response.status_code == 400
+    assert "no longer exists" in response.text
+    assert not ReviewComment.objects.filter(body="Agreed.").exists()
+
+
 def test_comment_text_is_escaped(client, reviewer, in_review):
     client.force_login(reviewer)
     client.post(review_url(in_review, "comment"), {"body": "<script>alert(1)</script>"})

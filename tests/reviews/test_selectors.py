@@ -93,6 +93,18 @@ def test_queue_is_oldest_first_with_waiting_since(reviewer, writer):
     assert rows[0].waiting_since <= rows[1].waiting_since
 
 
+def test_assigning_a_reviewer_does_not_restart_the_waiting_clock(editor, reviewer, writer):
+    older = submit(writer)
+    newer = submit(writer)
+    services.review_assign(article=older, user=editor, reviewer=reviewer)
+
+    rows = queue(editor)
+
+    assert rows == [older, newer]
+    submitted_at = older.audit_entries.get(transition="submit").created_at
+    assert rows[0].waiting_since == submitted_at
+
+
 def test_dashboard_counts_each_state(writer, reviewer):
     factories.ArticleFactory(authors=[writer])
     submit(writer)

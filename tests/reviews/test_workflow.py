@@ -116,7 +116,7 @@ FORBIDDEN_BY_ROLE = [
     ("start_review", "submitted", "inactive_reviewer"),
     ("request_changes", "in_review", "writer"),
     ("request_changes", "in_review", "editor"),
-    ("request_changes", "in_review", "second_reviewer"),  # not the one who claimed it
+    ("request_changes", "in_review", "expired_reviewer"),
     ("approve", "in_review", "writer"),
     ("approve", "in_review", "editor"),
     ("approve", "in_review", "expired_reviewer"),
@@ -457,3 +457,60 @@ class BrokenMailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP server down")
+
+
+def test_a_second_board_member_can_stop_a_two_approval_article(writer, reviewer, second_reviewer):
+    """The specialist whose sign-off is needed can object, not only withhold approval."""
+    topic = factories.TopicFactory(slug="dose", name="Dose", required_approvals=2)
+    article = factories.ArticleFactory(authors=[writer], topic=topic)
+    services.article_submit(article=article, user=writer)
+    services.review_start(article=article, user=reviewer)
+    services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_request_changes(
+        article=article,
+        user=second_reviewer,
+        comment="The dose in the table is ten times too high.",
+    )
+    assert status_of(article) == Status.CHANGES_REQUESTED
+    assert Article.objects.get(pk=article.pk).live_revision is None
+
+
+def test_go_live_time_set_with_a_first_sign_off_holds_when_the_second_completes_it(
+    writer, board_editor, second_reviewer
+):
+    topic = factories.TopicFactory(slug="dose2", name="Dose 2", required_approvals=2)
+    article = factories.ArticleFactory(authors=[writer], topic=topic)
+    services.article_submit(article=article, user=writer)
+    next_week = timezone.now() + datetime.timedelta(days=7)
+    factories.claim_and_approve(article, board_editor, go_live_at=next_week)  # 1 of 2
+    assert status_of(article) == Status.IN_REVIEW
+    services.review_approve(article=article, user=second_reviewer, checklist=FULL_CHECKLIST)
+    article.refresh_from_db()
+    assert article.status == Status.APPROVED
+    assert article.live_revision is None
+    assert article.scheduled_live_at == next_week
+    assert services.publish_scheduled(now=next_week + datetime.timedelta(minutes=1)) == [article]
+
+
+def test_an_approval_stops_counting_when_its_approver_lapses(writer, reviewer, second_reviewer):
+    topic = factories.TopicFactory(slug="dose3", name="Dose 3", required_approvals=2)
+    article = factories.ArticleFactory(authors=[writer], topic=topic)
+    services.article_submit(article=article, user=writer)
+    services.review_start(article=article, user=reviewer)
+    services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    profile = reviewer.reviewer_profile
+    profile.is_active = False  # left the board before the second sign-off
+    profile.save()
+    services.review_approve(article=article, user=second_reviewer, checklist=FULL_CHECKLIST)
+    assert status_of(article) == Status.IN_REVIEW
+
+
+def test_archiving_cancels_a_scheduled_go_live(submitted, editor, board_editor):
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    article = factories.claim_and_approve(submitted, board_editor, go_live_at=soon)
+    services.article_archive(article=article, user=editor, reason="Pulled.")
+    with pytest.raises(WorkflowError, match="archived"):
+        services.article_reschedule(article=article, user=editor, go_live_at=None)
+    assert services.publish_scheduled(now=soon + datetime.timedelta(minutes=1)) == []
+    article.refresh_from_db()
+    assert (article.live_revision, article.scheduled_revision) == (None, None)
