@@ -7,6 +7,8 @@ references.services, which enforce the same rules for the command line.
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split, unescape_string_literal
 
 from articles.models import Article, RevisionReference
 from references import formatting, identifiers, services
@@ -87,7 +90,10 @@ class ReferenceAdminForm(forms.ModelForm):
 class ImportReferencesForm(forms.Form):
     file = forms.FileField(
         label="BibTeX, RIS or CSL-JSON file",
-        help_text="Sources already in the library (same DOI, PMID or PMCID) are reused.",
+        help_text="Sources already in the library (same DOI, PMID or PMCID) are reused. "
+        f"At most {services.MAX_WEB_IMPORT_ENTRIES} entries a file; for a bigger library, split "
+        "the file or use “manage.py import_references”. All or nothing: if an entry cannot be "
+        "saved, nothing from the file is imported.",
     )
 
 
@@ -106,6 +112,21 @@ def _normalised_search(term: str) -> str:
     if lowered.startswith("pmc"):
         return identifiers.normalize_pmcid(stripped)
     return term
+
+
+def _search_words(term: str) -> list[str]:
+    """The words the admin searches for, as Django splits them ("quoted phrases" kept)."""
+    words = []
+    for bit in smart_split(term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        words.append(bit)
+    return words
+
+
+def _json_escaped(text: str) -> str:
+    """`text` as it appears inside a JSON string: 'Müller' -> 'M\\u00fcller'."""
+    return json.dumps(text)[1:-1]
 
 
 @admin.register(Reference)
@@ -165,7 +186,21 @@ class ReferenceAdmin(admin.ModelAdmin):
         )
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
-        return super().get_search_results(request, queryset, _normalised_search(search_term))
+        search_term = _normalised_search(search_term)
+        words = _search_words(search_term)
+        if all(_json_escaped(word) == word for word in words):
+            return super().get_search_results(request, queryset, search_term)
+        # A word like "Müller": SQLite stores JSON (the authors) with \uXXXX escapes, so the
+        # author field is also searched for the word as JSON spells it. Django's own search,
+        # word by word (every word must match some field), plus that one extra lookup.
+        fields = [f"{name}__icontains" for name in self.get_search_fields(request)]
+        for word in words:
+            query = Q.create([(field, word) for field in fields], connector=Q.OR)
+            for variant in {word, word.lower(), word.upper(), word.capitalize()}:
+                if _json_escaped(variant) != variant:
+                    query |= Q(author__icontains=_json_escaped(variant))
+            queryset = queryset.filter(query)
+        return queryset, False
 
     @admin.display(description="title", ordering="title")
     def short_title(self, obj: Reference) -> str:
@@ -339,7 +374,9 @@ class ReferenceAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 report = services.references_import(
-                    file=form.cleaned_data["file"], user=request.user
+                    file=form.cleaned_data["file"],
+                    user=request.user,
+                    max_entries=services.MAX_WEB_IMPORT_ENTRIES,  # keep within a worker's timeout
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)

@@ -7,6 +7,7 @@ entry's label for messages); creating rows is references.services' job.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import json
 import re
@@ -33,6 +34,52 @@ class _RisWriter(rispy.RisWriter):
 
 class ExchangeFormatError(ValueError):
     """The file is not readable as the format it claims to be; the message is for a person."""
+
+
+# Control characters a database may refuse (PostgreSQL rejects NUL in text) or that only
+# garble a citation; tab and newline stay. Lone surrogates cannot be stored as UTF-8 at all.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def clean_text(value: Any) -> Any:
+    """`value` with control characters (NUL etc.) removed from every string in it.
+
+    Strings inside lists and dicts (authors) are cleaned too; other values pass through.
+    """
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("", value)
+    if isinstance(value, list):
+        return [clean_text(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(k): clean_text(v) for k, v in value.items()}
+    return value
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(raw: bytes) -> str:
+    """A file's text: the encoding its byte-order mark names, else UTF-8, else Latin-1."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                label = encoding.replace("-sig", "").upper()
+                raise ExchangeFormatError(
+                    f"The file starts like {label} text but is not valid {label}; "
+                    "save it again as UTF-8 and import that."
+                ) from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 @dataclass
@@ -558,20 +605,55 @@ def read_nlm_lines(text: str) -> list[ImportedEntry]:
     return entries
 
 
-def read_any(text: str, filename: str = "") -> list[ImportedEntry]:
-    """Pick the reader from the file name, or failing that from the content."""
+def _reader_for(text: str, filename: str = "") -> str:
+    """Which format to read: from the file name, or failing that from the content."""
     name = filename.lower()
     stripped = text.lstrip("\ufeff \t\r\n")
     if name.endswith((".bib", ".bibtex")) or (not name and stripped.startswith("@")):
-        return read_bibtex(text)
+        return "bibtex"
     if name.endswith((".ris", ".txt")) and stripped.startswith("TY"):
-        return read_ris(text)
+        return "ris"
     if name.endswith(".ris"):
-        return read_ris(text)
+        return "ris"
     if name.endswith(".json") or stripped.startswith(("[", "{")):
-        return read_csl_json(text)
+        return "csl_json"
     if stripped.startswith("TY"):
-        return read_ris(text)
+        return "ris"
     if stripped.startswith("@"):
-        return read_bibtex(text)
-    return read_nlm_lines(text)
+        return "bibtex"
+    return "nlm_lines"
+
+
+_BIBTEX_ENTRY_START = re.compile(r"@(?!(?:comment|string|preamble)\b)[a-z]+\s*[{(]", re.I)
+_RIS_RECORD_START = re.compile(r"^TY  - ", re.M)
+
+
+def count_entries(text: str, filename: str = "") -> int:
+    """How many entries read_any would find, counted without parsing (fast, for a size check).
+
+    Exact for RIS, CSL-JSON and citation lines; for BibTeX it counts "@type{" openings, which
+    may be off for an odd file (callers check the parsed count too).
+    """
+    fmt = _reader_for(text, filename)
+    if fmt == "bibtex":
+        return len(_BIBTEX_ENTRY_START.findall(text))
+    if fmt == "ris":
+        return len(_RIS_RECORD_START.findall(text))
+    if fmt == "csl_json":
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError:
+            return 0  # read_csl_json says what is wrong with it
+        return len(items) if isinstance(items, list) else 1
+    return sum(1 for line in text.splitlines() if line.strip())
+
+
+def read_any(text: str, filename: str = "") -> list[ImportedEntry]:
+    """Pick the reader from the file name, or failing that from the content."""
+    readers = {
+        "bibtex": read_bibtex,
+        "ris": read_ris,
+        "csl_json": read_csl_json,
+        "nlm_lines": read_nlm_lines,
+    }
+    return readers[_reader_for(text, filename)](text)

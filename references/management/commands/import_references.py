@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = (
         "Import references from a BibTeX (.bib), RIS (.ris) or CSL-JSON (.json) file, or a "
         "text file of NLM/PubMed-style citations, one per line. "
-        "Sources already in the library (same DOI, PMID or PMCID) are reused, not duplicated."
+        "Sources already in the library (same DOI, PMID or PMCID) are reused, not duplicated. "
+        "All or nothing: if the database refuses an entry, nothing from the file is kept. "
+        "Unlike the admin's import page there is no limit on the number of entries."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,7 +24,8 @@ class Command(BaseCommand):
         path = options["file"]
         try:
             with open(path, "rb") as handle:
-                report = references_import(file=handle)
+                # No entry limit here: the web import's cap guards a worker's timeout.
+                report = references_import(file=handle, max_entries=None)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
         except ValidationError as exc:
