@@ -6,7 +6,6 @@ is carried out by reviews.services so the admin adds no workflow logic of its ow
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -92,23 +91,6 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
-class ArticleAdminForm(forms.ModelForm):
-    class Meta:
-        model = Article
-        fields = [*CONTENT_FIELDS, "authors"]
-
-    def clean(self):
-        cleaned = super().clean()
-        # The instance may be stale: check the stored status, not the form's copy.
-        if self.instance.pk:
-            status = (
-                Article.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
-            )
-            if status in LOCKED_STATUSES and self.changed_data:
-                raise ValidationError(LOCKED_MESSAGE)
-        return cleaned
-
-
 class QueueFilter(admin.SimpleListFilter):
     title = "queue"
     parameter_name = "queue"
@@ -128,7 +110,6 @@ class QueueFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
-    form = ArticleAdminForm
     fsm_fields = ["status"]
     list_display = [
         "title",

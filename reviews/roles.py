@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
-
 if TYPE_CHECKING:
     from articles.models import Article
 
@@ -36,12 +34,12 @@ def can_edit_content(article: Article, user: Any) -> bool:
     return user.has_perm(PERM_EDIT_ANY) or is_author(article, user)
 
 
-def is_board_member(user: Any, *, on=None) -> bool:
+def is_board_member(user: Any) -> bool:
     """An active advisory-board member whose credentials are verified and current."""
     if not (user.is_authenticated and user.is_active and user.has_perm(PERM_REVIEW)):
         return False
     profile = getattr(user, "reviewer_profile", None)
-    return profile is not None and profile.can_review(on=on or timezone.localdate())
+    return profile is not None and profile.can_review()
 
 
 def can_review_article(article: Article, user: Any) -> bool:

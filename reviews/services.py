@@ -24,7 +24,7 @@ from articles.models import Article, ArticleRevision, RevisionReference
 from reviews import notifications, roles
 from reviews.dates import add_months
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision
-from reviews.workflow import EDITABLE_STATUSES, LOCKED_STATUSES, Status
+from reviews.workflow import LOCKED_STATUSES, Status
 
 # Fields whose change makes a new version of the content.
 CONTENT_FIELDS = frozenset({"title", "summary", "body", "professional_body", "topic", "slug"})
@@ -65,7 +65,7 @@ def _lock(article: Article) -> Article:
 
 def _refuse_unless_allowed(article: Article, name: str, user: Any) -> None:
     method = getattr(article, name)
-    label = _label(name)
+    label = _label(article, name)
     if not fsm.can_proceed(method, check_conditions=False):
         raise WorkflowError(
             f"“{label}” is not possible while the article is "
@@ -76,17 +76,10 @@ def _refuse_unless_allowed(article: Article, name: str, user: Any) -> None:
         raise PermissionDenied(_permission_message(article, name, user))
 
 
-def _label(name: str) -> str:
-    return {
-        "submit": "Submit for medical review",
-        "start_review": "Claim for review",
-        "request_changes": "Request changes",
-        "approve": "Approve",
-        "revise": "Revise",
-        "flag_review_due": "Flag review due",
-        "archive": "Archive",
-        "restore": "Restore",
-    }.get(name, name)
+def _label(article: Article, name: str) -> str:
+    """The button label the transition declares (custom={"label": …}), else its name."""
+    transitions = getattr(article, name)._django_fsm.transitions.values()
+    return next(iter(transitions)).custom.get("label", name)
 
 
 def _permission_message(article: Article, name: str, user: Any) -> str:
@@ -587,7 +580,3 @@ def apply_transition(*, article: Article, name: str, user: Any, **kwargs: Any) -
     except KeyError:
         raise WorkflowError(f"Unknown action “{name}”.") from None
     return service(article=article, user=user, **kwargs)
-
-
-def editable(article: Article) -> bool:
-    return article.status in EDITABLE_STATUSES

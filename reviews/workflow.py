@@ -27,9 +27,6 @@ class Status(models.TextChoices):
 
 # The working copy may not be edited while the board holds it.
 LOCKED_STATUSES = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
-EDITABLE_STATUSES = frozenset(
-    {Status.DRAFT, Status.CHANGES_REQUESTED, Status.APPROVED, Status.REVIEW_DUE}
-)
 
 
 def _can_author(instance: Any, user: Any) -> bool:
