@@ -391,3 +391,89 @@ class ArticleFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{'Yes' if self.helpful else 'No'} on {self.article}"
+
+
+class LivePageQuerySet(models.QuerySet):
+    def listed(self) -> LivePageQuerySet:
+        """Pages readers can open (not withdrawn)."""
+        return self.filter(state=LivePage.State.LIVE)
+
+
+class LivePage(models.Model):
+    """The public page of one article, rendered once so that a request does one lookup.
+
+    Written only by articles.publishing, in the transaction that changes what the
+    public sees (go-live, re-confirmation, archive, restore), and marked stale when
+    something it shows changes outside a revision (a reviewer's name, a topic's
+    name, a source's retraction): a stale page is rendered again on its next read.
+    Nothing else is ever stored here, so nothing unapproved can be served from it.
+    """
+
+    class State(models.TextChoices):
+        LIVE = "live", "Live"
+        # Archived after it was public: the URL answers 410 with a notice.
+        GONE = "gone", "Withdrawn"
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="live_page"
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.LIVE)
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="+")
+    # Copied from the revision so that lists and feeds need no joins.
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(null=True)
+    content_updated_at = models.DateTimeField(null=True)
+    last_reviewed_at = models.DateTimeField(null=True)
+    # The rendered parts: <head> extras, and the article as each audience reads it.
+    head_html = models.TextField(blank=True)
+    patient_html = models.TextField(blank=True)
+    professional_html = models.TextField(blank=True)
+    rendered_at = models.DateTimeField()
+    # The templates and site identity the parts were rendered with (publishing.render_version).
+    render_version = models.CharField(max_length=16)
+    is_stale = models.BooleanField(default=False)
+    # What a CDN may purge the page by: the article and everything it shows (Cache-Tag).
+    cache_tags = models.TextField(blank=True)
+
+    objects = LivePageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "live page"
+        verbose_name_plural = "live pages"
+        ordering = ["-content_updated_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class LivePageDependency(models.Model):
+    """Something a live page shows that can change outside a revision."""
+
+    class Kind(models.TextChoices):
+        REVIEWER = "reviewer", "Reviewer profile"
+        TOPIC = "topic", "Topic"
+        SOURCE = "source", "Cited source"
+
+    page = models.ForeignKey(LivePage, on_delete=models.CASCADE, related_name="dependencies")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "live page dependency"
+        verbose_name_plural = "live page dependencies"
+        ordering = ["page", "kind", "object_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "kind", "object_id"], name="livepagedependency_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="livepagedep_target")]
+
+    def __str__(self) -> str:
+        return f"{self.page} shows {self.get_kind_display().lower()} {self.object_id}"

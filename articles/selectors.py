@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
 
 from articles.models import Article, ArticleRevision, RevisionReference, SitePage, Topic
 from reviews.models import AuditEntry, ReviewDecision, ReviewerProfile
@@ -273,77 +272,3 @@ def reviewed_by(profile: ReviewerProfile) -> QuerySet[Article]:
         )
         .distinct()
     )
-
-
-# --- structured data -------------------------------------------------------------
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _citation(reference: Any) -> dict[str, Any]:
-    item: dict[str, Any] = {"@type": "CreativeWork", "name": reference.title}
-    if reference.container_title:
-        item["isPartOf"] = reference.container_title
-    if reference.year:
-        item["datePublished"] = str(reference.year)
-    if reference.doi:
-        item["url"] = f"https://doi.org/{reference.doi}"
-    elif reference.pmid:
-        item["url"] = f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"
-    elif reference.url:
-        item["url"] = reference.url
-    return item
-
-
-def article_json_ld(page: PublicArticle) -> dict[str, Any] | None:
-    """schema.org MedicalWebPage for a live article; pending content gets none."""
-    if page.pending:
-        return None
-    revision = page.revision
-    url = _absolute(page.article.get_absolute_url())
-    audience = [{"@type": "MedicalAudience", "audienceType": "Patient"}]
-    if revision.professional_html:
-        audience.append({"@type": "MedicalAudience", "audienceType": "Clinician"})
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
-        "@id": url,
-        "url": url,
-        "name": revision.title,
-        "headline": revision.title,
-        "description": revision.summary,
-        "inLanguage": "en",
-        "about": {"@type": "Thing", "name": revision.topic.name},
-        "datePublished": _iso(page.first_published_at),
-        "dateModified": _iso(revision.content_updated_at),
-        # schema.org types lastReviewed as a Date; the modified stamp is a DateTime.
-        "lastReviewed": _iso_date(revision.last_reviewed_at),
-        "reviewedBy": [
-            {
-                "@type": "Person",
-                "name": profile.display_name,
-                "honorificSuffix": profile.credentials,
-                "jobTitle": profile.specialty,
-                "url": _absolute(profile.get_absolute_url()),
-            }
-            for profile in page.reviewers
-        ],
-        "citation": [_citation(ref) for ref in page.references],
-        "audience": audience,
-        "publisher": {
-            "@type": "Organization",
-            "name": settings.SITE_NAME,
-            "url": _absolute("/"),
-        },
-    }
-    return {k: v for k, v in data.items() if v not in (None, "")}
-
-
-def _iso(value: datetime.datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _iso_date(value: datetime.datetime | None) -> str | None:
-    return timezone.localtime(value).date().isoformat() if value else None

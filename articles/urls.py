@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import selectors, views
 
 app_name = "articles"
 
@@ -9,6 +9,14 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("audience/", views.set_audience, name="audience"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    # The same article for healthcare professionals: a URL of its own, so that both
+    # versions can be shared, crawled and cached without reading a cookie.
+    path(
+        "articles/<slug:slug>/professional/",
+        views.article_detail,
+        {"audience": selectors.PROFESSIONAL},
+        name="detail_professional",
+    ),
     path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
     path("articles/<slug:slug>/preview/", views.article_preview, name="preview"),
     path("topics/", views.topic_index, name="topics"),

@@ -1,36 +1,38 @@
 """Public pages. Only live (approved, not archived) content is ever shown to readers.
 
-Pages depend on the reader's cookies (audience, feedback vote), so they say
-`Vary: Cookie`, and the article page is `private`: nothing per reader lands in a
-shared cache.
+Every public page is the same for every anonymous reader, so it can be shared by the
+server-side page cache and a CDN (caching.http.public_page): no page reads a reader's
+cookies, sets one, or carries a CSRF token. The reader's audience is a URL of its own
+(`/articles/<slug>/` and `/articles/<slug>/professional/`), and the two anonymous
+forms (the audience choice and "Was this helpful?") are protected by a same-origin
+check instead of a token (caching.http.same_origin_post).
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_cookie
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import http_date, url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from articles import search, selectors
-from articles.context_processors import AUDIENCE_COOKIE, reader_audience
+from articles import publishing, search, selectors
+from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, FeedbackForm
 from articles.markdown import render_article
-from articles.models import Article, ArticleFeedback, SitePage, Topic
+from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
+from caching import page_cache
+from caching.http import no_store, public_page, same_origin_post
 from reviews.models import ReviewerProfile
 from reviews.workflow import Status
 
@@ -38,25 +40,26 @@ PAGE_SIZE = 10
 READER_COOKIE = "vetted_reader"
 READER_SALT = "articles.feedback.reader"
 ONE_YEAR = 60 * 60 * 24 * 365
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+DISCLAIMERS = {
+    selectors.PATIENT: SitePage.Key.PATIENT_DISCLAIMER,
+    selectors.PROFESSIONAL: SitePage.Key.PROFESSIONAL_DISCLAIMER,
+}
+_ARTICLE_VIEWS = {"detail": selectors.PATIENT, "detail_professional": selectors.PROFESSIONAL}
 
 
 def _paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-def _json_ld(data: dict[str, Any] | None) -> SafeString | None:
-    if data is None:
-        return None
-    # Escaped like Django's json_script, so text can never close the <script> element.
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308
-
-
 def _reader_key(request: HttpRequest) -> str | None:
     return request.get_signed_cookie(READER_COOKIE, default=None, salt=READER_SALT)
 
 
-@vary_on_cookie
+def _article_generations(slug: str, **kwargs: Any) -> list[str]:
+    return [page_cache.article_generation(slug), page_cache.SITE]
+
+
+@public_page()
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "latest": selectors.live_articles()[:6],
@@ -64,54 +67,95 @@ def home(request: HttpRequest) -> HttpResponse:
         "topics": selectors.public_topics(),
         "pending": selectors.pending_articles()[:5],
     }
-    return render(request, "articles/home.html", context)
+    response = render(request, "articles/home.html", context)
+    # Titles of articles still under review are never stored in a shared cache.
+    return no_store(response) if context["pending"] else response
 
 
-@vary_on_cookie
-@cache_control(private=True)
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = selectors.article_for_slug(slug)
-    if article is None:
-        raise Http404("No such article.")
-    if article.status == Status.ARCHIVED:
-        if article.live_revision_id is None:
+def _live_page(slug: str, audience: str) -> LivePage | None:
+    """The stored page and this audience's disclaimer, in one query."""
+    disclaimer = SitePage.objects.filter(key=DISCLAIMERS[audience])
+    return (
+        LivePage.objects.filter(slug=slug)
+        .annotate(
+            disclaimer_title=Subquery(disclaimer.values("title")[:1]),
+            disclaimer_html=Subquery(disclaimer.values("body_html")[:1]),
+            disclaimer_updated_at=Subquery(disclaimer.values("updated_at")[:1]),
+        )
+        .defer(*(f for a, f in publishing.AUDIENCE_FIELDS.items() if a != audience))
+        .first()
+    )
+
+
+def _disclaimer(live: Any, audience: str) -> str:
+    disclaimer = None
+    if live.disclaimer_html is not None:
+        disclaimer = {"title": live.disclaimer_title, "body_html": live.disclaimer_html}
+    return render_to_string(
+        "includes/_disclaimer.html", {"disclaimer": disclaimer, "audience": audience}
+    )
+
+
+@public_page(generations=_article_generations)
+def article_detail(
+    request: HttpRequest, slug: str, audience: str = selectors.PATIENT
+) -> HttpResponse:
+    live = _live_page(slug, audience)
+    if live is None:
+        article = selectors.article_for_slug(slug)
+        if article is None:
             raise Http404("No such article.")
-        return render(request, "articles/gone.html", {"article": article}, status=410)
-    if article.live_revision_id is not None:
-        page = selectors.public_article(article=article)
+        if article.live_revision_id is None or article.status == Status.ARCHIVED:
+            return _pending_or_404(request, article, audience)
+        # Live, but stored before pages were rendered at approval: store it now.
+        publishing.ensure_live_page(article)
+        live = _live_page(slug, audience)
+    elif live.is_stale or live.render_version != publishing.render_version():
+        publishing.refresh_if_outdated(live)
+        live = _live_page(slug, audience)
+    if live.state == LivePage.State.GONE:
+        response = render(request, "articles/gone.html", {"title": live.title}, status=410)
     else:
-        page = selectors.pending_article(article=article)
-        if page is None:
-            raise Http404("No such article.")
-    audience = reader_audience(request)
-    disclaimer_key = (
-        SitePage.Key.PROFESSIONAL_DISCLAIMER
-        if audience == selectors.PROFESSIONAL
-        else SitePage.Key.PATIENT_DISCLAIMER
+        part = getattr(live, publishing.AUDIENCE_FIELDS[audience])
+        context = {
+            "live": live,
+            "audience": audience,
+            "audience_label": selectors.AUDIENCES[audience],
+            "audience_urls": publishing.audience_urls(slug),
+            "article_html": publishing.fill_disclaimer(part, _disclaimer(live, audience)),
+        }
+        response = render(request, "articles/article_detail.html", context)
+    response.cache_tags = [*live.cache_tags.split(","), f"page:{DISCLAIMERS[audience]}"]
+    changed = max(d for d in (live.rendered_at, live.disclaimer_updated_at) if d)
+    response["Last-Modified"] = http_date(changed.timestamp())
+    return response
+
+
+def _pending_or_404(request: HttpRequest, article: Article, audience: str) -> HttpResponse:
+    """Never-approved content, shown only when the site opts in, and never cached."""
+    if article.status == Status.ARCHIVED:
+        raise Http404("No such article.")
+    page = selectors.pending_article(article=article)
+    if page is None:
+        raise Http404("No such article.")
+    head, parts = publishing.render_parts(page)
+    disclaimer = render_to_string(
+        "includes/_disclaimer.html",
+        {"disclaimer": selectors.site_page(DISCLAIMERS[audience]), "audience": audience},
     )
     context = {
-        "page": page,
-        "disclaimer": selectors.site_page(disclaimer_key),
-        "json_ld": _json_ld(selectors.article_json_ld(page)),
-        "audience_form": AudienceForm(initial={"audience": audience}),
-        **_feedback_context(request, page),
+        "live": {"title": page.revision.title, "summary": page.revision.summary, "head_html": head},
+        "pending": True,
+        "audience": audience,
+        "audience_label": selectors.AUDIENCES[audience],
+        "audience_urls": publishing.audience_urls(article.slug),
+        "article_html": publishing.fill_disclaimer(parts[audience], disclaimer),
     }
-    return render(request, "articles/article_detail.html", context)
-
-
-def _feedback_context(request: HttpRequest, page: selectors.PublicArticle) -> dict[str, Any]:
-    vote = None
-    key = _reader_key(request)
-    if key and not page.pending:
-        vote = (
-            ArticleFeedback.objects.filter(article=page.article, reader_key=key)
-            .values_list("helpful", flat=True)
-            .first()
-        )
-    return {"feedback_vote": vote, "feedback_form": FeedbackForm()}
+    return no_store(render(request, "articles/article_detail.html", context))
 
 
 @require_POST
+@same_origin_post
 @ratelimit(key="ip", rate=lambda group, request: settings.VETTED_FEEDBACK_RATE, block=True)
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     """One "Was this helpful?" vote per reader per article; a second one changes nothing."""
@@ -122,8 +166,9 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     if new_key:
         key = uuid.uuid4().hex
     if not form.is_valid():
-        messages.error(request, "Choose Yes or No to send feedback.", extra_tags="feedback")
+        message, level, status = "Choose Yes or No to send feedback.", "error", 400
     else:
+        status = 200
         try:
             with transaction.atomic():
                 ArticleFeedback.objects.create(
@@ -133,26 +178,31 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
                     helpful=form.cleaned_data["helpful"],
                 )
         except IntegrityError:
-            messages.info(
-                request,
+            message, level = (
                 "You have already told us about this article; your first answer stands.",
-                extra_tags="feedback",
+                "info",
             )
         else:
-            messages.success(request, "Thank you for your feedback.", extra_tags="feedback")
-    if request.headers.get("X-Requested-With") == "fetch":
-        vote = (
-            ArticleFeedback.objects.filter(article=article, reader_key=key)
-            .values_list("helpful", flat=True)
-            .first()
-        )
-        response = render(
-            request,
-            "includes/_feedback.html",
-            {"article": article, "feedback_vote": vote, "feedback_form": form},
-        )
-    else:
-        response = HttpResponseRedirect(f"{article.get_absolute_url()}#feedback")
+            message, level = "Thank you for your feedback.", "success"
+    vote = (
+        ArticleFeedback.objects.filter(article=article, reader_key=key)
+        .values_list("helpful", flat=True)
+        .first()
+    )
+    context = {
+        "article": article,
+        "title": article.live_revision.title,
+        "feedback_vote": vote,
+        "feedback_message": message,
+        "feedback_level": level,
+    }
+    # With JavaScript the section is swapped in place; without, a page of its own.
+    template = (
+        "includes/_feedback.html"
+        if request.headers.get("X-Requested-With") == "fetch"
+        else "articles/feedback_result.html"
+    )
+    response = no_store(render(request, template, context, status=status))
     if new_key:
         response.set_signed_cookie(
             READER_COOKIE,
@@ -166,28 +216,40 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+def _audience_url(next_url: str, audience: str) -> str:
+    """The same page for the chosen audience: article pages have one URL per audience."""
+    try:
+        match = resolve(next_url.split("?", 1)[0].split("#", 1)[0])
+    except Resolver404:
+        return next_url
+    if match.namespace == "articles" and match.url_name in _ARTICLE_VIEWS:
+        return publishing.audience_urls(match.kwargs["slug"])[audience]
+    return next_url
+
+
+@require_POST
+@same_origin_post
 def set_audience(request: HttpRequest) -> HttpResponse:
-    """Remember "Which best describes you?" in a cookie and go back where the reader was."""
-    data = request.POST if request.method == "POST" else request.GET
-    next_url = data.get("next") or reverse("articles:home")
+    """Remember "Which best describes you?" and show the page for that audience."""
+    next_url = request.POST.get("next") or reverse("articles:home")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("articles:home")
-    form = AudienceForm(data)
-    response = HttpResponseRedirect(next_url)
-    if form.is_valid():
-        response.set_cookie(
-            AUDIENCE_COOKIE,
-            form.cleaned_data["audience"],
-            max_age=ONE_YEAR,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    else:
-        messages.error(request, "Choose one of the options to personalise the page.")
-    return response
+    form = AudienceForm(request.POST)
+    if not form.is_valid():
+        context = {"next_url": next_url}
+        return no_store(render(request, "articles/audience_invalid.html", context, status=400))
+    audience = form.cleaned_data["audience"]
+    response = HttpResponseRedirect(_audience_url(next_url, audience))
+    response.set_cookie(
+        AUDIENCE_COOKIE,
+        audience,
+        max_age=ONE_YEAR,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return no_store(response)
 
 
 @staff_member_required
@@ -198,13 +260,13 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/preview.html", {"article": article, "rendered": rendered})
 
 
-@vary_on_cookie
+@public_page()
 def topic_index(request: HttpRequest) -> HttpResponse:
     context = {"topics": selectors.topics_with_article_counts()}
     return render(request, "articles/topic_index.html", context)
 
 
-@vary_on_cookie
+@public_page()
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     articles = selectors.live_articles().filter(live_revision__topic=topic)
@@ -212,7 +274,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/topic.html", context)
 
 
-@vary_on_cookie
+@public_page()
 def advisory_board(request: HttpRequest) -> HttpResponse:
     context = {
         "members": selectors.advisory_board(),
@@ -221,7 +283,7 @@ def advisory_board(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/advisory_board.html", context)
 
 
-@vary_on_cookie
+@public_page()
 def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Only people whose credentials the board ever verified have a public profile.
     profiles = ReviewerProfile.objects.filter(credentials_verified_on__isnull=False)
@@ -234,7 +296,7 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/reviewer.html", context)
 
 
-@vary_on_cookie
+@public_page()
 def site_page(request: HttpRequest, key: str) -> HttpResponse:
     page = get_object_or_404(SitePage, key=key)
     return render(request, "articles/site_page.html", {"site_page": page})
@@ -245,7 +307,7 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "articles/rate_limited.html", status=429)
 
 
-@vary_on_cookie
+@public_page()
 @ratelimit(key="ip", rate=lambda group, request: settings.VETTED_SEARCH_RATE, block=True)
 def search_view(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "markdownx",
     "django_fsm",
     "django_ratelimit",
+    "caching",
     "articles",
     "reviews",
     "references",
@@ -47,6 +48,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the shared cache; a hit skips everything below.
+    "caching.page_cache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    # ETags and 304s for every page (the ETag is taken before compression).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +88,21 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if env.bool("DATABASE_POOL", default=True):
+        # psycopg's pool keeps connections open per worker process; replaces CONN_MAX_AGE.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        _db_options["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX", default=4),
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        }
+    # Web requests may not hold the database for long (config/wsgi.py sets VETTED_WEB);
+    # migrations and management commands are not limited.
+    if env.bool("VETTED_WEB", default=False):
+        _statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=10_000)
+        _db_options["options"] = f"-c statement_timeout={_statement_ms}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env.str("REDIS_URL", default=""):
@@ -143,6 +164,23 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Off by default: when on, submitted and in-review revisions are shown publicly
 # under a "pending medical review" caution banner.
 VETTED_PUBLISH_PENDING_REVIEW = env.bool("VETTED_PUBLISH_PENDING_REVIEW", default=False)
+
+# Shared caching of anonymous public pages (caching/): the server-side page cache
+# is on by default only where it is shared by every worker (Redis) or where there is
+# one process (the development server); see the README's caching section.
+VETTED_PAGE_CACHE = env.bool(
+    "VETTED_PAGE_CACHE", default=bool(env.str("REDIS_URL", default="")) or DEBUG
+)
+VETTED_PAGE_CACHE_TIMEOUT = env.int("VETTED_PAGE_CACHE_TIMEOUT", default=60 * 60 * 24)
+# Browsers revalidate every time (a cheap 304); shared caches keep pages until purged.
+VETTED_BROWSER_MAX_AGE = env.int("VETTED_BROWSER_MAX_AGE", default=0)
+VETTED_CDN_MAX_AGE = env.int("VETTED_CDN_MAX_AGE", default=60 * 60)
+# Varnish servers in front of the site, purged when public content changes.
+VETTED_FRONTEND_CACHE = [
+    {"BACKEND": "caching.frontend.VarnishBackend", "LOCATION": location}
+    for location in env.list("VARNISH_URLS", default=[])
+]
+VETTED_PURGE_REPEAT_SECONDS = env.float("VETTED_PURGE_REPEAT_SECONDS", default=5.0)
 
 # The live preview is the public rendering: Markdown -> citations -> nh3.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.markdownify"

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from articles import publishing
 from articles.markdown import render_article
 from articles.models import Article, ArticleRevision, RevisionReference
 from reviews import notifications, roles
@@ -347,6 +348,8 @@ def review_approve(
         article=article, transition="approve", from_status=from_status, user=user, comment=comment
     )
     if article.status == Status.APPROVED:
+        # Live now, re-confirmed (new review dates) or scheduled: the stored page follows.
+        publishing.article_changed(article)
         _notify_after_commit(notifications.article_approved, article_id=article.pk)
     return article
 
@@ -403,6 +406,7 @@ def article_archive(*, article: Article, user: Any, reason: str) -> Article:
     from_status = article.status
     article.archive(reason=reason)
     article.save()
+    publishing.article_changed(article)
     _record(
         article=article, transition="archive", from_status=from_status, user=user, comment=reason
     )
@@ -416,6 +420,7 @@ def article_restore(*, article: Article, user: Any, comment: str = "") -> Articl
     from_status = article.status
     article.restore()
     article.save()
+    publishing.article_changed(article)
     _record(
         article=article, transition="restore", from_status=from_status, user=user, comment=comment
     )
@@ -520,6 +525,7 @@ def article_reschedule(
         make_live(article, revision, now=now)
         comment = "Published now instead of at the scheduled time."
     article.save(update_fields=LIVE_SWITCH_FIELDS)
+    publishing.article_changed(article)
     _record(
         article=article,
         transition="reschedule",
@@ -551,6 +557,7 @@ def publish_scheduled(*, now: datetime.datetime | None = None) -> list[Article]:
                 continue  # published or changed since we listed it
             make_live(article, revision, now=now)
             article.save(update_fields=LIVE_SWITCH_FIELDS)
+            publishing.article_changed(article)
             _record(
                 article=article,
                 transition="publish_scheduled",

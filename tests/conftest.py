@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 
 from reviews import services
 from tests import factories
@@ -25,6 +26,11 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Pages are cached as in production; each test starts from an empty cache, since the
+    # database it cached pages of is rolled back after every test.
+    settings.VETTED_PAGE_CACHE = True
+    settings.VETTED_FRONTEND_CACHE = []
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -94,69 +94,128 @@ def test_patient_disclaimer_by_default(client, pro_article, disclaimers):
     assert "Check CK if symptoms are severe" not in page
 
 
-def test_professional_cookie_shows_professional_disclaimer_and_section(
+def test_professional_url_shows_professional_disclaimer_and_section(
     client, pro_article, disclaimers
 ):
-    client.cookies["audience"] = "professional"
-    page = client.get(pro_article.get_absolute_url()).text
+    url = reverse("articles:detail_professional", kwargs={"slug": pro_article.slug})
+    page = client.get(url).text
     assert "Professional medical disclaimer" in page
     assert "Use clinical judgement." in page
     assert "For healthcare professionals" in page
     assert "Check CK if symptoms are severe" in page
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000{url}">' in page
 
 
-def test_unknown_audience_cookie_falls_back_to_patient(client, pro_article, disclaimers):
-    client.cookies["audience"] = "<script>"
+def test_patient_page_links_to_the_professional_version(client, pro_article, disclaimers):
+    page = client.get(pro_article.get_absolute_url()).text
+    professional = reverse("articles:detail_professional", kwargs={"slug": pro_article.slug})
+    assert f'<a href="{professional}">Read the version for healthcare professionals</a>' in page
+
+
+def test_pages_ignore_the_audience_cookie(client, pro_article, disclaimers):
+    """The same URL is the same page for everyone, whatever cookies a reader sends."""
+    client.cookies["audience"] = "professional"
     page = client.get(pro_article.get_absolute_url()).text
     assert "For patients and caregivers" in page
+    assert "Check CK if symptoms are severe" not in page
 
 
-def test_audience_choice_sets_a_cookie_and_returns_to_the_page(client, approved):
+def _post(client, url, data, **headers):
+    """A form post from a page of this site, as a browser sends it."""
+    return client.post(url, data, headers={"Origin": "http://testserver", **headers})
+
+
+def test_audience_choice_sets_a_cookie_and_opens_that_version(client, approved):
     url = approved.get_absolute_url()
-    response = client.post(reverse("articles:audience"), {"audience": "professional", "next": url})
+    response = _post(
+        client, reverse("articles:audience"), {"audience": "professional", "next": url}
+    )
     assert response.status_code == 302
-    assert response["Location"] == url
+    assert response["Location"] == reverse(
+        "articles:detail_professional", kwargs={"slug": approved.slug}
+    )
     assert response.cookies["audience"].value == "professional"
     assert response.cookies["audience"]["max-age"] == 60 * 60 * 24 * 365
+    back = _post(
+        client, reverse("articles:audience"), {"audience": "patient", "next": response["Location"]}
+    )
+    assert back["Location"] == url
 
 
-def test_audience_choice_works_as_a_plain_link(client):
-    response = client.get(reverse("articles:audience"), {"audience": "patient"})
-    assert response.status_code == 302
+def test_audience_choice_elsewhere_returns_to_the_same_page(client):
+    response = _post(
+        client, reverse("articles:audience"), {"audience": "patient", "next": "/topics/"}
+    )
+    assert response["Location"] == "/topics/"
     assert response.cookies["audience"].value == "patient"
 
 
-def test_audience_choice_refuses_offsite_redirects_and_bad_values(client):
-    response = client.post(
-        reverse("articles:audience"), {"audience": "doctor", "next": "https://evil.example/"}
-    )
-    assert response["Location"] == reverse("articles:home")
+def test_audience_choice_changes_nothing_on_get(client):
+    response = client.get(reverse("articles:audience"), {"audience": "patient"})
+    assert response.status_code == 405
     assert "audience" not in response.cookies
 
 
-def test_pages_vary_on_cookie_and_are_private(client, approved):
-    response = client.get(approved.get_absolute_url())
-    assert "Cookie" in response["Vary"]
-    assert "private" in response["Cache-Control"]
+def test_audience_choice_refuses_offsite_redirects_and_bad_values(client):
+    response = _post(
+        client,
+        reverse("articles:audience"),
+        {"audience": "doctor", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 400
+    assert "Choose one of the options" in response.text
+    assert "audience" not in response.cookies
+    response = _post(
+        client,
+        reverse("articles:audience"),
+        {"audience": "patient", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("articles:home")
+
+
+def test_anonymous_forms_refuse_posts_from_other_sites(client, approved):
+    feedback = reverse("articles:feedback", kwargs={"slug": approved.slug})
+    audience = reverse("articles:audience")
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"},
+        {"Referer": "https://evil.example/page"},
+        {},
+    ):
+        assert client.post(feedback, {"helpful": "yes"}, headers=headers).status_code == 403
+        assert client.post(audience, {"audience": "patient"}, headers=headers).status_code == 403
+    assert not ArticleFeedback.objects.exists()
+    ok = client.post(feedback, {"helpful": "yes"}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert ok.status_code == 200
+
+
+def test_public_pages_set_no_cookie_and_carry_no_csrf_token(client, approved, disclaimers):
+    for url in (approved.get_absolute_url(), "/", "/topics/", "/search/?q=article"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert "csrfmiddlewaretoken" not in response.text, url
+        assert "Cookie" not in response.get("Vary", ""), url
 
 
 def test_feedback_vote_is_counted_and_thanked_without_javascript(client, approved):
     url = reverse("articles:feedback", kwargs={"slug": approved.slug})
-    response = client.post(url, {"helpful": "yes"})
-    assert response.status_code == 302
-    assert response["Location"] == f"{approved.get_absolute_url()}#feedback"
+    response = _post(client, url, {"helpful": "yes"})
+    assert response.status_code == 200
     vote = ArticleFeedback.objects.get()
     assert vote.helpful is True
     assert vote.revision == approved.live_revision
-    page = client.get(response["Location"]).text
-    assert "Thank you for your feedback." in page
-    assert 'class="feedback-form"' not in page
+    assert "Thank you for your feedback." in response.text
+    assert "You told us this article was helpful" in response.text
+    assert 'class="feedback-form"' not in response.text
+    assert f'href="{approved.get_absolute_url()}">Back to the article' in response.text
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_second_vote_changes_nothing_and_says_so(client, approved):
     url = reverse("articles:feedback", kwargs={"slug": approved.slug})
-    client.post(url, {"helpful": "yes"})
-    response = client.post(url, {"helpful": "no"}, follow=True)
+    _post(client, url, {"helpful": "yes"})
+    response = _post(client, url, {"helpful": "no"})
     assert ArticleFeedback.objects.count() == 1
     assert ArticleFeedback.objects.get().helpful is True
     assert "already told us" in response.text
@@ -164,43 +223,38 @@ def test_second_vote_changes_nothing_and_says_so(client, approved):
 
 def test_reader_cookie_is_signed_and_a_forged_one_is_ignored(client, approved):
     url = reverse("articles:feedback", kwargs={"slug": approved.slug})
-    response = client.post(url, {"helpful": "yes"})
+    response = _post(client, url, {"helpful": "yes"})
     raw = response.cookies["vetted_reader"].value
     key = ArticleFeedback.objects.get().reader_key
     assert raw.startswith(f"{key}:")  # value:timestamp:signature
     assert raw != key
     other = client.__class__()
     other.cookies["vetted_reader"] = key  # unsigned: not accepted as that reader
-    other.post(url, {"helpful": "no"})
+    _post(other, url, {"helpful": "no"})
     assert ArticleFeedback.objects.count() == 2
 
 
 def test_feedback_requires_post_and_a_valid_answer(client, approved):
     url = reverse("articles:feedback", kwargs={"slug": approved.slug})
     assert client.get(url).status_code == 405
-    client.post(url, {"helpful": "maybe"})
+    response = _post(client, url, {"helpful": "maybe"})
+    assert response.status_code == 400
+    assert "Choose Yes or No" in response.text
     assert not ArticleFeedback.objects.exists()
-
-
-def test_feedback_requires_csrf(approved):
-    from django.test import Client
-
-    strict = Client(enforce_csrf_checks=True)
-    url = reverse("articles:feedback", kwargs={"slug": approved.slug})
-    assert strict.post(url, {"helpful": "yes"}).status_code == 403
 
 
 def test_feedback_on_unapproved_article_is_not_found(client, submitted):
     url = reverse("articles:feedback", kwargs={"slug": submitted.slug})
-    assert client.post(url, {"helpful": "yes"}).status_code == 404
+    assert _post(client, url, {"helpful": "yes"}).status_code == 404
 
 
 def test_feedback_fetch_returns_the_thank_you_fragment(client, approved):
     url = reverse("articles:feedback", kwargs={"slug": approved.slug})
-    response = client.post(url, {"helpful": "no"}, headers={"X-Requested-With": "fetch"})
+    response = _post(client, url, {"helpful": "no"}, **{"X-Requested-With": "fetch"})
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section class="feedback" id="feedback"')
     assert "not helpful" in response.text
+    assert 'data-vote="no"' in response.text
 
 
 def test_json_ld_is_valid_and_carries_reviewer_and_dates(client, pro_article, reviewer):
@@ -388,8 +442,8 @@ def test_static_assets_are_local(client, approved):
 
 def test_feedback_votes_are_counted_in_the_admin(client, approved, editor):
     url = reverse("articles:feedback", kwargs={"slug": approved.slug})
-    client.post(url, {"helpful": "yes"})
-    client.__class__().post(url, {"helpful": "no"})  # another reader
+    _post(client, url, {"helpful": "yes"})
+    _post(client.__class__(), url, {"helpful": "no"})  # another reader
     client.force_login(editor)
     changelist = client.get(reverse("admin:articles_articlefeedback_changelist"))
     assert changelist.status_code == 200
@@ -403,7 +457,7 @@ def test_feedback_votes_are_counted_in_the_admin(client, approved, editor):
 def test_article_list_in_the_admin_totals_each_articles_votes(client, approved, editor, writer):
     url = reverse("articles:feedback", kwargs={"slug": approved.slug})
     for vote in ("yes", "yes", "no"):
-        client.__class__().post(url, {"helpful": vote})  # three different readers
+        _post(client.__class__(), url, {"helpful": vote})  # three different readers
     for user in (editor, writer):  # the author sees their own article's feedback too
         client.force_login(user)
         changelist = client.get(reverse("admin:articles_article_changelist"))

@@ -24,7 +24,12 @@ def throttled(settings):
 def test_feedback_from_one_address_is_throttled_and_not_counted(client, approved, throttled):
     url = reverse("articles:feedback", kwargs={"slug": approved.slug})
     # Fresh clients: each would be a new reader, but they share one address.
-    statuses = [client.__class__().post(url, {"helpful": "yes"}).status_code for _ in range(3)]
+    statuses = [
+        client.__class__()
+        .post(url, {"helpful": "yes"}, headers={"Origin": "http://testserver"})
+        .status_code
+        for _ in range(3)
+    ]
     assert 429 not in statuses[:2]
     assert statuses[2] == 429
     assert ArticleFeedback.objects.filter(article=approved).count() == 2
@@ -32,11 +37,19 @@ def test_feedback_from_one_address_is_throttled_and_not_counted(client, approved
 
 def test_search_is_throttled_with_a_friendly_page(client, throttled):
     url = reverse("articles:search")
-    for _ in range(3):
-        assert client.get(url, {"q": "cramp"}).status_code == 200
-    response = client.get(url, {"q": "cramp"})
+    for word in ("cramp", "spasm", "statin"):
+        assert client.get(url, {"q": word}).status_code == 200
+    response = client.get(url, {"q": "gabapentin"})
     assert response.status_code == 429
     assert "Please slow down" in response.text
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_search_answered_from_the_page_cache_costs_no_throttle(client, throttled):
+    """Only searches that reach the database count: a cached answer is as cheap as a page."""
+    url = reverse("articles:search")
+    for _ in range(6):
+        assert client.get(url, {"q": "cramp"}).status_code == 200
 
 
 def test_other_addresses_are_not_affected(client, approved, throttled):

@@ -1,0 +1,47 @@
+"""Edits made outside the review workflow that change what live pages show.
+
+Editors change these in the admin (plain model saves), so their effect on stored
+pages and caches hangs off the model signals; what each change affects is decided
+in articles.publishing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from articles import publishing
+from articles.models import LivePageDependency, SitePage, Topic
+from references.models import Reference
+from reviews.models import ReviewerProfile
+
+
+@receiver(post_save, sender=ReviewerProfile, dispatch_uid="live_pages_reviewer")
+def reviewer_profile_saved(sender: Any, instance: ReviewerProfile, created: bool, **kwargs) -> None:
+    # Names, credentials and specialties appear in bylines, history and JSON-LD.
+    publishing.mark_stale(LivePageDependency.Kind.REVIEWER, [instance.pk])
+
+
+@receiver(post_save, sender=Topic, dispatch_uid="live_pages_topic")
+def topic_saved(sender: Any, instance: Topic, created: bool, **kwargs) -> None:
+    publishing.mark_stale(LivePageDependency.Kind.TOPIC, [instance.pk])
+
+
+@receiver(post_save, sender=SitePage, dispatch_uid="live_pages_site_page")
+def site_page_saved(sender: Any, instance: SitePage, created: bool, **kwargs) -> None:
+    publishing.site_page_changed(instance.key)
+
+
+@receiver(pre_save, sender=Reference, dispatch_uid="live_pages_source_before")
+def remember_retraction(sender: Any, instance: Reference, **kwargs) -> None:
+    before = Reference.objects.filter(pk=instance.pk).values_list("retracted", flat=True).first()
+    instance._retracted_before = before
+
+
+@receiver(post_save, sender=Reference, dispatch_uid="live_pages_source")
+def reference_saved(sender: Any, instance: Reference, created: bool, **kwargs) -> None:
+    # Live pages print the source as it was approved, except its retraction.
+    if not created and getattr(instance, "_retracted_before", None) != instance.retracted:
+        publishing.mark_stale(LivePageDependency.Kind.SOURCE, [instance.pk])
