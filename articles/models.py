@@ -400,7 +400,7 @@ class LivePageQuerySet(models.QuerySet):
 
 
 class LivePage(models.Model):
-    """The public page of one article, rendered once so that a request does one lookup.
+    """The public page of one article, rendered whole so that a request does one lookup.
 
     Written only by articles.publishing, in the transaction that changes what the
     public sees (go-live, re-confirmation, archive, restore), and marked stale when
@@ -423,14 +423,15 @@ class LivePage(models.Model):
     # Copied from the revision so that lists and feeds need no joins.
     title = models.CharField(max_length=200)
     summary = models.TextField()
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="live_pages")
     published_at = models.DateTimeField(null=True)
     content_updated_at = models.DateTimeField(null=True)
     last_reviewed_at = models.DateTimeField(null=True)
-    # The rendered parts: <head> extras, and the article as each audience reads it.
-    head_html = models.TextField(blank=True)
-    patient_html = models.TextField(blank=True)
-    professional_html = models.TextField(blank=True)
+    # The whole page as each audience reads it, gzip-compressed once here rather than
+    # on every request (served as is to the browsers and proxies that accept gzip).
+    patient_page = models.BinaryField(default=b"")
+    professional_page = models.BinaryField(default=b"")
+    etag = models.CharField(max_length=40)
     rendered_at = models.DateTimeField()
     # The templates and site identity the parts were rendered with (publishing.render_version).
     render_version = models.CharField(max_length=16)
@@ -444,6 +445,18 @@ class LivePage(models.Model):
         verbose_name = "live page"
         verbose_name_plural = "live pages"
         ordering = ["-content_updated_at", "pk"]
+        indexes = [
+            # Home, topic pages and feeds: newest first, per topic; "recently reviewed".
+            models.Index(
+                fields=["state", "-content_updated_at", "article"], name="livepage_newest"
+            ),
+            models.Index(
+                fields=["topic", "state", "-content_updated_at", "article"], name="livepage_topic"
+            ),
+            models.Index(
+                fields=["state", "-last_reviewed_at", "article"], name="livepage_reviewed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,58 +1,72 @@
-"""Render at approval: what readers see of a live article, rendered once and stored.
+"""Render at approval: each live article's page, rendered once and stored whole.
 
-An approved revision never changes, so its page (body, numbered sources, reviewers,
-tracker, history, JSON-LD) is rendered when the article's public state changes and
-kept on its LivePage; a request then does one lookup and a lean template.
+An approved revision never changes, so everything a reader sees of it (body,
+numbered sources, reviewers, tracker, history, JSON-LD, disclaimer) is rendered
+when the article's public state changes and stored, compressed, on its LivePage.
+A request then does one indexed lookup and sends the stored bytes.
 
 This module is also the one place that knows what depends on what. Each event below
 updates the stored pages that show the changed thing (at once, or by marking them
 stale so that their next read renders them again), then invalidates the shared
 page cache and, once the transaction has committed, purges the CDN:
 
-| event                                   | stored pages          | cache tags purged        |
-|-----------------------------------------|-----------------------|--------------------------|
-| an article's public state changed       | rendered again now    | article:<id>, lists      |
-| (go-live, re-confirmation, archive,     |                       |                          |
-| restore, scheduled publishing)          |                       |                          |
-| a reviewer's profile changed            | those showing them    | reviewer:<id>, lists     |
-| a topic changed                         | those in the topic    | topic:<id>, lists        |
-| a source's retraction changed           | those citing it       | source:<id>              |
-| a site page (disclaimer, policy) edited | none (request-time)   | page:<key>, lists        |
+| event                                   | stored pages              | CDN tags purged       |
+|-----------------------------------------|---------------------------|-----------------------|
+| an article's public state changed       | rendered again now        | article:<id>, lists   |
+| (go-live, re-confirmation, archive,     |                           |                       |
+| restore, scheduled publishing)          |                           |                       |
+| a reviewer's profile changed            | those showing them: stale | reviewer:<id>, lists  |
+| a topic changed                         | those in the topic: stale | topic:<id>, lists     |
+| a source's retraction changed           | those citing it: stale    | source:<id>           |
+| a disclaimer page edited                | every live page: stale    | page:<key>, lists     |
+| another site page edited                | none                      | page:<key>, lists     |
+| a deploy changed templates or assets    | every page, on next read  | (purge the CDN)       |
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
+import gzip
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from articles import selectors, structured_data
-from articles.models import Article, LivePage, LivePageDependency
+from articles.context_processors import site_context
+from articles.models import Article, LivePage, LivePageDependency, SitePage
 from caching import frontend, page_cache
 from caching.http import LISTS_TAG
 from reviews.workflow import Status
 
-DISCLAIMER_SLOT = "<!--vetted:disclaimer-->"
-AUDIENCE_FIELDS = {selectors.PATIENT: "patient_html", selectors.PROFESSIONAL: "professional_html"}
+AUDIENCE_FIELDS = {selectors.PATIENT: "patient_page", selectors.PROFESSIONAL: "professional_page"}
+DISCLAIMERS = {
+    selectors.PATIENT: SitePage.Key.PATIENT_DISCLAIMER,
+    selectors.PROFESSIONAL: SitePage.Key.PROFESSIONAL_DISCLAIMER,
+}
 
-# Where the stored parts come from: a change to any of these (a deploy) or to the
-# site's identity makes every stored page render again on its next read.
+# Where stored pages come from: a change to any of these (a deploy), to the static
+# files they link to, or to the site's identity makes every stored page render again
+# on its next read (or at once, with `manage.py render_live_pages`).
 _RENDER_SOURCES = (
-    "templates/articles/_live_article.html",
-    "templates/articles/_live_head.html",
+    "templates/base.html",
+    "templates/articles/article_detail.html",
     "templates/includes/_review_tracker.html",
     "templates/includes/_audience_form.html",
     "templates/includes/_feedback.html",
+    "templates/includes/_disclaimer.html",
     "templates/includes/_caution_banner.html",
     "templates/references/_reference_list.html",
+    "articles/context_processors.py",
     "articles/publishing.py",
     "articles/selectors.py",
     "articles/structured_data.py",
@@ -66,7 +80,9 @@ def render_version() -> str:
     digest = hashlib.sha256()
     for name in _RENDER_SOURCES:
         digest.update((Path(settings.BASE_DIR) / name).read_bytes())
-    digest.update(f"{settings.SITE_NAME}\n{settings.SITE_URL}".encode())
+    # Fingerprinted static URLs change whenever the stylesheet or script does.
+    assets = (static("vetted/site.css"), static("vetted/site.js"))
+    digest.update(f"{settings.SITE_NAME}\n{settings.SITE_URL}\n{assets}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -77,24 +93,71 @@ def audience_urls(slug: str) -> dict[str, str]:
     }
 
 
-def render_parts(page: selectors.PublicArticle) -> tuple[str, dict[str, str]]:
-    """The page's <head> extras and its article for each audience (no request needed)."""
-    context = {
-        "page": page,
-        "json_ld": structured_data.script_json(structured_data.article_json_ld(page)),
-        "audience_urls": audience_urls(page.article.slug),
-        "disclaimer_slot": mark_safe(DISCLAIMER_SLOT),  # noqa: S308  (a constant comment)
-    }
-    head = render_to_string("articles/_live_head.html", context)
-    parts = {
-        audience: render_to_string("articles/_live_article.html", {**context, "audience": audience})
-        for audience in AUDIENCE_FIELDS
-    }
-    return head, parts
+def render_page(page: selectors.PublicArticle, audience: str, **context: Any) -> str:
+    """The whole article page for one audience.
+
+    Without `context` (a live page being stored) it uses nothing from any request.
+    """
+    urls = audience_urls(page.article.slug)
+    return render_to_string(
+        "articles/article_detail.html",
+        {
+            **site_context(urls[audience]),
+            "page": page,
+            "audience": audience,
+            "audience_label": selectors.AUDIENCES[audience],
+            "audience_urls": urls,
+            "json_ld": structured_data.script_json(structured_data.article_json_ld(page)),
+            "disclaimer": selectors.site_page(DISCLAIMERS[audience]),
+            **context,
+        },
+    )
 
 
-def fill_disclaimer(part: str, disclaimer_html: str) -> SafeString:
-    return mark_safe(part.replace(DISCLAIMER_SLOT, disclaimer_html, 1))  # noqa: S308  (both stored, sanitised)
+# --- reading stored pages ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """One audience's stored page: what a request needs, and nothing more."""
+
+    article_id: int
+    slug: str
+    state: str
+    title: str
+    page_gzip: bytes
+    etag: str
+    rendered_at: datetime.datetime
+    render_version: str
+    is_stale: bool
+    cache_tags: str
+
+    @property
+    def outdated(self) -> bool:
+        return self.is_stale or self.render_version != render_version()
+
+    def html(self) -> bytes:
+        return gzip.decompress(self.page_gzip)
+
+
+def stored_page(slug: str, audience: str) -> StoredPage | None:
+    """The hot path of every article view: one indexed lookup.
+
+    Plain SQL on purpose: compiling the equivalent ORM query cost more than running it.
+    Column and table names come from the model, never from the request.
+    """
+    meta = LivePage._meta
+    part = meta.get_field(AUDIENCE_FIELDS[audience]).column
+    sql = (
+        f"SELECT article_id, slug, state, title, {part}, etag, rendered_at, render_version,"
+        f" is_stale, cache_tags FROM {meta.db_table} WHERE slug = %s"
+    )
+    with connections[router.db_for_read(LivePage)].cursor() as cursor:
+        cursor.execute(sql, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return StoredPage(*row[:4], bytes(row[4]), *row[5:])
 
 
 # --- writing stored pages -----------------------------------------------------------
@@ -110,6 +173,11 @@ def _dependencies(page: selectors.PublicArticle) -> set[tuple[str, int]]:
     )
 
 
+def _compress(html: str) -> bytes:
+    # mtime=0: the same page always compresses to the same bytes.
+    return gzip.compress(html.encode(), compresslevel=6, mtime=0)
+
+
 def _write(article: Article) -> LivePage | None:
     """Store the article's current public state; None when it has none."""
     revision = article.live_revision
@@ -117,8 +185,7 @@ def _write(article: Article) -> LivePage | None:
         # Never approved, or restored to draft: off the site (404) until approved again.
         LivePage.objects.filter(pk=article.pk).delete()
         return None
-    now = timezone.now()
-    fields = {
+    fields: dict[str, Any] = {
         "slug": article.slug,
         "revision": revision,
         "title": revision.title,
@@ -127,25 +194,26 @@ def _write(article: Article) -> LivePage | None:
         "published_at": revision.published_at,
         "content_updated_at": revision.content_updated_at,
         "last_reviewed_at": revision.last_reviewed_at,
-        "rendered_at": now,
+        "rendered_at": timezone.now(),
         "render_version": render_version(),
         "is_stale": False,
     }
+    dependencies: set[tuple[str, int]] = set()
     if article.status == Status.ARCHIVED:
-        fields.update(
-            state=LivePage.State.GONE, head_html="", patient_html="", professional_html=""
-        )
-        dependencies: set[tuple[str, int]] = set()
+        fields.update(state=LivePage.State.GONE, patient_page=b"", professional_page=b"")
     else:
         page = selectors.public_article(article=article)
-        head, parts = render_parts(page)
-        fields.update(state=LivePage.State.LIVE, head_html=head)
-        fields.update({AUDIENCE_FIELDS[audience]: html for audience, html in parts.items()})
+        fields["state"] = LivePage.State.LIVE
+        for audience, name in AUDIENCE_FIELDS.items():
+            fields[name] = _compress(render_page(page, audience))
         dependencies = _dependencies(page)
+    digest = hashlib.sha256(fields["patient_page"] + fields["professional_page"])
+    fields["etag"] = f'"{digest.hexdigest()[:32]}"'
     fields["cache_tags"] = ",".join(
         [
             f"article:{article.pk}",
             *(f"{kind}:{object_id}" for kind, object_id in sorted(dependencies)),
+            *(f"page:{key}" for key in DISCLAIMERS.values()),
         ]
     )
     live, _ = LivePage.objects.update_or_create(article=article, defaults=fields)
@@ -171,24 +239,20 @@ def article_changed(article: Article) -> LivePage | None:
     return live
 
 
-def refresh_if_outdated(live: LivePage) -> LivePage:
+def refresh_if_outdated(article_id: int) -> None:
     """Render a stale or outdated stored page again (on its next read)."""
-    if not live.is_stale and live.render_version == render_version():
-        return live
     with transaction.atomic():
         # Locked so that a render started before an approval cannot overwrite its result.
-        current = LivePage.objects.select_for_update().filter(pk=live.pk).first()
+        current = LivePage.objects.select_for_update().filter(pk=article_id).first()
         if current is None or (not current.is_stale and current.render_version == render_version()):
-            return current or live
-        article = Article.objects.select_related("live_revision__topic", "topic").get(pk=live.pk)
-        return _write(article) or live
+            return
+        _write(Article.objects.select_related("live_revision__topic", "topic").get(pk=article_id))
 
 
-def ensure_live_page(article: Article) -> LivePage | None:
+def ensure_live_page(article: Article) -> None:
     """Store the page of a live article that has none yet (data from before stored pages)."""
     with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article.pk)
-        return _write(article)
+        _write(Article.objects.select_for_update().get(pk=article.pk))
 
 
 def mark_stale(kind: str, object_ids: Iterable[int]) -> None:
@@ -204,8 +268,11 @@ def mark_stale(kind: str, object_ids: Iterable[int]) -> None:
 
 
 def site_page_changed(key: str) -> None:
-    """A disclaimer or policy page was edited: every page that prints it changes."""
-    _invalidate(slugs=set(), tags=[f"page:{key}", LISTS_TAG], urls=[], site_wide=True)
+    """A site page was edited. Every article page prints a disclaimer."""
+    shown_on_articles = key in DISCLAIMERS.values()
+    if shown_on_articles:
+        LivePage.objects.listed().update(is_stale=True)
+    _invalidate(slugs=set(), tags=[f"page:{key}", LISTS_TAG], urls=[], site_wide=shown_on_articles)
 
 
 def _urls_for(slugs: Iterable[str]) -> list[str]:

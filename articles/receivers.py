@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
@@ -45,3 +46,10 @@ def reference_saved(sender: Any, instance: Reference, created: bool, **kwargs) -
     # Live pages print the source as it was approved, except its retraction.
     if not created and getattr(instance, "_retracted_before", None) != instance.retracted:
         publishing.mark_stale(LivePageDependency.Kind.SOURCE, [instance.pk])
+
+
+@receiver(setting_changed, dispatch_uid="live_pages_site_identity")
+def site_identity_changed(sender: Any, setting: str, **kwargs) -> None:
+    # Stored pages print the site's name and address (tests change them at run time).
+    if setting in ("SITE_NAME", "SITE_URL", "STATIC_URL", "STORAGES"):
+        publishing.render_version.cache_clear()

@@ -12,10 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 
-from articles.models import Article, ArticleRevision, RevisionReference, SitePage, Topic
+from articles.models import (
+    Article,
+    ArticleRevision,
+    LivePage,
+    RevisionReference,
+    SitePage,
+    Topic,
+)
 from reviews.models import AuditEntry, ReviewDecision, ReviewerProfile
 from reviews.workflow import Status
 
@@ -74,8 +81,26 @@ def live_articles() -> QuerySet[Article]:
     )
 
 
-def recently_reviewed_articles() -> QuerySet[Article]:
-    return live_articles().order_by("-live_revision__last_reviewed_at", "pk")
+def listed_pages() -> QuerySet[LivePage]:
+    """Live articles as lists show them: their stored pages, newest content first.
+
+    The stored page bodies are left in the database; a card needs only these columns.
+    """
+    return (
+        LivePage.objects.listed()
+        .select_related("topic")
+        .defer("patient_page", "professional_page", "cache_tags")
+        .order_by("-content_updated_at", "pk")
+    )
+
+
+def recently_reviewed_pages() -> QuerySet[LivePage]:
+    return listed_pages().order_by("-last_reviewed_at", "pk")
+
+
+def topic_pages(topic: Topic) -> QuerySet[LivePage]:
+    # The topic the board approved, not whatever a newer draft says.
+    return listed_pages().filter(topic=topic)
 
 
 def pending_articles() -> QuerySet[Article]:
@@ -93,24 +118,24 @@ def pending_articles() -> QuerySet[Article]:
     )
 
 
-def topics_with_article_counts() -> QuerySet[Topic]:
-    """Public topics, each with its number of live articles (one query)."""
-    live_in_topic = (
-        Article.objects.live()
-        .filter(live_revision__topic=OuterRef("pk"))
+def topics_with_article_counts() -> list[Topic]:
+    """Public topics, each with its number of live articles."""
+    counts = dict(
+        LivePage.objects.listed()
         .order_by()
-        .values("live_revision__topic")
+        .values("topic")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("topic", "n")
     )
-    return public_topics().annotate(article_count=Subquery(live_in_topic))
+    topics = list(Topic.objects.filter(pk__in=counts).order_by("name"))
+    for topic in topics:
+        topic.article_count = counts[topic.pk]
+    return topics
 
 
 def public_topics() -> QuerySet[Topic]:
     """Topics with at least one live article."""
-    # The topic the board approved, not whatever a newer draft says.
-    live_topics = Article.objects.live().values("live_revision__topic")
-    return Topic.objects.filter(pk__in=live_topics).order_by("name")
+    return Topic.objects.filter(pk__in=LivePage.objects.listed().values("topic")).order_by("name")
 
 
 def changed_at(revision: ArticleRevision) -> datetime.datetime | None:
@@ -260,15 +285,15 @@ def advisory_board() -> QuerySet[ReviewerProfile]:
     return ReviewerProfile.objects.active().select_related("user").order_by("display_name")
 
 
-def reviewed_by(profile: ReviewerProfile) -> QuerySet[Article]:
+def reviewed_by(profile: ReviewerProfile) -> QuerySet[LivePage]:
     """Live articles whose live revision this board member approved."""
     return (
-        live_articles()
+        listed_pages()
         .filter(
-            Q(live_revision__decisions__reviewer=profile.user_id)
-            & Q(live_revision__decisions__kind=ReviewDecision.Kind.APPROVE)
+            Q(revision__decisions__reviewer=profile.user_id)
+            & Q(revision__decisions__kind=ReviewDecision.Kind.APPROVE)
             # Not a sign-off in a re-review still under way.
-            & Q(live_revision__decisions__created_at__lte=F("live_revision__last_reviewed_at"))
+            & Q(revision__decisions__created_at__lte=F("revision__last_reviewed_at"))
         )
         .distinct()
     )

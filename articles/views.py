@@ -17,11 +17,10 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -40,10 +39,6 @@ PAGE_SIZE = 10
 READER_COOKIE = "vetted_reader"
 READER_SALT = "articles.feedback.reader"
 ONE_YEAR = 60 * 60 * 24 * 365
-DISCLAIMERS = {
-    selectors.PATIENT: SitePage.Key.PATIENT_DISCLAIMER,
-    selectors.PROFESSIONAL: SitePage.Key.PROFESSIONAL_DISCLAIMER,
-}
 _ARTICLE_VIEWS = {"detail": selectors.PATIENT, "detail_professional": selectors.PROFESSIONAL}
 
 
@@ -62,8 +57,8 @@ def _article_generations(slug: str, **kwargs: Any) -> list[str]:
 @public_page()
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "latest": selectors.live_articles()[:6],
-        "recently_reviewed": selectors.recently_reviewed_articles()[:5],
+        "latest": selectors.listed_pages()[:6],
+        "recently_reviewed": selectors.recently_reviewed_pages()[:5],
         "topics": selectors.public_topics(),
         "pending": selectors.pending_articles()[:5],
     }
@@ -72,36 +67,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return no_store(response) if context["pending"] else response
 
 
-def _live_page(slug: str, audience: str) -> LivePage | None:
-    """The stored page and this audience's disclaimer, in one query."""
-    disclaimer = SitePage.objects.filter(key=DISCLAIMERS[audience])
-    return (
-        LivePage.objects.filter(slug=slug)
-        .annotate(
-            disclaimer_title=Subquery(disclaimer.values("title")[:1]),
-            disclaimer_html=Subquery(disclaimer.values("body_html")[:1]),
-            disclaimer_updated_at=Subquery(disclaimer.values("updated_at")[:1]),
-        )
-        .defer(*(f for a, f in publishing.AUDIENCE_FIELDS.items() if a != audience))
-        .first()
-    )
-
-
-def _disclaimer(live: Any, audience: str) -> str:
-    disclaimer = None
-    if live.disclaimer_html is not None:
-        disclaimer = {"title": live.disclaimer_title, "body_html": live.disclaimer_html}
-    return render_to_string(
-        "includes/_disclaimer.html", {"disclaimer": disclaimer, "audience": audience}
-    )
-
-
 @public_page(generations=_article_generations)
 def article_detail(
     request: HttpRequest, slug: str, audience: str = selectors.PATIENT
 ) -> HttpResponse:
-    live = _live_page(slug, audience)
-    if live is None:
+    stored = publishing.stored_page(slug, audience)
+    if stored is None:
         article = selectors.article_for_slug(slug)
         if article is None:
             raise Http404("No such article.")
@@ -109,25 +80,28 @@ def article_detail(
             return _pending_or_404(request, article, audience)
         # Live, but stored before pages were rendered at approval: store it now.
         publishing.ensure_live_page(article)
-        live = _live_page(slug, audience)
-    elif live.is_stale or live.render_version != publishing.render_version():
-        publishing.refresh_if_outdated(live)
-        live = _live_page(slug, audience)
-    if live.state == LivePage.State.GONE:
-        response = render(request, "articles/gone.html", {"title": live.title}, status=410)
+        stored = publishing.stored_page(slug, audience)
+    elif stored.outdated:
+        publishing.refresh_if_outdated(stored.article_id)
+        stored = publishing.stored_page(slug, audience)
+    if stored.state == LivePage.State.GONE:
+        response = render(request, "articles/gone.html", {"title": stored.title}, status=410)
     else:
-        part = getattr(live, publishing.AUDIENCE_FIELDS[audience])
-        context = {
-            "live": live,
-            "audience": audience,
-            "audience_label": selectors.AUDIENCES[audience],
-            "audience_urls": publishing.audience_urls(slug),
-            "article_html": publishing.fill_disclaimer(part, _disclaimer(live, audience)),
-        }
-        response = render(request, "articles/article_detail.html", context)
-    response.cache_tags = [*live.cache_tags.split(","), f"page:{DISCLAIMERS[audience]}"]
-    changed = max(d for d in (live.rendered_at, live.disclaimer_updated_at) if d)
-    response["Last-Modified"] = http_date(changed.timestamp())
+        response = _stored_response(request, stored)
+    response.cache_tags = stored.cache_tags.split(",")
+    response["Last-Modified"] = http_date(stored.rendered_at.timestamp())
+    return response
+
+
+def _stored_response(request: HttpRequest, stored: publishing.StoredPage) -> HttpResponse:
+    """The stored page as it is (compressed) to clients that take gzip, else inflated."""
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(stored.page_gzip)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(stored.html())
+    response["ETag"] = stored.etag
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 
@@ -138,20 +112,7 @@ def _pending_or_404(request: HttpRequest, article: Article, audience: str) -> Ht
     page = selectors.pending_article(article=article)
     if page is None:
         raise Http404("No such article.")
-    head, parts = publishing.render_parts(page)
-    disclaimer = render_to_string(
-        "includes/_disclaimer.html",
-        {"disclaimer": selectors.site_page(DISCLAIMERS[audience]), "audience": audience},
-    )
-    context = {
-        "live": {"title": page.revision.title, "summary": page.revision.summary, "head_html": head},
-        "pending": True,
-        "audience": audience,
-        "audience_label": selectors.AUDIENCES[audience],
-        "audience_urls": publishing.audience_urls(article.slug),
-        "article_html": publishing.fill_disclaimer(parts[audience], disclaimer),
-    }
-    return no_store(render(request, "articles/article_detail.html", context))
+    return no_store(HttpResponse(publishing.render_page(page, audience, request=request)))
 
 
 @require_POST
@@ -269,8 +230,7 @@ def topic_index(request: HttpRequest) -> HttpResponse:
 @public_page()
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    articles = selectors.live_articles().filter(live_revision__topic=topic)
-    context = {"topic": topic, "page_obj": _paginate(request, articles)}
+    context = {"topic": topic, "page_obj": _paginate(request, selectors.topic_pages(topic))}
     return render(request, "articles/topic.html", context)
 
 
