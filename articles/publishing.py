@@ -241,18 +241,26 @@ def article_changed(article: Article) -> LivePage | None:
 
 def refresh_if_outdated(article_id: int) -> None:
     """Render a stale or outdated stored page again (on its next read)."""
-    with transaction.atomic():
-        # Locked so that a render started before an approval cannot overwrite its result.
-        current = LivePage.objects.select_for_update().filter(pk=article_id).first()
-        if current is None or (not current.is_stale and current.render_version == render_version()):
-            return
-        _write(Article.objects.select_related("live_revision__topic", "topic").get(pk=article_id))
+    refresh_page(article_id, only_if_outdated=True)
 
 
 def ensure_live_page(article: Article) -> None:
     """Store the page of a live article that has none yet (data from before stored pages)."""
+    refresh_page(article.pk)
+
+
+def refresh_page(article_id: int, *, only_if_outdated: bool = False) -> None:
+    """Store the article's page again from its current public state."""
     with transaction.atomic():
-        _write(Article.objects.select_for_update().get(pk=article.pk))
+        # Locked so that a render started before an approval cannot overwrite its result.
+        article = Article.objects.select_for_update().get(pk=article_id)
+        if only_if_outdated:
+            current = LivePage.objects.filter(pk=article_id).first()
+            if current is None or (
+                not current.is_stale and current.render_version == render_version()
+            ):
+                return
+        _write(article)
 
 
 def mark_stale(kind: str, object_ids: Iterable[int]) -> None:

@@ -7,12 +7,26 @@ import importlib
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.test import override_settings
 
 from reviews import services
 from tests import factories
 
 # A reviewer confirms every checklist item before an approval counts.
 FULL_CHECKLIST = dict.fromkeys(services.REVIEW_CHECKLIST, True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    """The live server speaks plain HTTP: no HTTPS redirect, no Secure-only cookies.
+
+    Session-scoped and autouse so it is in place before the (session-scoped) live
+    server builds its middleware, which reads SECURE_SSL_REDIRECT once.
+    """
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, CSRF_COOKIE_SECURE=False, SESSION_COOKIE_SECURE=False
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connections
-from django.test import override_settings
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls we make
 # from tests are ordinary blocking calls.
@@ -31,19 +30,6 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _plain_http_live_server():
-    """The live server speaks plain HTTP: no HTTPS redirect, no Secure-only cookies.
-
-    Session-scoped and autouse so it is in place before the (session-scoped) live
-    server builds its middleware, which reads SECURE_SSL_REDIRECT once.
-    """
-    with override_settings(
-        SECURE_SSL_REDIRECT=False, CSRF_COOKIE_SECURE=False, SESSION_COOKIE_SECURE=False
-    ):
-        yield
 
 
 @pytest.fixture

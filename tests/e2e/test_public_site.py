@@ -69,14 +69,18 @@ def test_audience_choice_changes_disclaimer_and_persists_across_pages(page, demo
     ).check()
     page.get_by_role("button", name="Save choice").click()
 
+    # The professional version has a URL of its own (shareable, cacheable).
+    expect(page).to_have_url(demo_site + GABAPENTIN + "professional/")
     expect(page.get_by_role("heading", name="Professional medical disclaimer")).to_be_visible()
     expect(page.get_by_role("heading", name="For patients and caregivers")).to_have_count(0)
     expect(page.get_by_role("heading", name="For healthcare professionals")).to_be_visible()
     expect(page.get_by_role("radio", name="Healthcare professional")).to_be_checked()
     screenshot(page, "article-professional")
 
-    # Another page, another article: the choice is remembered (a cookie, no login).
+    # Another article, opened at its usual URL: the remembered choice opens the
+    # professional version (a cookie read in the browser; the pages stay cacheable).
     page.goto(demo_site + CRAMPS)
+    expect(page).to_have_url(demo_site + CRAMPS + "professional/")
     expect(page.get_by_role("heading", name="Professional medical disclaimer")).to_be_visible()
     expect(page.locator(".viewing-as")).to_contain_text("Healthcare professional")
     page.goto(demo_site)
@@ -85,6 +89,7 @@ def test_audience_choice_changes_disclaimer_and_persists_across_pages(page, demo
     page.goto(demo_site + CRAMPS)
     page.get_by_role("radio", name="Patient or caregiver").check()
     page.get_by_role("button", name="Save choice").click()
+    expect(page).to_have_url(demo_site + CRAMPS)
     expect(page.get_by_role("heading", name="For patients and caregivers")).to_be_visible()
 
 
@@ -97,7 +102,7 @@ def test_feedback_vote_is_thanked_in_place_and_counted(page, demo_site):
     assert "#feedback" not in page.url  # swapped in place by site.js, no page load
     assert ArticleFeedback.objects.filter(helpful=True).count() == 1
 
-    # The same reader again: the vote is remembered, not counted twice.
+    # The same reader again: the vote is remembered on the device, not counted twice.
     page.reload()
     expect(page.get_by_text("You told us this article was helpful.")).to_be_visible()
     expect(page.get_by_role("button", name="No")).to_have_count(0)
@@ -112,9 +117,11 @@ def test_feedback_works_without_javascript(browser, demo_site):
         page.get_by_role("region", name="Was this helpful?").get_by_role(
             "button", name="No"
         ).click()
-        assert page.url.endswith(CRAMPS + "#feedback")
         expect(page.get_by_text("Thank you for your feedback.")).to_be_visible()
+        expect(page.get_by_text("You told us this article was not helpful.")).to_be_visible()
         assert ArticleFeedback.objects.filter(helpful=False).count() == 1
+        page.get_by_role("link", name="Back to the article").click()
+        assert page.url.endswith(CRAMPS)
     finally:
         context.close()
 

@@ -1,0 +1,169 @@
+"""Against a real Varnish (Debian's varnish, the shipped deploy/varnish/vetted.vcl):
+pages are cached by Varnish, and the app's purges reach it when content changes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from articles.models import Article
+from reviews import services
+from tests import factories
+from tests.conftest import FULL_CHECKLIST
+
+VCL = Path(__file__).resolve().parents[2] / "deploy" / "varnish" / "vetted.vcl"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def varnish(live_server, settings):
+    """varnishd in front of the live server, purged by the app; yields its base URL."""
+    binary = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    if not Path(binary).exists():
+        reason = "varnishd not found; install Debian's varnish package."
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    backend = urlsplit(live_server.url)
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="vetted-varnish-") as workdir:
+        os.chmod(workdir, 0o755)  # varnishd drops privileges to read its files
+        vcl = Path(workdir) / "vetted.vcl"
+        vcl.write_text(VCL.read_text().replace('.port = "8000"', f'.port = "{backend.port}"'))
+        vcl.chmod(0o644)
+        process = subprocess.Popen(
+            [binary, "-F", "-f", str(vcl), "-a", f"127.0.0.1:{port}", "-n", workdir,
+             "-s", "malloc,32m", "-p", "ban_lurker_sleep=0.05"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(base, process)
+            settings.SITE_URL = base
+            settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+            settings.VETTED_FRONTEND_CACHE = [
+                {"BACKEND": "caching.frontend.VarnishBackend", "LOCATION": base}
+            ]
+            settings.VETTED_PURGE_REPEAT_SECONDS = 0
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_for(base: str, process: subprocess.Popen) -> None:
+    for _ in range(100):
+        if process.poll() is not None:
+            raise RuntimeError(f"varnishd exited: {process.stdout.read().decode()}")
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("varnishd did not start")
+
+
+def _get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def _publish(writer, reviewer, **fields) -> Article:
+    article = factories.ArticleFactory(authors=[writer], **fields)
+    services.article_submit(article=article, user=writer)
+    services.review_start(article=article, user=reviewer)
+    return services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+
+
+def test_varnish_caches_pages_and_the_app_purges_them(varnish, writer, reviewer, editor):
+    source = factories.ReferenceFactory()
+    article = _publish(
+        writer, reviewer, title="Cramps: version one", body=f"Stretch first [@{source.key}]."
+    )
+    url = varnish + article.get_absolute_url()
+
+    status, headers, body = _get(url)
+    assert status == 200 and "Cramps: version one" in body
+    status, headers, body = _get(url, Cookie="audience=professional; vetted_reader=abc")
+    assert headers["X-Cache"] == "HIT", "readers' cookies must not split the cache"
+    assert "Cache-Tag" not in headers
+    assert _get(varnish + "/")[1]["X-Cache"] in ("MISS", "HIT")
+    assert _get(varnish + "/")[1]["X-Cache"] == "HIT"
+
+    # A new revision is approved: the next request through Varnish shows it.
+    article.title = "Cramps: version two"
+    article = services.article_save(article=article, user=writer, changed_fields=["title"])
+    services.article_submit(article=article, user=writer)
+    services.review_start(article=article, user=reviewer)
+    services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    status, headers, body = _get(url)
+    assert status == 200
+    assert "Cramps: version two" in body and "Cramps: version one" not in body
+    assert "Cramps: version two" in _get(varnish + "/")[2]
+
+    # Archived: the URL answers 410 through Varnish at once, in both audiences.
+    assert _get(url)[1]["X-Cache"] == "HIT"
+    services.article_archive(article=article, user=editor, reason="Superseded")
+    status, headers, body = _get(url)
+    assert status == 410
+    assert "has been withdrawn" in body
+    assert _get(varnish + article.get_absolute_url() + "professional/")[0] == 410
+    assert "Cramps: version two" not in _get(varnish + "/")[2]
+
+
+def test_a_retraction_reaches_readers_through_varnish(varnish, writer, reviewer):
+    source = factories.ReferenceFactory()
+    article = _publish(writer, reviewer, body=f"A claim [@{source.key}].")
+    url = varnish + article.get_absolute_url()
+    _get(url)
+    assert _get(url)[1]["X-Cache"] == "HIT"
+    source.retracted = True
+    source.save()
+    status, headers, body = _get(url)
+    assert headers["X-Cache"] == "MISS"
+    assert "[Retracted]" in body
+
+
+def test_staff_pass_through_varnish_and_are_never_cached(varnish, approved, client, editor):
+    client.force_login(editor)
+    session = client.cookies["sessionid"].value
+    url = varnish + approved.get_absolute_url()
+    _get(url)
+    for _ in range(2):
+        status, headers, _ = _get(url, Cookie=f"sessionid={session}")
+        assert status == 200
+        assert headers["X-Cache"] == "MISS"
+        assert "private" in headers["Cache-Control"]
+    # ...and what staff were sent did not replace the readers' copy.
+    assert _get(url)[1]["X-Cache"] == "HIT"
+
+
+def test_only_the_app_servers_may_purge(varnish):
+    request = urllib.request.Request(varnish + "/", method="BAN")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)  # no tags: refused, changes nothing
+    assert refused.value.code == 400
