@@ -307,6 +307,12 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
             raise Http404(f"No action called “{transition_name}”.")
         return super()._get_fsm_transition_func(obj=obj, transition_name=transition_name)
 
+    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
+        if transition_name == "approve":
+            # Approving signs electronically: the form re-authenticates the signer.
+            return admin_views.fsm_approve_view(self, request, object_id)
+        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
+
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
         try:
             services.apply_transition(

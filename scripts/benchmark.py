@@ -37,6 +37,7 @@ ROUNDS = 200
 
 
 def build_cited_article(n_refs: int, *, slug: str) -> str:
+    from accounts import reauth
     from articles.models import Article, Topic
     from references.models import Reference
     from reviews import services
@@ -68,6 +69,7 @@ def build_cited_article(n_refs: int, *, slug: str) -> str:
         article=article,
         user=users["reviewer"],
         checklist=dict.fromkeys(services.REVIEW_CHECKLIST, True),
+        signature=reauth.reauthenticate(user=users["reviewer"], password="vetted-reviewer"),
     )
     return article.get_absolute_url()
 
