@@ -54,6 +54,7 @@ class AuditEntryInline(admin.TabularInline):
         "to_status",
         "comment",
         "revision",
+        "signature",
     ]
     readonly_fields = fields
     extra = 0

@@ -22,6 +22,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, **env}
     for name in ("VETTED_REQUIRE_2FA", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"):
         environment.pop(name, None)  # the defaults are what is under test
+    # Set for the browser tests' event loop (tests/e2e/conftest.py); never in production.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
