@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services, twofactor
 from accounts.models import AccountEvent, SignInLockout, StaffAccount
@@ -68,7 +70,14 @@ class StaffAccountAdmin(EditorsOnlyAdmin):
 
     def get_queryset(self, request):
         staff = super().get_queryset(request).filter(Q(is_staff=True) | Q(is_superuser=True))
-        return staff.prefetch_related("groups")
+        return staff.prefetch_related("groups").annotate(
+            has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            is_locked=Exists(
+                AccessAttempt.objects.filter(username=OuterRef("username")).filter(
+                    services.locked_out_filter()
+                )
+            ),
+        )
 
     @admin.display(description="name")
     def full_name(self, obj: StaffAccount) -> str:
@@ -82,15 +91,13 @@ class StaffAccountAdmin(EditorsOnlyAdmin):
 
     @admin.display(description="two-factor")
     def two_factor(self, obj: StaffAccount) -> str:
-        if twofactor.has_device(obj):
+        if obj.has_device:
             return "On"
         return "Required, not set up" if twofactor.required_for(obj) else "Off"
 
     @admin.display(description="locked out", boolean=True)
     def locked(self, obj: StaffAccount) -> bool:
-        return any(
-            services.locked_out(a) for a in SignInLockout.objects.filter(username=obj.username)
-        )
+        return obj.is_locked
 
     @admin.action(
         description="Reset two-factor authentication (lost phone)", permissions=["manage"]

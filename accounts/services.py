@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.helpers import get_failure_limit
+from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,7 +43,20 @@ def record_event(
 
 
 def locked_out(attempt: AccessAttempt) -> bool:
-    return attempt.failures_since_start >= get_failure_limit(None, None)
+    """At the failure limit, and the cool-off since the last attempt not yet over."""
+    if attempt.failures_since_start < get_failure_limit(None, None):
+        return False
+    return attempt.attempt_time > timezone.now() - get_cool_off()
+
+
+def locked_out_filter(prefix: str = "") -> Q:
+    """The same test as a query: attempts that lock their account/address pair now."""
+    return Q(
+        **{
+            f"{prefix}failures_since_start__gte": get_failure_limit(None, None),
+            f"{prefix}attempt_time__gt": timezone.now() - get_cool_off(),
+        }
+    )
 
 
 @transaction.atomic

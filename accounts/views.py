@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from axes.helpers import get_client_username, get_failure_limit
-from django.conf import settings
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -34,7 +33,7 @@ def locked_out(
         "title": "Sign-in locked",
         "username": get_client_username(request, credentials) or "",
         "failure_limit": get_failure_limit(request, credentials),
-        "cooloff_minutes": round(settings.AXES_COOLOFF_TIME * 60),
+        "cooloff_minutes": round(get_cool_off(request).total_seconds() / 60),
     }
     return TemplateResponse(request, "accounts/locked_out.html", context, status=429).render()
 

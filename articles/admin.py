@@ -67,6 +67,9 @@ class AuditEntryInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "revision", "signature")
+
 
 class RevisionInline(admin.TabularInline):
     model = ArticleRevision

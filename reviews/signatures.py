@@ -87,9 +87,10 @@ def problems(signature: ApprovalSignature, entry: Any) -> str | None:
         decision.kind != ReviewDecision.Kind.APPROVE
         or decision.reviewer_id != signature.signer_id
         or decision.revision_id != entry.revision_id
+        or decision.article_id != entry.article_id
         or entry.actor_id != signature.signer_id
     ):
-        return "the approval its signature belongs to was altered (reviewer, kind or revision)."
+        return "the approval its signature belongs to was altered (who, what or which revision)."
     revision = decision.revision
     if revision.content_hash != signature.content_hash:
         return f"revision {revision.number} no longer carries the content hash that was signed."
