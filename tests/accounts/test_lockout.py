@@ -102,9 +102,10 @@ def test_wrong_passwords_are_not_kept(client, editor):
 
 
 def test_editor_sees_lockouts_and_unlocks_them(client, settings):
+    """60 wrong passwords lock the account; once an editor unlocks it, the right one works."""
     victim = factories.reviewer(username="victim")
     editor = factories.editor(username="ed")
-    hammer(client, victim.username, settings.AXES_FAILURE_LIMIT + 5)
+    hammer(client, victim.username, 60)
     assert sign_in(client, victim.username).status_code == 429
 
     client.force_login(editor)
