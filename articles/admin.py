@@ -54,6 +54,7 @@ class AuditEntryInline(admin.TabularInline):
         "to_status",
         "comment",
         "revision",
+        "signature",
     ]
     readonly_fields = fields
     extra = 0
@@ -65,6 +66,9 @@ class AuditEntryInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "revision", "signature")
 
 
 class RevisionInline(admin.TabularInline):
@@ -306,6 +310,12 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
         if transition_name not in services.TRANSITION_SERVICES:
             raise Http404(f"No action called “{transition_name}”.")
         return super()._get_fsm_transition_func(obj=obj, transition_name=transition_name)
+
+    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
+        if transition_name == "approve":
+            # Approving signs electronically: the form re-authenticates the signer.
+            return admin_views.fsm_approve_view(self, request, object_id)
+        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
 
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
         try:

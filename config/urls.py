@@ -20,6 +20,8 @@ admin.site.site_title = "Vetted editorial"
 admin.site.index_title = "Articles, reviews and sources"
 
 urlpatterns = [
+    # Second sign-in step and authenticator set-up (before the admin's catch-all patterns).
+    path("admin/two-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     # markdownx's preview and upload endpoints are for logged-in staff only.
     path(

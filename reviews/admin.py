@@ -52,18 +52,27 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "article", "transition", "from_status", "to_status", "actor"]
+    list_display = [
+        "seq",
+        "created_at",
+        "article",
+        "transition",
+        "from_status",
+        "to_status",
+        "actor",
+        "signature",
+    ]
     list_filter = ["transition", "to_status"]
-    list_select_related = ["article", "actor"]
+    list_select_related = ["article", "actor", "signature"]
     search_fields = ["article__title", "comment"]
     date_hierarchy = "created_at"
 
 
 @admin.register(ReviewDecision)
 class ReviewDecisionAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "article", "review_round", "reviewer", "kind"]
+    list_display = ["created_at", "article", "review_round", "reviewer", "kind", "signature"]
     list_filter = ["kind"]
-    list_select_related = ["article", "reviewer"]
+    list_select_related = ["article", "reviewer", "signature"]
 
 
 @admin.register(ReviewComment)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm.admin import FSMTransitionContext
 
 from articles.markdown import render_reference_list
 from articles.models import Article
@@ -164,7 +165,8 @@ def _review_page(
         can_comment=revision is not None
         and (roles.can_review_article(article, user) or roles.can_edit_content(article, user)),
         can_assign=can_assign,
-        approval_form=forms.get("approval_form") or ApprovalForm(can_schedule=can_schedule),
+        approval_form=forms.get("approval_form")
+        or ApprovalForm(user=user, revision=revision, can_schedule=can_schedule),
         changes_form=forms.get("changes_form") or RequiredCommentForm(),
         comment_form=forms.get("comment_form") or CommentForm(),
         assign_form=forms.get("assign_form")
@@ -209,10 +211,16 @@ def review_action_view(
             services.review_start(article=article, user=user)
             done = "You are now the reviewer of this article."
         elif action == "approve":
-            form = ApprovalForm(request.POST, can_schedule=roles.is_editor(user))
+            form = ApprovalForm(
+                request.POST,
+                user=user,
+                request=request,
+                revision=article.current_revision,
+                can_schedule=roles.is_editor(user),
+            )
             forms["approval_form"] = form
             if not form.is_valid():
-                messages.error(request, "Confirm every checklist item before approving.")
+                messages.error(request, _approval_problem(form))
                 return _review_page(model_admin, request, article, status=400, **forms)
             article = services.review_approve(article=article, user=user, **form.cleaned_data)
             done = _approved_message(article)
@@ -276,6 +284,14 @@ def review_action_view(
     return redirect(review_url(article))
 
 
+def _approval_problem(form: ApprovalForm) -> str:
+    if form.has_error(form.secret_field) and not any(
+        form.has_error(name) for name in form.fields if name != form.secret_field
+    ):
+        return "Not approved: " + form.errors[form.secret_field][0]
+    return "Confirm every checklist item and sign before approving."
+
+
 def _approved_message(article: Article) -> str:
     if article.status == Status.IN_REVIEW:
         return (
@@ -292,6 +308,42 @@ def _approved_message(article: Article) -> str:
         when = timezone.localtime(article.scheduled_live_at)
         return f"Approved. It goes live at {when:%Y-%m-%d %H:%M}."
     return "Approved. The public page now shows this revision."
+
+
+def fsm_approve_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """The change form's "Approve" button: django-fsm's transition page, with a form that
+    knows its signer (django-fsm builds transition forms from the POST data alone)."""
+    article = _article_or_404(model_admin, request, object_id)
+    user = request.user
+    if not _can(article, "approve", user):
+        messages.error(request, "You cannot approve this article now.")
+        return redirect("admin:articles_article_change", article.pk)
+    form = ApprovalForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        request=request,
+        revision=article.current_revision,
+        can_schedule=roles.is_editor(user),
+    )
+    if request.method == "POST" and form.is_valid():  # noqa: SIM102
+        if model_admin._apply_fsm_transition(
+            obj=article, transition_name="approve", request=request, kwargs=form.cleaned_data
+        ):
+            return redirect("admin:articles_article_change", article.pk)
+    context = _context(
+        model_admin,
+        request,
+        "Approve",
+        original=article,
+        transition=FSMTransitionContext(
+            name="approve",
+            label="Sign and approve",
+            help_text=f"Review screen: {review_url(article)}",
+        ),
+        transition_form=form,
+    )
+    # Like django-fsm's own transition page: errors are shown on the form, status 200.
+    return TemplateResponse(request, model_admin.fsm_transition_form_template, context)
 
 
 # --- notification preferences -------------------------------------------------------

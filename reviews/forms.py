@@ -6,7 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
+from accounts import reauth
 from reviews.models import NotificationPreference, ReviewerProfile
 from reviews.services import REVIEW_CHECKLIST
 
@@ -31,7 +34,9 @@ class RequiredCommentForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
-    """The reviewer's checklist (every item required) plus an optional note and go-live time.
+    """The reviewer's checklist (every item required), an optional note and go-live time,
+    and the electronic signature: the signer's password, or a one-time code if they
+    have a second factor, checked again at the moment of approving.
 
     cleaned_data is shaped as services.review_approve's keyword arguments.
     """
@@ -44,21 +49,76 @@ class ApprovalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Optional note."
     )
     go_live_at = go_live_field("Editors only: leave empty to publish on approval.")
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign."},
+    )
+    code = forms.CharField(
+        label="One-time code",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app."},
+    )
 
-    def __init__(self, *args: Any, can_schedule: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        request: HttpRequest | None = None,
+        revision: Any = None,
+        can_schedule: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.signer = user
+        self.request = request
         if not can_schedule:
             del self.fields["go_live_at"]
+        # One secret signs: the one-time code for those with a second factor, else the password.
+        self.secret_field = "code" if reauth.asks_for_code(user) else "password"
+        del self.fields["password" if self.secret_field == "code" else "code"]
+        self.fields[self.secret_field].help_text = _signing_statement(user, revision)
+
+    @property
+    def signature_field(self) -> forms.BoundField:
+        return self[self.secret_field]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.errors:
+            return cleaned  # an incomplete form consumes no one-time code
+        try:
+            proof = reauth.reauthenticate(
+                user=self.signer,
+                password=cleaned.get("password", ""),
+                code=cleaned.get("code", ""),
+                request=self.request,
+            )
+        except ValidationError as err:
+            self.add_error(self.secret_field, err)
             return cleaned
         return {
             "comment": cleaned.get("comment", ""),
             "checklist": {key: bool(cleaned.get(key)) for key in REVIEW_CHECKLIST},
             "go_live_at": cleaned.get("go_live_at"),
+            "signature": proof,
         }
+
+
+def _signing_statement(user: Any, revision: Any) -> str:
+    """What the signer is about to attest, in their own printed name."""
+    profile = getattr(user, "reviewer_profile", None)
+    name = f"{profile.display_name}, {profile.credentials}" if profile else user.get_full_name()
+    what = "this revision"
+    if revision is not None:
+        what = f"revision {revision.number} (content SHA-256 {revision.content_hash[:12]}…)"
+    return (
+        f"Signing as {name or user.get_username()}: your electronic signature records that "
+        f"you reviewed {what} and approve it for publication (or, where the topic needs "
+        "more sign-offs, that yours is one of them)."
+    )
 
 
 class ScheduleForm(forms.Form):

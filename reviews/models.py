@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from audit.chain import HashChained, timestamp
 from reviews.workflow import ReviewWorkflow, Status  # noqa: F401  (re-exported for Article)
 
 
@@ -157,16 +160,100 @@ class ReviewComment(models.Model):
         return f"{self.author} on {self.revision}: {self.body[:40]}"
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class ApprovalSignatureQuerySet(models.QuerySet):
     def update(self, **kwargs):  # noqa: D102
-        raise TypeError("Audit entries are append-only.")
+        raise TypeError("Signatures cannot be changed.")
 
     def delete(self):  # noqa: D102
-        raise TypeError("Audit entries are append-only.")
+        raise TypeError("Signatures cannot be deleted.")
 
 
-class AuditEntry(models.Model):
-    """One transition: who, when, from, to, why, and which revision. Never edited or deleted."""
+class ApprovalSignature(models.Model):
+    """The electronic signature on an approval (21 CFR Part 11, §11.50 and §11.70).
+
+    Who signed (printed name and credentials as they stood), when, what the signature
+    means, and the content hash of the revision signed, sealed by a hash over all of
+    them. Written once by reviews.services.review_approve after the signer
+    re-authenticated (accounts.reauth); never edited or deleted.
+    """
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", "password"
+        TOTP = "totp", "authenticator app code"
+        RECOVERY_CODE = "recovery_code", "recovery code"
+
+    decision = models.OneToOneField(
+        ReviewDecision, on_delete=models.PROTECT, related_name="signature", editable=False
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    printed_name = models.CharField(max_length=120, editable=False)
+    credentials = models.CharField(max_length=80, blank=True, editable=False)
+    meaning = models.CharField(max_length=200, editable=False)
+    signed_at = models.DateTimeField(editable=False)
+    content_hash = models.CharField(
+        "content signed (SHA-256)",
+        max_length=64,
+        editable=False,
+        help_text="The signed revision's content hash: the signature is bound to that text.",
+    )
+    method = models.CharField(
+        "re-authenticated with", max_length=20, choices=Method.choices, editable=False
+    )
+    # One re-authentication signs one approval (accounts.reauth issues the nonce).
+    reauth_nonce = models.CharField(max_length=64, unique=True, editable=False)
+    manifest_hash = models.CharField(max_length=64, editable=False)
+
+    objects = ApprovalSignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "approval signature"
+        verbose_name_plural = "approval signatures"
+        ordering = ["signed_at", "pk"]
+
+    def __str__(self) -> str:
+        signed_at = timezone.localtime(self.signed_at)
+        return f"{self.signed_by} · {self.meaning} · {signed_at:%Y-%m-%d %H:%M %Z}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError("Signatures cannot be changed.")
+        self.manifest_hash = self.compute_manifest_hash()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Signatures cannot be deleted.")
+
+    @property
+    def signed_by(self) -> str:
+        return f"{self.printed_name}, {self.credentials}" if self.credentials else self.printed_name
+
+    def manifest(self) -> dict:
+        """Everything the signature attests, as signed."""
+        return {
+            "decision": self.decision_id,
+            "signer": self.signer_id,
+            "printed_name": self.printed_name,
+            "credentials": self.credentials,
+            "meaning": self.meaning,
+            "signed_at": timestamp(self.signed_at),
+            "content_hash": self.content_hash,
+            "method": self.method,
+            "nonce": self.reauth_nonce,
+        }
+
+    def compute_manifest_hash(self) -> str:
+        canonical = json.dumps(self.manifest(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class AuditEntry(HashChained):
+    """One transition: who, when, from, to, why, and which revision. Never edited or deleted.
+
+    Entries form a hash chain (audit.chain): `manage.py verify_audit_log` proves none was
+    altered, removed or reordered since it was written.
+    """
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, related_name="audit_entries"
@@ -191,8 +278,14 @@ class AuditEntry(models.Model):
     to_status = models.CharField(max_length=20, choices=Status.choices)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    objects = AuditEntryQuerySet.as_manager()
+    signature = models.OneToOneField(
+        ApprovalSignature,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entry",
+        help_text="The approver's electronic signature (approvals only).",
+    )
 
     class Meta:
         verbose_name = "audit entry"
@@ -203,10 +296,21 @@ class AuditEntry(models.Model):
         who = self.actor or "system"
         return f"{self.transition}: {self.from_status} → {self.to_status} by {who}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise TypeError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
+    def chain_content(self) -> dict:
+        return audit_entry_content(self)
 
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit entries are append-only.")
+
+def audit_entry_content(entry) -> dict:
+    """What an audit entry's hash covers. Also used by migration 0005, which hashed the
+    entries written before the chain existed, so it reads plain attributes only."""
+    return {
+        "article": entry.article_id,
+        "revision": entry.revision_id,
+        "actor": entry.actor_id,
+        "transition": entry.transition,
+        "from": entry.from_status,
+        "to": entry.to_status,
+        "comment": entry.comment,
+        "at": timestamp(entry.created_at),
+        "signature": entry.signature.manifest_hash if entry.signature_id else None,
+    }

@@ -208,4 +208,4 @@ def latest_change_requests(*, article: Article) -> list[ReviewDecision]:
 
 
 def approvals_this_round(*, article: Article) -> list[ReviewDecision]:
-    return list(article.approvals_this_round())
+    return list(article.approvals_this_round().select_related("signature", "revision"))

@@ -9,8 +9,6 @@ Views, the admin and management commands call these; none repeats their logic.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from typing import Any
 
 import django_fsm as fsm
@@ -19,12 +17,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts import reauth
 from articles import publishing
 from articles.markdown import render_article
 from articles.models import Article, ArticleRevision, RevisionReference
-from reviews import notifications, roles
+from reviews import notifications, roles, signatures
 from reviews.dates import add_months
-from reviews.models import AuditEntry, ReviewComment, ReviewDecision
+from reviews.models import ApprovalSignature, AuditEntry, ReviewComment, ReviewDecision
 from reviews.workflow import LOCKED_STATUSES, Status
 
 # Fields whose change makes a new version of the content.
@@ -112,6 +111,7 @@ def _record(
     user: Any,
     comment: str = "",
     revision: ArticleRevision | None = None,
+    signature: ApprovalSignature | None = None,
 ) -> AuditEntry:
     return AuditEntry.objects.create(
         article=article,
@@ -121,17 +121,19 @@ def _record(
         from_status=from_status,
         to_status=article.status,
         comment=comment,
+        signature=signature,
     )
 
 
 def _content_hash(article: Article, references: list) -> str:
-    digest = hashlib.sha256()
-    for part in (article.title, article.summary, article.body, article.professional_body):
-        digest.update((part or "").encode() + b"\x00")
     # The sources as printed, not just which ones: a corrected citation is an update.
-    printed = [ref.bibliographic_snapshot() for ref in references]
-    digest.update(json.dumps(printed, sort_keys=True, default=str).encode())
-    return digest.hexdigest()
+    return signatures.content_digest(
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+        professional_body=article.professional_body,
+        sources=[ref.bibliographic_snapshot() for ref in references],
+    )
 
 
 def _snapshot(article: Article, user: Any) -> ArticleRevision:
@@ -306,22 +308,30 @@ def review_approve(
     comment: str = "",
     checklist: dict | None = None,
     go_live_at: datetime.datetime | None = None,
+    signature: reauth.Reauthentication | None = None,
 ) -> Article:
     """Record a sign-off; the article goes live once the topic's policy is met.
 
-    The whole checklist is required. A go-live time may be set only by an approver
-    who is also an editor (articles.manage_workflow); otherwise approval publishes now.
+    The whole checklist is required. An approval is an electronic signature: without
+    the approver's fresh re-authentication (`signature`, from accounts.reauth) nothing
+    is recorded; with it, the signature (name, credentials, time, meaning, content hash)
+    is stored with the decision and its audit entry. A go-live time may be set only by
+    an approver who is also an editor (articles.manage_workflow); otherwise approval
+    publishes now.
     """
     confirmed = _checked(checklist)
     if go_live_at is not None and not roles.is_editor(user):
         raise PermissionDenied("Only an editor can schedule when an approved article goes live.")
     article = _lock(article)
     _refuse_unless_allowed(article, "approve", user)
+    proof = reauth.confirm(signature, user)
+    if ApprovalSignature.objects.filter(reauth_nonce=proof.nonce).exists():
+        raise ValidationError("That signature was already used: sign this approval again.")
     from_status = article.status
     revision = article.current_revision
     # One clock reading: the sign-off and the "Last reviewed" stamp it completes must agree.
     now = timezone.now()
-    ReviewDecision.objects.create(
+    decision = ReviewDecision.objects.create(
         article=article,
         revision=revision,
         review_round=article.review_round,
@@ -344,8 +354,14 @@ def review_approve(
         )
         _publish_approved(article, revision, go_live_at=requested, now=now)
     article.save()
+    signed = signatures.sign(decision=decision, article=article, proof=proof, signed_at=now)
     _record(
-        article=article, transition="approve", from_status=from_status, user=user, comment=comment
+        article=article,
+        transition="approve",
+        from_status=from_status,
+        user=user,
+        comment=comment,
+        signature=signed,
     )
     if article.status == Status.APPROVED:
         # Live now, re-confirmed (new review dates) or scheduled: the stored page follows.

@@ -36,6 +36,8 @@ def _test_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
     # Throttling is tested on its own (tests/articles/test_rate_limits.py).
     settings.RATELIMIT_ENABLE = False
+    # Production requires reviewers' and editors' second factor; tests/accounts/ turn it on.
+    settings.VETTED_REQUIRE_2FA = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -99,4 +101,9 @@ def in_review(submitted, reviewer):
 
 @pytest.fixture
 def approved(in_review, reviewer):
-    return services.review_approve(article=in_review, user=reviewer, checklist=FULL_CHECKLIST)
+    return services.review_approve(
+        article=in_review,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )

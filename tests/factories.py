@@ -106,6 +106,13 @@ class ArticleFactory(factory.django.DjangoModelFactory):
             self.authors.add(*(extracted or [writer()]))
 
 
+def signature(user, password: str = "pw"):
+    """The approver's re-authentication, as the approval form obtains it (factory password)."""
+    from accounts import reauth
+
+    return reauth.reauthenticate(user=user, password=password)
+
+
 def claim_and_approve(article, user, *, go_live_at=None):
     """Claim a submitted article and sign it off with the full checklist."""
     from reviews import services
@@ -116,4 +123,5 @@ def claim_and_approve(article, user, *, go_live_at=None):
         user=user,
         checklist=dict.fromkeys(services.REVIEW_CHECKLIST, True),
         go_live_at=go_live_at,
+        signature=signature(user),
     )

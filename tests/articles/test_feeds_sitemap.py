@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from reviews import services
+from tests import factories
 from tests.conftest import FULL_CHECKLIST
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,12 @@ def test_sitemap_lastmod_follows_a_re_review(client, approved, reviewer):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(timezone, "now", lambda: later)
         services.review_start(article=approved, user=reviewer)
-        services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+        services.review_approve(
+            article=approved,
+            user=reviewer,
+            checklist=FULL_CHECKLIST,
+            signature=factories.signature(reviewer),
+        )
     lastmods = set(_sitemap_entries(client).values())
     assert later.date().isoformat() in lastmods
 
@@ -66,7 +72,12 @@ def test_atom_feed_announces_a_re_review_as_a_new_entry(client, approved, review
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(timezone, "now", lambda: later)
         services.review_start(article=approved, user=reviewer)
-        services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+        services.review_approve(
+            article=approved,
+            user=reviewer,
+            checklist=FULL_CHECKLIST,
+            signature=factories.signature(reviewer),
+        )
     second = ET.fromstring(client.get("/feeds/articles.atom").content)
     entry = second.find(f"{ATOM}entry")
     assert entry.find(f"{ATOM}id").text != first_id

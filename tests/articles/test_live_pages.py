@@ -52,7 +52,12 @@ def test_page_dates_are_the_approval_date_not_the_last_save(client, in_review, r
     approved_on = timezone.now() - datetime.timedelta(days=40)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(timezone, "now", lambda: approved_on)
-        services.review_approve(article=in_review, user=reviewer, checklist=FULL_CHECKLIST)
+        services.review_approve(
+            article=in_review,
+            user=reviewer,
+            checklist=FULL_CHECKLIST,
+            signature=factories.signature(reviewer),
+        )
     # A later save of the working copy is not a content change the public sees.
     in_review.refresh_from_db()
     in_review.audience_notes = "internal note"
@@ -77,7 +82,12 @@ def test_re_review_changes_last_reviewed_but_not_last_updated(client, approved, 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(timezone, "now", lambda: later)
         services.review_start(article=approved, user=reviewer)
-        services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+        services.review_approve(
+            article=approved,
+            user=reviewer,
+            checklist=FULL_CHECKLIST,
+            signature=factories.signature(reviewer),
+        )
     live.refresh_from_db()
     assert live.content_updated_at == first_updated
     assert live.last_reviewed_at == later
@@ -105,15 +115,27 @@ def test_byline_keeps_the_completed_review_while_a_re_review_is_under_way(
     article = factories.ArticleFactory(authors=[writer], topic=topic)
     services.article_submit(article=article, user=writer)
     services.review_start(article=article, user=reviewer)
-    services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
-    services.review_approve(article=article, user=second_reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=article,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
+    services.review_approve(
+        article=article,
+        user=second_reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(second_reviewer),
+    )
     third = factories.reviewer(username="third")
     article.refresh_from_db()
     services.flag_reviews_due(
         today=article.live_revision.next_review_due + datetime.timedelta(days=1)
     )
     services.review_start(article=article, user=third)
-    services.review_approve(article=article, user=third, checklist=FULL_CHECKLIST)  # 1 of 2
+    services.review_approve(
+        article=article, user=third, checklist=FULL_CHECKLIST, signature=factories.signature(third)
+    )  # 1 of 2
 
     page = client.get(article.get_absolute_url()).text
     byline = page[page.index("Medically reviewed by") :][:600]

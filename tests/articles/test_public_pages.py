@@ -24,7 +24,12 @@ def _live(*, writer, reviewer, **fields):
     article = factories.ArticleFactory(authors=[writer], **fields)
     services.article_submit(article=article, user=writer)
     services.review_start(article=article, user=reviewer)
-    return services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    return services.review_approve(
+        article=article,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
 
 
 @pytest.fixture
@@ -299,7 +304,12 @@ def test_review_history_lists_each_published_version(client, approved, writer, r
     services.article_save(article=approved, user=writer, changed_fields=["summary"])
     services.article_submit(article=approved, user=writer)
     services.review_start(article=approved, user=reviewer)
-    services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=approved,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     page = client.get(approved.get_absolute_url()).text
     history = page[page.index('id="history-heading"') :]
     history = history[: history.index("</section>")]

@@ -26,7 +26,12 @@ def world(writer, reviewer, editor):
     def approve(a):
         services.article_submit(article=a, user=writer)
         services.review_start(article=a, user=reviewer)
-        return services.review_approve(article=a, user=reviewer, checklist=FULL_CHECKLIST)
+        return services.review_approve(
+            article=a,
+            user=reviewer,
+            checklist=FULL_CHECKLIST,
+            signature=factories.signature(reviewer),
+        )
 
     live = approve(article(title="Live article on cramps", slug="live-cramps"))
     # Its working copy has since been rewritten and resubmitted, unapproved.

@@ -190,7 +190,12 @@ def test_library_edit_reaches_the_public_only_through_a_new_approved_revision(
     live = services.review_start(article=live, user=reviewer)
     assert NEW_TITLE not in _page(client, live)
 
-    services.review_approve(article=live, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=live,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     live.refresh_from_db()
 
     html = _page(client, live)
@@ -294,6 +299,11 @@ def test_a_corrected_source_counts_as_an_update(approved, writer, reviewer):
     services.article_save(article=approved, user=writer, changed_fields=["title"])
     services.article_submit(article=approved, user=writer)
     services.review_start(article=approved, user=reviewer)
-    services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=approved,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     approved.refresh_from_db()
     assert approved.live_revision.content_updated_at > first.content_updated_at

@@ -25,7 +25,12 @@ def publish(writer, reviewer):
         article = factories.ArticleFactory(authors=[writer], **fields)
         services.article_submit(article=article, user=writer)
         services.review_start(article=article, user=reviewer)
-        return services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+        return services.review_approve(
+            article=article,
+            user=reviewer,
+            checklist=FULL_CHECKLIST,
+            signature=factories.signature(reviewer),
+        )
 
     return _publish
 

@@ -18,7 +18,12 @@ def _publish(*, writer, reviewer, **fields):
     article = factories.ArticleFactory(authors=[writer], **fields)
     services.article_submit(article=article, user=writer)
     services.review_start(article=article, user=reviewer)
-    return services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    return services.review_approve(
+        article=article,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
 
 
 def _approve_edit(article, *, writer, reviewer, **changes):
@@ -28,7 +33,12 @@ def _approve_edit(article, *, writer, reviewer, **changes):
     article = services.article_save(article=article, user=writer, changed_fields=list(changes))
     article = services.article_submit(article=article, user=writer)
     article = services.review_start(article=article, user=reviewer)
-    return services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    return services.review_approve(
+        article=article,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
 
 
 @pytest.fixture

@@ -96,7 +96,12 @@ def _publish(writer, reviewer, **fields) -> Article:
     article = factories.ArticleFactory(authors=[writer], **fields)
     services.article_submit(article=article, user=writer)
     services.review_start(article=article, user=reviewer)
-    return services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    return services.review_approve(
+        article=article,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
 
 
 def test_varnish_caches_pages_and_the_app_purges_them(varnish, writer, reviewer, editor):
@@ -119,7 +124,12 @@ def test_varnish_caches_pages_and_the_app_purges_them(varnish, writer, reviewer,
     article = services.article_save(article=article, user=writer, changed_fields=["title"])
     services.article_submit(article=article, user=writer)
     services.review_start(article=article, user=reviewer)
-    services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=article,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     status, headers, body = _get(url)
     assert status == 200
     assert "Cramps: version two" in body and "Cramps: version one" not in body

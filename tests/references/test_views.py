@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reviews import services
+from tests import factories
 from tests.factories import ArticleFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,9 @@ def _live_article(*, writer, reviewer, references, slug):
     article = ArticleFactory(authors=[writer], slug=slug, body=body)
     services.article_submit(article=article, user=writer)
     services.review_start(article=article, user=reviewer)
-    services.review_approve(article=article, user=reviewer, checklist=CHECKLIST)
+    services.review_approve(
+        article=article, user=reviewer, checklist=CHECKLIST, signature=factories.signature(reviewer)
+    )
     article.refresh_from_db()
     assert article.live_revision_id is not None
     return article
@@ -80,7 +83,9 @@ def test_public_page_shows_superscripts_and_typed_linked_reference_list(client, 
     )
     services.article_submit(article=article, user=writer)
     services.review_start(article=article, user=reviewer)
-    services.review_approve(article=article, user=reviewer, checklist=CHECKLIST)
+    services.review_approve(
+        article=article, user=reviewer, checklist=CHECKLIST, signature=factories.signature(reviewer)
+    )
     html = client.get(article.get_absolute_url()).content.decode()
     sups = [
         re.sub(r"<[^>]+>", "", s) for s in re.findall(r'<sup class="citation">(.*?)</sup>', html)

@@ -16,6 +16,9 @@ from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
 
+# The approval form as a reviewer without a second factor posts it: checklist and password.
+SIGNED = {**FULL_CHECKLIST, "password": "pw"}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -125,7 +128,7 @@ def test_review_screen_link_on_the_change_form(client, reviewer, in_review):
 def test_approve_with_the_full_checklist(client, reviewer, in_review):
     client.force_login(reviewer)
 
-    response = client.post(review_url(in_review, "approve"), FULL_CHECKLIST)
+    response = client.post(review_url(in_review, "approve"), SIGNED)
 
     assert response.status_code == 302
     assert status_of(in_review) == Status.APPROVED
@@ -133,7 +136,7 @@ def test_approve_with_the_full_checklist(client, reviewer, in_review):
 
 def test_approve_with_a_missing_checklist_item_changes_nothing(client, reviewer, in_review):
     client.force_login(reviewer)
-    data = {**FULL_CHECKLIST}
+    data = {**SIGNED}
     del data["disclaimer_fits"]
 
     response = client.post(review_url(in_review, "approve"), data)
@@ -148,7 +151,7 @@ def test_author_approving_gets_403_and_a_clear_message(client, in_review):
     in_review.authors.add(coauthor)
     client.force_login(coauthor)
 
-    response = client.post(review_url(in_review, "approve"), FULL_CHECKLIST)
+    response = client.post(review_url(in_review, "approve"), SIGNED)
 
     assert response.status_code == 403
     assert "wrote or co-wrote" in response.text
@@ -158,7 +161,7 @@ def test_author_approving_gets_403_and_a_clear_message(client, in_review):
 def test_approving_twice_is_refused_with_a_message(client, reviewer, approved):
     client.force_login(reviewer)
 
-    response = client.post(review_url(approved, "approve"), FULL_CHECKLIST)
+    response = client.post(review_url(approved, "approve"), SIGNED)
 
     assert response.status_code == 409
     assert "not possible while the article is approved" in response.text
@@ -166,7 +169,7 @@ def test_approving_twice_is_refused_with_a_message(client, reviewer, approved):
 
 def test_reviewer_cannot_schedule_go_live(client, reviewer, in_review):
     client.force_login(reviewer)
-    data = {**FULL_CHECKLIST, "go_live_at": "2099-01-01T09:00"}
+    data = {**SIGNED, "go_live_at": "2099-01-01T09:00"}
 
     client.post(review_url(in_review, "approve"), data)
 
@@ -179,7 +182,7 @@ def test_reviewer_cannot_schedule_go_live(client, reviewer, in_review):
 def test_board_editor_schedules_go_live_on_approval(client, board_editor, submitted):
     article = services.review_start(article=submitted, user=board_editor)
     client.force_login(board_editor)
-    data = {**FULL_CHECKLIST, "go_live_at": "2099-01-01T09:00"}
+    data = {**SIGNED, "go_live_at": "2099-01-01T09:00"}
 
     client.post(review_url(article, "approve"), data)
 
@@ -322,7 +325,7 @@ def test_approve_through_the_change_form_transition_form(client, reviewer, in_re
     client.force_login(reviewer)
     url = reverse("admin:articles_article_transition", args=[in_review.pk, "approve"])
 
-    client.post(url, FULL_CHECKLIST)
+    client.post(url, SIGNED)
 
     assert status_of(in_review) == Status.APPROVED
 

@@ -47,7 +47,12 @@ def _race(required_approvals: int, attempt: int) -> tuple[Article, dict]:
         try:
             stale = Article.objects.get(pk=article.pk)
             barrier.wait()
-            services.review_approve(article=stale, user=user, checklist=FULL_CHECKLIST)
+            services.review_approve(
+                article=stale,
+                user=user,
+                checklist=FULL_CHECKLIST,
+                signature=factories.signature(user),
+            )
             outcome[user.username] = "approved"
         except (services.WorkflowError, PermissionDenied) as err:
             outcome[user.username] = err

@@ -76,7 +76,12 @@ def test_approval_emails_the_authors(
     in_review, reviewer, writer, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.review_approve(article=in_review, user=reviewer, checklist=FULL_CHECKLIST)
+        services.review_approve(
+            article=in_review,
+            user=reviewer,
+            checklist=FULL_CHECKLIST,
+            signature=factories.signature(reviewer),
+        )
 
     assert _recipients(mailoutbox) == {writer.email}
     assert "Approved" in mailoutbox[0].subject
@@ -90,7 +95,12 @@ def test_first_of_two_approvals_emails_nobody(
     article = services.review_start(article=article, user=reviewer)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+        services.review_approve(
+            article=article,
+            user=reviewer,
+            checklist=FULL_CHECKLIST,
+            signature=factories.signature(reviewer),
+        )
 
     assert mailoutbox == []
 

@@ -41,7 +41,12 @@ def test_board_member_queue_has_articles_needing_another_sign_off(
     writer, reviewer, second_reviewer, two_approval_topic
 ):
     article = services.review_start(article=submit(writer, topic=two_approval_topic), user=reviewer)
-    services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=article,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
 
     assert queue(second_reviewer) == [article]
     assert queue(reviewer) == []
@@ -61,7 +66,12 @@ def test_board_member_queue_leaves_out_their_own_articles(reviewer, second_revie
 
 def test_queue_leaves_out_drafts_and_approved_articles(reviewer, draft, writer):
     approved = services.review_start(article=submit(writer), user=reviewer)
-    services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=approved,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
 
     assert queue(reviewer) == []
 

@@ -25,7 +25,13 @@ def _submitted_in(topic, writer):
 
 
 def _approve(article, user, **kwargs):
-    return services.review_approve(article=article, user=user, checklist=FULL_CHECKLIST, **kwargs)
+    return services.review_approve(
+        article=article,
+        user=user,
+        checklist=FULL_CHECKLIST,
+        **kwargs,
+        signature=factories.signature(user),
+    )
 
 
 # --- assignment ---------------------------------------------------------------
@@ -143,7 +149,9 @@ def test_request_changes_keeps_the_comment_with_the_revision(in_review, reviewer
 
 def test_approval_without_the_checklist_is_refused(in_review, reviewer):
     with pytest.raises(ValidationError):
-        services.review_approve(article=in_review, user=reviewer)
+        services.review_approve(
+            article=in_review, user=reviewer, signature=factories.signature(reviewer)
+        )
     assert Article.objects.get(pk=in_review.pk).status == Status.IN_REVIEW
     assert not ReviewDecision.objects.exists()
 
@@ -152,7 +160,12 @@ def test_approval_with_one_item_unchecked_is_refused(in_review, reviewer, checkl
     checklist["dosing_checked"] = False
 
     with pytest.raises(ValidationError):
-        services.review_approve(article=in_review, user=reviewer, checklist=checklist)
+        services.review_approve(
+            article=in_review,
+            user=reviewer,
+            checklist=checklist,
+            signature=factories.signature(reviewer),
+        )
     assert Article.objects.get(pk=in_review.pk).status == Status.IN_REVIEW
 
 

@@ -57,7 +57,12 @@ def test_author_resubmits_after_changes_requested(in_review, reviewer, writer):
 
 
 def test_board_member_approves_and_the_revision_goes_live(in_review, reviewer):
-    services.review_approve(article=in_review, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=in_review,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     in_review.refresh_from_db()
     assert in_review.status == Status.APPROVED
     assert in_review.live_revision == in_review.current_revision
@@ -209,7 +214,12 @@ def test_co_author_on_the_board_cannot_approve(in_review, writer):
     co_author = factories.reviewer(username="coauthor")
     in_review.authors.add(co_author)
     with pytest.raises(PermissionDenied, match="wrote or co-wrote"):
-        services.review_approve(article=in_review, user=co_author, checklist=FULL_CHECKLIST)
+        services.review_approve(
+            article=in_review,
+            user=co_author,
+            checklist=FULL_CHECKLIST,
+            signature=factories.signature(co_author),
+        )
     assert status_of(in_review) == Status.IN_REVIEW
     assert not ReviewDecision.objects.filter(reviewer=co_author).exists()
 
@@ -300,7 +310,12 @@ def test_new_revision_replaces_the_live_one_only_when_approved(approved, writer,
     services.article_submit(article=approved, user=writer)
     services.review_start(article=approved, user=reviewer)
     assert "Updated headline" not in client.get(approved.get_absolute_url()).text
-    services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=approved,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     assert "Updated headline" in client.get(approved.get_absolute_url()).text
 
 
@@ -310,7 +325,13 @@ def test_every_transition_writes_one_audit_entry(draft, writer, reviewer, editor
     services.review_request_changes(article=draft, user=reviewer, comment="Add a source")
     services.article_submit(article=draft, user=writer)
     services.review_start(article=draft, user=reviewer)
-    services.review_approve(article=draft, user=reviewer, comment="Good", checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=draft,
+        user=reviewer,
+        comment="Good",
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     draft.refresh_from_db()
     draft.body += "\n\nMore."
     services.article_save(article=draft, user=writer, changed_fields=["body"])
@@ -361,7 +382,12 @@ def test_articles_that_were_ever_live_cannot_be_deleted(approved):
 
 def test_approval_stamps_dates_and_next_review(in_review, reviewer):
     before = timezone.now()
-    services.review_approve(article=in_review, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=in_review,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     in_review.refresh_from_db()
     live = in_review.live_revision
     assert before <= live.approved_at <= timezone.now()
@@ -384,7 +410,12 @@ def test_restored_article_stays_off_the_public_site_until_approved_again(
     assert client.get(approved.get_absolute_url()).status_code == 404
     services.article_submit(article=approved, user=writer)
     services.review_start(article=approved, user=reviewer)
-    services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=approved,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     assert client.get(approved.get_absolute_url()).status_code == 200
 
 
@@ -431,7 +462,12 @@ def test_resubmitting_unchanged_content_keeps_last_updated(approved, writer, rev
     services.article_save(article=approved, user=writer, changed_fields=["title"])
     services.article_submit(article=approved, user=writer)
     services.review_start(article=approved, user=reviewer)
-    services.review_approve(article=approved, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=approved,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     approved.refresh_from_db()
     second = approved.live_revision
     assert second.pk != first.pk
@@ -465,7 +501,12 @@ def test_a_second_board_member_can_stop_a_two_approval_article(writer, reviewer,
     article = factories.ArticleFactory(authors=[writer], topic=topic)
     services.article_submit(article=article, user=writer)
     services.review_start(article=article, user=reviewer)
-    services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=article,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     services.review_request_changes(
         article=article,
         user=second_reviewer,
@@ -484,7 +525,12 @@ def test_go_live_time_set_with_a_first_sign_off_holds_when_the_second_completes_
     next_week = timezone.now() + datetime.timedelta(days=7)
     factories.claim_and_approve(article, board_editor, go_live_at=next_week)  # 1 of 2
     assert status_of(article) == Status.IN_REVIEW
-    services.review_approve(article=article, user=second_reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=article,
+        user=second_reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(second_reviewer),
+    )
     article.refresh_from_db()
     assert article.status == Status.APPROVED
     assert article.live_revision is None
@@ -497,11 +543,21 @@ def test_an_approval_stops_counting_when_its_approver_lapses(writer, reviewer, s
     article = factories.ArticleFactory(authors=[writer], topic=topic)
     services.article_submit(article=article, user=writer)
     services.review_start(article=article, user=reviewer)
-    services.review_approve(article=article, user=reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=article,
+        user=reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(reviewer),
+    )
     profile = reviewer.reviewer_profile
     profile.is_active = False  # left the board before the second sign-off
     profile.save()
-    services.review_approve(article=article, user=second_reviewer, checklist=FULL_CHECKLIST)
+    services.review_approve(
+        article=article,
+        user=second_reviewer,
+        checklist=FULL_CHECKLIST,
+        signature=factories.signature(second_reviewer),
+    )
     assert status_of(article) == Status.IN_REVIEW
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from accounts import reauth
 from articles.demo.content import ARTICLES, SITE_PAGES, TOPICS
 from articles.demo.references import REFERENCES
 from articles.models import Article, SitePage, Topic
@@ -126,6 +127,12 @@ class Command(BaseCommand):
             created += 1
         return created
 
+    @staticmethod
+    def _signature(user) -> reauth.Reauthentication:
+        """Demo approvals are signed like any other, with the demo password."""
+        password = next(p for name, *_rest, p in DEMO_USERS if name == user.get_username())
+        return reauth.reauthenticate(user=user, password=password)
+
     def _advance(self, article: Article, state: str, users: dict) -> None:
         """Walk the article through the real workflow so its audit trail is genuine."""
         if state == "draft":
@@ -141,4 +148,5 @@ class Command(BaseCommand):
             user=users["reviewer"],
             comment="Claims checked against sources.",
             checklist=dict.fromkeys(services.REVIEW_CHECKLIST, True),
+            signature=self._signature(users["reviewer"]),
         )

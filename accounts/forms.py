@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django import forms
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="One-time code",
+        max_length=32,
+        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app."},
+    )

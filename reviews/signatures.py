@@ -1,0 +1,102 @@
+"""Approvals as electronic signatures (21 CFR Part 11 style).
+
+The signer re-authenticates when approving (accounts.reauth); review_approve then
+calls `sign`, which records their printed name and credentials as they stand, the
+time, what the signature means, and the content hash of the revision they approved.
+`problems` is what verify_audit_log asks of every signature later.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+from accounts import reauth
+from articles.models import Article, ArticleRevision
+from reviews.models import ApprovalSignature, ReviewDecision
+from reviews.workflow import Status
+
+FINAL_MEANING = "Approved for publication"
+
+
+def content_digest(
+    *, title: str, summary: str, body: str, professional_body: str, sources: list[dict]
+) -> str:
+    """The content hash of a version: its text and its sources as printed."""
+    digest = hashlib.sha256()
+    for part in (title, summary, body, professional_body):
+        digest.update((part or "").encode() + b"\x00")
+    digest.update(json.dumps(sources, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def revision_content_hash(revision: ArticleRevision) -> str:
+    """Recompute a stored revision's content hash from what it holds now."""
+    sources = list(revision.reference_links.order_by("position").values_list("snapshot", flat=True))
+    return content_digest(
+        title=revision.title,
+        summary=revision.summary,
+        body=revision.body,
+        professional_body=revision.professional_body,
+        sources=sources,
+    )
+
+
+def meaning(article: Article) -> str:
+    """What this sign-off means, once the transition has decided whether it was the last."""
+    if article.status == Status.APPROVED:
+        return FINAL_MEANING
+    count = article.approvals_this_round().count()
+    required = article.topic.required_approvals
+    if count < required:
+        return f"Approved (sign-off {count} of {required})"
+    specialty = article.topic.required_specialty or "specialist"
+    return f"Approved (sign-off {count}; publication awaits a {specialty} sign-off)"
+
+
+def sign(
+    *,
+    decision: ReviewDecision,
+    article: Article,
+    proof: reauth.Reauthentication,
+    signed_at: datetime.datetime,
+) -> ApprovalSignature:
+    signer = decision.reviewer
+    profile = getattr(signer, "reviewer_profile", None)
+    return ApprovalSignature.objects.create(
+        decision=decision,
+        signer=signer,
+        printed_name=profile.display_name if profile else signer.get_full_name(),
+        credentials=profile.credentials if profile else "",
+        meaning=meaning(article),
+        signed_at=signed_at,
+        content_hash=decision.revision.content_hash,
+        method=proof.method,
+        reauth_nonce=proof.nonce,
+    )
+
+
+def problems(signature: ApprovalSignature, entry: Any) -> str | None:
+    """Why a signature no longer vouches for its approval, or None if it does."""
+    decision = signature.decision
+    if signature.compute_manifest_hash() != signature.manifest_hash:
+        return "the electronic signature it carries was altered after signing."
+    if (
+        decision.kind != ReviewDecision.Kind.APPROVE
+        or decision.reviewer_id != signature.signer_id
+        or decision.revision_id != entry.revision_id
+        or decision.article_id != entry.article_id
+        or entry.actor_id != signature.signer_id
+    ):
+        return "the approval its signature belongs to was altered (who, what or which revision)."
+    revision = decision.revision
+    if revision.content_hash != signature.content_hash:
+        return f"revision {revision.number} no longer carries the content hash that was signed."
+    if revision_content_hash(revision) != signature.content_hash:
+        return (
+            f"revision {revision.number}'s text or sources changed after "
+            f"{signature.printed_name} signed it."
+        )
+    return None
