@@ -12,16 +12,16 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 
-from articles.models import Article, RevisionReference
-from references import formatting, identifiers, services
-from references.citations import find_citation_keys
+from references import exchange, formatting, identifiers, selectors, services
 from references.models import Reference
 from references.nlm import CitationParseError, parse_nlm_citation
 
@@ -39,6 +39,13 @@ class PasteCitationForm(forms.Form):
 
 class ReferenceAdminForm(forms.ModelForm):
     url = forms.URLField(label="URL", max_length=500, required=False, assume_scheme="https")
+    retraction_note = forms.CharField(
+        label="Why (retraction notice)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text="Required when you tick or untick “retracted”: e.g. the retraction notice's "
+        "citation or DOI. Kept on record and sent to editors and the board.",
+    )
 
     class Meta:
         model = Reference
@@ -56,6 +63,10 @@ class ReferenceAdminForm(forms.ModelForm):
     def clean(self) -> dict:
         """A known identifier points the writer to the reference already in the library."""
         cleaned = super().clean()
+        if "retracted" in self.changed_data and not (cleaned.get("retraction_note") or "").strip():
+            self.add_error(
+                "retraction_note", "Say why the retraction state changes: it is kept on record."
+            )
         probes = (
             ("doi", identifiers.normalize_doi),
             ("pmid", identifiers.normalize_pmid),
@@ -91,10 +102,19 @@ class ImportReferencesForm(forms.Form):
     file = forms.FileField(
         label="BibTeX, RIS or CSL-JSON file",
         help_text="Sources already in the library (same DOI, PMID or PMCID) are reused. "
-        f"At most {services.MAX_WEB_IMPORT_ENTRIES} entries a file; for a bigger library, split "
-        "the file or use “manage.py import_references”. All or nothing: if an entry cannot be "
-        "saved, nothing from the file is imported.",
+        f"At most {exchange.MAX_IMPORT_ENTRIES} entries and "
+        f"{exchange.MAX_IMPORT_BYTES // (1024 * 1024)} MB a file; split a bigger library. "
+        "All or nothing: if an entry cannot be saved, nothing from the file is imported.",
     )
+
+
+def source_check_label(reference: Reference) -> str:
+    """When check_sources last looked and what it found ("2026-11-30 04:00 (no notices)")."""
+    if reference.last_checked_at is None:
+        return "never"
+    when = timezone.localtime(reference.last_checked_at).strftime("%Y-%m-%d %H:%M")
+    outcome = reference.last_check_outcome or "checked"
+    return f"{when} ({outcome})"
 
 
 def _normalised_search(term: str) -> str:
@@ -141,18 +161,19 @@ class ReferenceAdmin(admin.ModelAdmin):
         "doi",
         "pmid",
         "cited_in",
+        "last_checked",
     ]
-    list_filter = ["kind", "retracted", "year"]
+    list_filter = ["kind", "retracted", "last_check_outcome", "year"]
     search_fields = ["key", "title", "author", "container_title", "doi", "pmid", "pmcid"]
     readonly_fields = [
         "vancouver_preview",
         "ama_preview",
-        "citing_articles",
+        "last_check",
         "created_at",
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["key", "kind", "retracted"]}),
+        (None, {"fields": ["key", "kind", "retracted", "retraction_note", "last_check"]}),
         (
             "Source",
             {
@@ -167,10 +188,7 @@ class ReferenceAdmin(admin.ModelAdmin):
             },
         ),
         ("Identifiers and links", {"fields": ["doi", "pmid", "pmcid", "url", "accessed"]}),
-        (
-            "How it prints and where it is cited",
-            {"fields": ["vancouver_preview", "ama_preview", "citing_articles"]},
-        ),
+        ("How it prints", {"fields": ["vancouver_preview", "ama_preview"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -206,6 +224,10 @@ class ReferenceAdmin(admin.ModelAdmin):
     def short_title(self, obj: Reference) -> str:
         return obj.title if len(obj.title) <= 90 else f"{obj.title[:88]}…"
 
+    @admin.display(description="last checked", ordering="last_checked_at")
+    def last_checked(self, obj: Reference) -> str:
+        return source_check_label(obj)
+
     @admin.display(description="cited in (articles)", ordering="citing_article_count")
     def cited_in(self, obj: Reference) -> int:
         return getattr(obj, "citing_article_count", 0)
@@ -220,59 +242,67 @@ class ReferenceAdmin(admin.ModelAdmin):
     def ama_preview(self, obj: Reference) -> str:
         return formatting.ama(obj) if obj.pk else "—"
 
-    @admin.display(description="cited by")
-    def citing_articles(self, obj: Reference) -> str:
-        if obj.pk is None:
-            return "—"
-        links = (
-            RevisionReference.objects.filter(reference=obj)
-            .select_related("revision__article")
-            .order_by("revision__article__title", "revision__number")
-        )
-        rows: dict[int, tuple[Article, list[str]]] = {}
-        for link in links:
-            revision = link.revision
-            state = "approved" if revision.approved_at else "submitted"
-            entry = rows.setdefault(revision.article_id, (revision.article, []))
-            entry[1].append(f"revision {revision.number} ({state}), reference {link.position}")
-        drafts = [a for a in self._drafts_citing(obj) if a.pk not in rows]
-        if not rows and not drafts:
-            return "No article cites this reference."
-        items = [
-            (
-                reverse("admin:articles_article_change", args=[article.pk]),
-                article.title,
-                "; ".join(notes),
-            )
-            for article, notes in rows.values()
-        ]
-        items += [
-            (reverse("admin:articles_article_change", args=[a.pk]), a.title, "working copy only")
-            for a in drafts
-        ]
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join("", '<li><a href="{}">{}</a>: {}</li>', items),
-        )
+    @admin.display(description="last checked")
+    def last_check(self, obj: Reference) -> str:
+        return source_check_label(obj)
 
-    @staticmethod
-    def _drafts_citing(obj: Reference) -> list[Article]:
-        """Working copies whose text cites this reference (by key or identifier)."""
-        needles = [f"@{obj.key}"] + [v for v in (obj.pmid, obj.pmcid, obj.doi) if v]
-        query = Q()
-        for needle in needles:
-            query |= Q(body__icontains=needle) | Q(professional_body__icontains=needle)
-        wanted = {("key", obj.key), ("pmid", obj.pmid), ("pmcid", obj.pmcid), ("doi", obj.doi)}
-        return [
-            article
-            for article in Article.objects.filter(query).only(
-                "pk", "title", "body", "professional_body"
+    def get_readonly_fields(self, request: HttpRequest, obj: Reference | None = None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not selectors.can_change_retraction(request.user):
+            # Only editors: the mark shows on every live page citing the source at once.
+            fields += ["retracted", "retraction_note"]
+        return fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Reference | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if selectors.can_change_retraction(request.user):
+            return fieldsets
+        first = [f for f in fieldsets[0][1]["fields"] if f != "retraction_note"]
+        return [(None, {"fields": first}), *fieldsets[1:]]
+
+    def save_model(self, request: HttpRequest, obj: Reference, form, change: bool) -> None:
+        """Save the fields; a retraction change goes through set_retraction (editors only)."""
+        wanted = obj.retracted
+        if obj.pk is not None:
+            obj.retracted = Reference.objects.values_list("retracted", flat=True).get(pk=obj.pk)
+        else:
+            obj.retracted = False
+        super().save_model(request, obj, form, change)
+        if wanted != obj.retracted:
+            services.set_retraction(
+                reference=obj,
+                user=request.user,
+                retracted=wanted,
+                note=form.cleaned_data.get("retraction_note", ""),
             )
-            if any(
-                (k.scheme, k.value) in wanted
-                for k in find_citation_keys(f"{article.body}\n{article.professional_body}")
+            obj.refresh_from_db()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id is not None:
+            reference = self.get_object(request, object_id)
+            if reference is not None:
+                extra_context["cited_by"] = selectors.citing_articles_for(
+                    reference=reference, user=request.user
+                )
+                extra_context["source_events"] = selectors.source_events(reference)[:20]
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+        # Two people saved the same DOI or PMID at once and the other save won. Validating the
+        # form again now finds that row and says so, as for any known identifier.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            self.message_user(
+                request,
+                "Another person saved a source with the same key or identifier at the same "
+                "moment. Nothing was saved; check the library and try again.",
+                messages.ERROR,
             )
-        ]
+            return HttpResponseRedirect(request.get_full_path())
 
     # --- permissions and deleting -------------------------------------------------------
 
@@ -374,9 +404,7 @@ class ReferenceAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 report = services.references_import(
-                    file=form.cleaned_data["file"],
-                    user=request.user,
-                    max_entries=services.MAX_WEB_IMPORT_ENTRIES,  # keep within a worker's timeout
+                    file=form.cleaned_data["file"], user=request.user
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)

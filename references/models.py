@@ -6,10 +6,12 @@ import copy
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from references import identifiers
 
@@ -98,8 +100,14 @@ class Reference(models.Model):
     pmcid = models.CharField("PMCID", max_length=16, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
     accessed = models.DateField("accessed on", null=True, blank=True)
+    # Changed only through references.services.set_retraction (editors, or check_sources).
     retracted = models.BooleanField(
         default=False, help_text="Marked retracted by the publisher; reviewers see a warning."
+    )
+    # When `manage.py check_sources` last asked PubMed / Crossref about this source.
+    last_checked_at = models.DateTimeField("last checked", null=True, blank=True, editable=False)
+    last_check_outcome = models.CharField(
+        "last check", max_length=20, blank=True, editable=False, help_text="What the check found."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -140,9 +148,9 @@ class Reference(models.Model):
                 condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
                 name="reference_month_range",
             ),
-            # Lookups lower-case what the writer typed, so stored keys and DOIs must be too.
+            # Lookups lower-case what the writer typed, so stored keys must be too. DOIs keep
+            # the case they were given and are compared case-insensitively (the index above).
             models.CheckConstraint(condition=Q(key=Lower("key")), name="reference_key_lowercase"),
-            models.CheckConstraint(condition=Q(doi=Lower("doi")), name="reference_doi_lowercase"),
             models.CheckConstraint(
                 condition=Q(day__isnull=True) | Q(day__gte=1, day__lte=31),
                 name="reference_day_range",
@@ -182,6 +190,10 @@ class Reference(models.Model):
         author_error = _author_problem(self.author)
         if author_error:
             errors.setdefault("author", []).append(ValidationError(author_error))
+        if self.month is not None and not 1 <= self.month <= 12:
+            errors.setdefault("month", []).append(ValidationError("A month is 1 to 12."))
+        if self.day is not None and not 1 <= self.day <= 31:
+            errors.setdefault("day", []).append(ValidationError("A day is 1 to 31."))
         if self.day and not self.month:
             errors.setdefault("day", []).append(ValidationError("A day needs a month."))
         if self.month and not self.year:
@@ -226,3 +238,61 @@ class Reference(models.Model):
         reference = cls(pk=pk, **values)
         reference._frozen_snapshot = True
         return reference
+
+
+class ReferenceEvent(models.Model):
+    """Something that happened to a source's standing: a retraction, correction or concern.
+
+    Written by references.services.set_retraction (an editor, or the system) and by
+    check_sources when PubMed or Crossref report a notice. Append-only, like the audit log.
+    """
+
+    class Kind(models.TextChoices):
+        RETRACTED = "retracted", "Marked retracted"
+        UNRETRACTED = "unretracted", "Retraction mark removed"
+        CORRECTION = "correction", "Correction or erratum published"
+        CONCERN = "concern", "Expression of concern published"
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", "An editor"
+        PUBMED = "pubmed", "PubMed"
+        CROSSREF = "crossref", "Crossref"
+
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.EDITOR)
+    # The notice that reported it ("pmid:123", "doi:10.1/x"), so a re-check never repeats it.
+    notice = models.CharField(max_length=240, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the system (check_sources).",
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "source event"
+        verbose_name_plural = "source events"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "kind", "notice"],
+                condition=~Q(notice=""),
+                name="referenceevent_unique_notice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference.key}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("Source events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Source events are append-only.")

@@ -10,18 +10,17 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 
-from references import exchange
-from references.models import Reference
+from references import exchange, selectors
+from references.models import Reference, ReferenceEvent
 from references.nlm import ParsedCitation
+from reviews import notifications
+from reviews import services as review_services
 
 PERM_ADD = "references.add_reference"
 PERM_DELETE = "references.delete_reference"
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-# The most entries one web (admin) import takes. An import costs roughly 10-20 ms an entry, so
-# 500 finish in well under gunicorn's 30 s worker timeout; larger files are refused up front
-# (split them, or use `manage.py import_references`, which has no such limit).
-MAX_WEB_IMPORT_ENTRIES = 500
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +93,7 @@ def reference_get_or_create(*, data: dict[str, Any]) -> tuple[Reference, bool]:
     row: the database's unique constraints decide, and the loser re-reads the winner's row.
     Raises ValidationError (by field) for bad data.
     """
+    data = {k: v for k, v in data.items() if k != "retracted"}  # only set_retraction may
     reference = Reference(**data)
     reference.clean()  # normalises identifiers and the key before we look them up
     existing = _existing(reference)
@@ -143,6 +143,97 @@ def reference_find_by_identifiers(
     return _existing(probe)
 
 
+# --- retractions and notices ------------------------------------------------------------
+
+
+def _notify_source_event(event: ReferenceEvent, article_ids: list[int]) -> None:
+    def send_source_notice() -> None:
+        notifications.source_notice(event_id=event.pk, article_ids=article_ids)
+
+    transaction.on_commit(send_source_notice, robust=True)
+
+
+def _flag_live_articles(reference: Reference, reason: str) -> list[int]:
+    flagged = []
+    for article in selectors.live_articles_citing(reference):
+        review_services.flag_for_rereview(article=article, reason=reason)
+        flagged.append(article.pk)
+    return flagged
+
+
+@transaction.atomic
+def set_retraction(
+    *,
+    reference: Reference,
+    user: Any,
+    retracted: bool,
+    note: str,
+    origin: str = ReferenceEvent.Origin.EDITOR,
+    notice: str = "",
+) -> ReferenceEvent | None:
+    """Mark a source retracted (or remove the mark): the one way its retraction state changes.
+
+    `user` None is the system (check_sources); otherwise only editors may, because the mark
+    shows on every live page citing the source at once. Writes a source event, flags each
+    live article citing a newly retracted source for re-review, and emails editors and board
+    members after commit. Returns the event, or None when nothing changed (already in that
+    state, or this notice was already recorded).
+    """
+    if user is not None and not selectors.can_change_retraction(user):
+        raise PermissionDenied(
+            "Only editors can mark a source retracted or remove the mark: it changes every live "
+            "page that cites the source. Ask an editor."
+        )
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("Say why (e.g. the retraction notice): the note is kept on record.")
+    reference = Reference.objects.select_for_update().get(pk=reference.pk)
+    if reference.retracted == retracted:
+        return None
+    if notice and reference.events.filter(notice=notice).exists():
+        return None  # an editor already overruled this notice; a re-check must not undo that
+    reference.retracted = retracted
+    reference.save(update_fields=["retracted", "updated_at"])
+    event = ReferenceEvent.objects.create(
+        reference=reference,
+        kind=ReferenceEvent.Kind.RETRACTED if retracted else ReferenceEvent.Kind.UNRETRACTED,
+        origin=origin,
+        notice=notice,
+        actor=user,
+        note=note,
+    )
+    flagged: list[int] = []
+    if retracted:
+        flagged = _flag_live_articles(
+            reference, f"Cited source “{reference.key}” was retracted. {note}"
+        )
+    _notify_source_event(event, flagged)
+    return event
+
+
+@transaction.atomic
+def record_source_notice(
+    *, reference: Reference, kind: str, origin: str, notice: str, note: str
+) -> ReferenceEvent | None:
+    """Record a correction or expression of concern found for a source (the system's call).
+
+    Idempotent by notice: a notice already on record does nothing. Live pages do not change;
+    each live article citing the source is flagged for re-review and people are emailed.
+    """
+    if kind in (ReferenceEvent.Kind.RETRACTED, ReferenceEvent.Kind.UNRETRACTED):
+        raise ValueError("Retraction state changes go through set_retraction.")
+    reference = Reference.objects.select_for_update().get(pk=reference.pk)
+    if reference.events.filter(kind=kind, notice=notice).exists():
+        return None
+    event = ReferenceEvent.objects.create(
+        reference=reference, kind=kind, origin=origin, notice=notice, note=note
+    )
+    label = ReferenceEvent.Kind(kind).label.lower()
+    flagged = _flag_live_articles(reference, f"Cited source “{reference.key}”: {label}. {note}")
+    _notify_source_event(event, flagged)
+    return event
+
+
 # --- deleting ----------------------------------------------------------------------------
 
 
@@ -177,23 +268,20 @@ def reference_delete(*, reference: Reference, user: Any) -> None:
 
 
 def _read_upload(file: IO) -> tuple[str, str]:
-    raw = file.read(MAX_IMPORT_BYTES + 1)
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ValidationError("The file is larger than 5 MB; split it into smaller files.")
+    raw = file.read(exchange.MAX_IMPORT_BYTES + 1)
+    if len(raw) > exchange.MAX_IMPORT_BYTES:
+        limit = exchange.MAX_IMPORT_BYTES // (1024 * 1024)
+        raise ValidationError(
+            f"The file is larger than {limit} MB; split it into smaller files. "
+            "Nothing was imported.",
+            code="too_large",
+        )
     if isinstance(raw, bytes):
         try:
             raw = exchange.decode_text(raw)
         except exchange.ExchangeFormatError as exc:
             raise ValidationError(str(exc)) from exc
     return raw, getattr(file, "name", "") or ""
-
-
-def _too_many_entries(count: int, max_entries: int) -> ValidationError:
-    return ValidationError(
-        f"This file has {count} entries; the web import takes at most {max_entries} at a time "
-        "— split the file or use `manage.py import_references`. Nothing was imported.",
-        code="too_many_entries",
-    )
 
 
 def _messages(exc: ValidationError) -> str:
@@ -205,85 +293,189 @@ def _messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _key_for(data: dict[str, Any]) -> tuple[str, Reference | None]:
-    """The entry's own key if free; the holder if it is the same source; else a free key."""
-    key = data.get("key") or ""
-    if not key:
-        return suggest_key(data), None
-    holder = Reference.objects.filter(key=key).first()
-    if holder is None:
-        return key, None
-    has_identifier = any(data.get(k) for k in ("doi", "pmid", "pmcid"))
-    if not has_identifier and holder.title.strip().casefold() == data["title"].strip().casefold():
-        return key, holder
-    return suggest_key(data), None
+def _identifier_keys(reference: Reference) -> list[tuple[str, str]]:
+    keys = [("doi", reference.doi.lower())] if reference.doi else []
+    keys += [
+        (name, getattr(reference, name)) for name in ("pmid", "pmcid") if getattr(reference, name)
+    ]
+    return keys
 
 
-def references_import(
-    *, file: IO, user: Any = None, max_entries: int | None = MAX_WEB_IMPORT_ENTRIES
-) -> ImportReport:
+def _key_base(data: dict[str, Any]) -> str:
+    authors = data.get("author") or []
+    first = authors[0] if authors else {}
+    name = first.get("family") or (first.get("literal") or "").split(" ")[0]
+    base = _ascii_slug(name)[:30] or _ascii_slug((data.get("title") or "").split(" ")[0])[:30]
+    return f"{base or 'ref'}{data.get('year') or ''}"
+
+
+def _free_key(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    for suffix in "bcdefghijklmnopqrstuvwxyz":
+        if f"{base}{suffix}" not in taken:
+            return f"{base}{suffix}"
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+@dataclass
+class _Pending:
+    label: str
+    data: dict[str, Any]
+    reference: Reference
+
+
+def references_import(*, file: IO, user: Any = None) -> ImportReport:
     """Import a BibTeX, RIS or CSL-JSON file (or NLM citations, one a line) into the library.
 
     A source already in the library (same DOI, PMID or PMCID; or, with no identifier, the same
     key and title) is reused, not duplicated. Entries with bad data are skipped and named with
-    the reason. The import is all or nothing: a file that cannot be read, has more than
-    `max_entries` entries (None: no limit), or meets a database error part-way raises
-    ValidationError and changes nothing.
+    the reason. The import is all or nothing, and bounded: a file over the size or entry caps
+    (references.exchange) is refused before it is parsed, and the rows are checked in Python
+    and written with a few queries, so any accepted file imports in well under a second.
     `user` None means the command line (an operator); otherwise they need the add permission.
     """
     if user is not None and not user.has_perm(PERM_ADD):
         raise PermissionDenied("You do not have permission to add references.")
     text, name = _read_upload(file)
-    if max_entries is not None:
-        count = exchange.count_entries(text, name)
-        if count > max_entries:  # refuse before parsing: a big file is slow to parse too
-            raise _too_many_entries(count, max_entries)
     try:
         entries = exchange.read_any(text, name)
     except exchange.ExchangeFormatError as exc:
         raise ValidationError(str(exc)) from exc
-    if max_entries is not None and len(entries) > max_entries:
-        raise _too_many_entries(len(entries), max_entries)
     report = ImportReport()
-    label = ""
+    pending = _validated(entries, report)
+    with transaction.atomic():
+        new = _match_existing(pending, report)
+        _insert(new, name)
+    return report
+
+
+def _validated(entries: list[exchange.ImportedEntry], report: ImportReport) -> list[_Pending]:
+    """Each readable entry as an unsaved, validated Reference; the rest go to `skipped`."""
+    pending = []
+    for entry in entries:
+        label = exchange.clean_text(entry.label)
+        if entry.problem:
+            report.skipped.append((label, entry.problem))
+            continue
+        data = {k: v for k, v in exchange.clean_text(entry.data).items() if v not in (None, "")}
+        data.pop("retracted", None)  # only set_retraction changes that
+        if not (data.get("title") or "").strip():
+            report.skipped.append((label, "it has no title."))
+            continue
+        data.setdefault("author", [])
+        reference = Reference(**data)
+        try:
+            reference.clean()
+            # Unique checks are left to one query below and the database's constraints.
+            reference.clean_fields(exclude=["key"])
+        except ValidationError as exc:
+            report.skipped.append((label, _messages(exc)))
+            continue
+        pending.append(_Pending(label, data, reference))
+    return pending
+
+
+def _match_existing(pending: list[_Pending], report: ImportReport) -> list[_Pending]:
+    """Reuse library rows (and earlier entries of this file) with the same identifier or key;
+    give the rest free keys. Three queries whatever the number of entries."""
+    dois = {p.reference.doi.lower() for p in pending if p.reference.doi}
+    pmids = {p.reference.pmid for p in pending if p.reference.pmid}
+    pmcids = {p.reference.pmcid for p in pending if p.reference.pmcid}
+    known: dict[tuple[str, str], Reference] = {}
+    if dois or pmids or pmcids:
+        query = (Q(doi_lower__in=dois) & ~Q(doi="")) | Q(pmid__in=pmids) | Q(pmcid__in=pmcids)
+        for ref in Reference.objects.alias(doi_lower=Lower("doi")).filter(query).order_by("-pk"):
+            for key in _identifier_keys(ref):
+                known[key] = ref
+    given_keys = {p.reference.key for p in pending if p.reference.key}
+    holders = {r.key: r for r in Reference.objects.filter(key__in=given_keys)}
+    bases = {_key_base(p.data) for p in pending}
+    taken_query = Q()
+    for base in bases:
+        taken_query |= Q(key__startswith=base)
+    taken = set(Reference.objects.filter(taken_query).values_list("key", flat=True))
+    taken |= set(holders)
+
+    new: list[_Pending] = []
+    for item in pending:
+        ref = item.reference
+        same = next((known[k] for k in _identifier_keys(ref) if k in known), None)
+        if same is None and ref.key in holders:
+            holder = holders[ref.key]
+            if not _identifier_keys(ref) and holder.title.strip().casefold() == (
+                ref.title.strip().casefold()
+            ):
+                same = holder
+            else:
+                ref.key = ""  # held by another source: suggest a new one
+        if same is not None:
+            report.reused.append(same)
+            continue
+        if not ref.key or ref.key in taken:
+            ref.key = _free_key(_key_base(item.data), taken)
+        try:
+            ref.clean_fields(exclude=[f.name for f in Reference._meta.fields if f.name != "key"])
+        except ValidationError as exc:
+            report.skipped.append((item.label, _messages(exc)))
+            continue
+        taken.add(ref.key)
+        holders[ref.key] = ref
+        for key in _identifier_keys(ref):
+            known[key] = ref
+        new.append(item)
+        report.created.append(ref)
+    return new
+
+
+def _insert(new: list[_Pending], name: str) -> None:
+    """Insert the new rows in one statement; on a refusal, find and name the entry."""
+    if not new:
+        return
     try:
         with transaction.atomic():
-            for entry in entries:
-                label = exchange.clean_text(entry.label)
-                _import_entry(entry, label, report)
-    except DatabaseError as exc:
-        logger.exception("Reference import of %r failed at entry %r", name, label)
+            Reference.objects.bulk_create([item.reference for item in new])
+            return
+    except DatabaseError as bulk_error:
+        failure: Exception = bulk_error
+    label = "?"
+    # Row by row, inside a savepoint that is rolled back: which entry does the database refuse?
+    try:
+        with transaction.atomic():
+            for item in new:
+                item.reference.pk = None
+                try:
+                    with transaction.atomic():
+                        item.reference.save(force_insert=True)
+                except DatabaseError as exc:
+                    failure, label = exc, item.label
+                    break
+            raise _RollBack
+    except _RollBack:
+        pass
+    logger.warning("Reference import of %r refused at entry %r: %s", name, label, failure)
+    if isinstance(failure, IntegrityError) and "unique" in str(failure).lower():
         raise ValidationError(
-            f"The import stopped at entry “{label}”: the database refused it ({_first_line(exc)}). "
-            "Nothing from this file was imported; fix or remove that entry and try again.",
-            code="database_error",
-        ) from exc
-    return report
+            f"The import stopped at entry “{label}”: the same source was added to the library "
+            "while this file was being imported. Nothing from this file was imported; "
+            "import it again to reuse that source.",
+            code="race",
+        ) from failure
+    raise ValidationError(
+        f"The import stopped at entry “{label}”: the database refused it "
+        f"({_first_line(failure)}). Nothing from this file was imported; fix or remove that "
+        "entry and try again.",
+        code="database_error",
+    ) from failure
+
+
+class _RollBack(Exception):
+    """Undo the diagnostic row-by-row insert."""
 
 
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:200] if text else type(exc).__name__
-
-
-def _import_entry(entry: exchange.ImportedEntry, label: str, report: ImportReport) -> None:
-    """Create or reuse one entry's reference, or record why it was skipped."""
-    if entry.problem:
-        report.skipped.append((label, entry.problem))
-        return
-    data = {k: v for k, v in exchange.clean_text(entry.data).items() if v not in (None, "")}
-    if not (data.get("title") or "").strip():
-        report.skipped.append((label, "it has no title."))
-        return
-    data.setdefault("author", [])
-    try:
-        key, same = _key_for(data)
-        if same is not None:
-            report.reused.append(same)
-            return
-        data["key"] = key
-        reference, created = reference_get_or_create(data=data)
-    except ValidationError as exc:
-        report.skipped.append((label, _messages(exc)))
-        return
-    (report.created if created else report.reused).append(reference)

@@ -81,7 +81,7 @@ def test_pasting_a_citation_shows_the_parsed_fields_to_confirm_before_saving(cli
     reference = Reference.objects.get()
     assert (reference.key, reference.doi, reference.pmid) == (
         "wiffen2017",
-        "10.1002/14651858.cd007938.pub4",
+        "10.1002/14651858.CD007938.pub4",
         "28597471",
     )
     assert reference.kind == Reference.Kind.SYSTEMATIC_REVIEW
@@ -113,7 +113,7 @@ def test_add_form_normalises_identifiers(client, writer):
     )
     assert response.status_code == 302
     reference = Reference.objects.get()
-    assert (reference.key, reference.doi, reference.pmid) == ("smith2020", "10.1136/bmj.x1", "123")
+    assert (reference.key, reference.doi, reference.pmid) == ("smith2020", "10.1136/BMJ.X1", "123")
 
 
 def test_add_form_refuses_a_bad_doi_on_its_field(client, writer):

@@ -115,7 +115,7 @@ def test_seed_wiffen_parses_every_field() -> None:
         "volume": "6",
         "issue": "6",
         "pages": "CD007938",
-        "doi": "10.1002/14651858.cd007938.pub4",
+        "doi": "10.1002/14651858.CD007938.pub4",
         "pmid": "28597471",
         "pmcid": "PMC6452908",
     }
@@ -158,7 +158,7 @@ def test_epub_ahead_of_print_with_pii_keeps_pii_as_pages() -> None:
     assert (parsed.year, parsed.month, parsed.day) == (2020, 5, 22)
     assert (parsed.volume, parsed.issue) == (None, None)
     assert parsed.pages == "S0140-6736(20)31180-6"
-    assert parsed.doi == "10.1016/s0140-6736(20)31180-6"
+    assert parsed.doi == "10.1016/S0140-6736(20)31180-6"
 
 
 def test_online_ahead_of_print_wording_sets_epub_flag() -> None:
@@ -341,7 +341,7 @@ def test_identifiers_are_found_in_any_order(tail: str) -> None:
         "Wiffen PJ, Derry S. Gabapentin for chronic neuropathic pain in adults. Cochrane "
         f"Database Syst Rev. 2017 Jun 9;6(6): CD007938. {tail}"
     )
-    assert parsed.doi == "10.1002/14651858.cd007938.pub4"
+    assert parsed.doi == "10.1002/14651858.CD007938.pub4"
     assert parsed.pmid == "28597471"
     assert parsed.pmcid == "PMC6452908"
 

@@ -30,7 +30,7 @@ def test_creates_with_normalised_identifiers_and_a_suggested_key():
     reference, created = services.reference_get_or_create(data=WIFFEN)
     assert created
     assert reference.key == "wiffen2017"
-    assert reference.doi == "10.1002/14651858.cd007938.pub4"
+    assert reference.doi == "10.1002/14651858.CD007938.pub4"
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_data_from_a_pasted_nlm_citation():
     )
     reference, created = services.reference_get_or_create(data=data)
     assert created
-    assert (reference.doi, reference.pmcid) == ("10.1002/14651858.cd007938.pub4", "PMC6452908")
+    assert (reference.doi, reference.pmcid) == ("10.1002/14651858.CD007938.pub4", "PMC6452908")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -132,3 +132,19 @@ def test_exports_are_404_for_anything_not_live(client, submitted, suffix):
 def test_exports_are_404_once_archived(client, approved, editor, suffix):
     services.article_archive(article=approved, user=editor, reason="Superseded.")
     assert client.get(f"/articles/{approved.slug}/{suffix}").status_code == 404
+
+
+def test_a_newline_in_a_title_cannot_forge_a_second_ris_record(client, writer, reviewer):
+    """Issue 10, defect 7: every value stays inside its own record and line."""
+    forged = ReferenceFactory(
+        title="Real title\nER  - \nTY  - JOUR\nUR  - javascript:alert(1)\r\nTI  - Forged",
+        container_title="BMJ\u2028ER  - ",
+        author=[{"family": "Smith\nER  - ", "given": "J"}],
+    )
+    _live_article(writer=writer, reviewer=reviewer, references=[forged], slug="ris-forged")
+    text = client.get("/articles/ris-forged/references.ris").content.decode()
+    lines = text.splitlines()
+    assert [line for line in lines if line.startswith("TY  - ")] == ["TY  - JOUR"]
+    assert [line for line in lines if line.startswith("ER  -")] == ["ER  - "]
+    assert not any(line.startswith("UR  - ") for line in lines)
+    assert "TI  - Real title ER - TY - JOUR UR - javascript:alert(1) TI - Forged" in lines
