@@ -8,6 +8,7 @@ references.services, which enforce the same rules for the command line.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,7 +24,7 @@ from django.utils.text import smart_split, unescape_string_literal
 
 from references import exchange, formatting, identifiers, selectors, services
 from references.models import Reference
-from references.nlm import CitationParseError, parse_nlm_citation
+from references.nlm import CitationParseError
 
 PASTE_SESSION_KEY = "references_pasted_citation"
 
@@ -115,6 +116,59 @@ def source_check_label(reference: Reference) -> str:
     when = timezone.localtime(reference.last_checked_at).strftime("%Y-%m-%d %H:%M")
     outcome = reference.last_check_outcome or "checked"
     return f"{when} ({outcome})"
+
+
+_FIELD_LABELS = {
+    "kind": "Kind",
+    "author": "Authors",
+    "title": "Title",
+    "container_title": "Journal / issuing body",
+    "publisher": "Publisher",
+    "year": "Year",
+    "month": "Month",
+    "day": "Day",
+    "volume": "Volume",
+    "issue": "Issue",
+    "page": "Pages",
+    "doi": "DOI",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+    "url": "URL",
+}
+
+
+def _shown(name: str, value) -> str:
+    if value in (None, "", []):
+        return ""
+    if name == "author":
+        return "; ".join(formatting.author_name(a) for a in value)
+    if name == "kind":
+        return Reference.Kind(value).label if value in Reference.Kind.values else str(value)
+    return str(value)
+
+
+def comparison_rows(pasted: services.PastedSource, choices: dict[str, str]) -> list[dict]:
+    """One row per field: the parsed value, the looked-up value, the parser's warnings, and
+    which of the two fills the form (the writer's pick, else the looked-up one if any)."""
+    parsed, fetched = pasted.parsed or {}, pasted.looked_up or {}
+    rows = []
+    for name in services.COMPARED_FIELDS:
+        left, right = _shown(name, parsed.get(name)), _shown(name, fetched.get(name))
+        if not (left or right or pasted.warnings.get(name)):
+            continue
+        use = choices.get(name) or ("lookup" if right else "parsed")
+        rows.append(
+            {
+                "name": name,
+                "label": _FIELD_LABELS[name],
+                "parsed": left,
+                "lookup": right,
+                "differ": bool(left and right and left.casefold() != right.casefold()),
+                "warnings": pasted.warnings.get(name, []),
+                "use": use,
+            }
+        )
+    return rows
 
 
 def _normalised_search(term: str) -> str:
@@ -329,28 +383,41 @@ class ReferenceAdmin(admin.ModelAdmin):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path("paste/", self.admin_site.admin_view(self.paste_view), name=f"{prefix}_paste"),
+            path(
+                "paste/choose/",
+                self.admin_site.admin_view(self.paste_choose_view),
+                name=f"{prefix}_paste_choose",
+            ),
             path("import/", self.admin_site.admin_view(self.import_view), name=f"{prefix}_import"),
             *super().get_urls(),
         ]
 
+    @staticmethod
+    def _pasted(request: HttpRequest) -> tuple[services.PastedSource | None, dict[str, str]]:
+        stored = request.session.get(PASTE_SESSION_KEY) if request.GET.get("from_paste") else None
+        if not stored or "pasted" not in stored:
+            return None, {}
+        return services.PastedSource(**stored["pasted"]), stored.get("choices") or {}
+
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
         extra_context = extra_context or {}
-        pasted = request.session.get(PASTE_SESSION_KEY) if request.GET.get("from_paste") else None
+        pasted, choices = self._pasted(request)
         extra_context.update(
-            paste_form=PasteCitationForm(initial={"citation": (pasted or {}).get("text", "")}),
+            paste_form=PasteCitationForm(initial={"citation": pasted.text if pasted else ""}),
             pasted=pasted,
+            comparison=comparison_rows(pasted, choices) if pasted else [],
         )
         return super().add_view(request, form_url, extra_context)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         initial = super().get_changeform_initial_data(request)
-        if request.GET.get("from_paste"):
-            pasted = request.session.get(PASTE_SESSION_KEY) or {}
-            initial.update(pasted.get("data", {}))
+        pasted, choices = self._pasted(request)
+        if pasted is not None:
+            initial.update(pasted.chosen(choices))
         return initial
 
     def paste_view(self, request: HttpRequest) -> HttpResponse:
-        """Step 1 of adding by citation: parse it, then show the filled form to confirm."""
+        """Step 1 of adding by citation: parse it and look it up, then show both to choose from."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         add_url = reverse("admin:references_reference_add")
@@ -362,7 +429,7 @@ class ReferenceAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(add_url)
         text = form.cleaned_data["citation"]
         try:
-            parsed = parse_nlm_citation(text)
+            pasted = services.read_pasted_source(text=text)
         except CitationParseError as exc:
             context = {
                 **self.admin_site.each_context(request),
@@ -374,8 +441,9 @@ class ReferenceAdmin(admin.ModelAdmin):
             return TemplateResponse(
                 request, "admin/references/reference/paste_error.html", context, status=400
             )
+        ids = {**(pasted.parsed or {}), **(pasted.looked_up or {})}
         existing = services.reference_find_by_identifiers(
-            doi=parsed.doi or "", pmid=parsed.pmid or "", pmcid=parsed.pmcid or ""
+            doi=ids.get("doi", ""), pmid=ids.get("pmid", ""), pmcid=ids.get("pmcid", "")
         )
         if existing is not None:
             self.message_user(
@@ -390,8 +458,23 @@ class ReferenceAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(
                 reverse("admin:references_reference_change", args=[existing.pk])
             )
-        data = services.reference_data_from_citation(parsed)
-        request.session[PASTE_SESSION_KEY] = {"text": text, "data": data, "et_al": parsed.et_al}
+        request.session[PASTE_SESSION_KEY] = {"pasted": asdict(pasted), "choices": {}}
+        return HttpResponseRedirect(f"{add_url}?from_paste=1")
+
+    def paste_choose_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 2: the writer takes, field by field, the parsed or the looked-up value."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        add_url = reverse("admin:references_reference_add")
+        stored = request.session.get(PASTE_SESSION_KEY)
+        if request.method != "POST" or not stored:
+            return HttpResponseRedirect(add_url)
+        choices = {
+            name: request.POST[f"use_{name}"]
+            for name in services.COMPARED_FIELDS
+            if request.POST.get(f"use_{name}") in ("parsed", "lookup")
+        }
+        request.session[PASTE_SESSION_KEY] = {**stored, "choices": choices}
         return HttpResponseRedirect(f"{add_url}?from_paste=1")
 
     # --- import a file ------------------------------------------------------------------

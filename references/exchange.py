@@ -153,6 +153,7 @@ KIND_TO_CSL = {
     "drug_label": ("document", "Drug label"),
     "book": ("book", ""),
     "webpage": ("webpage", ""),
+    "dataset": ("dataset", ""),
 }
 KIND_TO_RIS = {
     "guideline": "GOVDOC",
@@ -161,6 +162,7 @@ KIND_TO_RIS = {
     "drug_label": "PAMP",
     "book": "BOOK",
     "webpage": "ELEC",
+    "dataset": "DATA",
 }
 RIS_TO_KIND = {
     "JOUR": "research",
@@ -178,6 +180,8 @@ RIS_TO_KIND = {
     "STAND": "guideline",
     "RPRT": "guideline",
     "PAMP": "drug_label",
+    "DATA": "dataset",
+    "DBASE": "dataset",
 }
 BIBTEX_TO_KIND = {
     "article": "research",
@@ -203,6 +207,7 @@ CSL_TO_KIND = {
     "report": "guideline",
     "standard": "guideline",
     "document": "drug_label",
+    "dataset": "dataset",
 }
 _KIND_LABELS = {
     "guideline": "guideline",
@@ -652,10 +657,26 @@ def _guess_kind(title: str, container: str) -> str:
     return "research"
 
 
+_PARSED_KINDS = {
+    "chapter": "book",
+    "book": "book",
+    "web": "webpage",
+    "label": "drug_label",
+    "dataset": "dataset",
+}
+
+
 def from_parsed_citation(parsed: ParsedCitation) -> dict[str, Any]:
     """Reference field values (without a key) from a parsed NLM citation, kind guessed."""
+    kind = _PARSED_KINDS.get(parsed.kind) or _guess_kind(parsed.title or "", parsed.journal or "")
+    if kind == "webpage" and "guideline" in (parsed.title or "").lower():
+        kind = "guideline"
+    accessed = _to_date(*_parse_date(parsed.accessed or ""))
     return {
-        "kind": _guess_kind(parsed.title or "", parsed.journal or ""),
+        "kind": kind,
+        "publisher": parsed.publisher or "",
+        "url": parsed.url or "",
+        "accessed": accessed.isoformat() if accessed else None,
         "author": [_nlm_author(a) for a in parsed.authors],
         "title": parsed.title or "",
         "container_title": parsed.journal or "",

@@ -151,6 +151,7 @@ def vancouver(ref: Reference) -> str:
         label = {
             Reference.Kind.DRUG_LABEL: "[package insert]",
             Reference.Kind.WEBPAGE: "[Internet]",
+            Reference.Kind.DATASET: "[dataset]",
             Reference.Kind.GUIDELINE: "[Internet]" if ref.url else "",
         }.get(ref.kind, "")
         parts.append(_sentence(f"{title} {label}".strip()))

@@ -71,6 +71,7 @@ class Reference(models.Model):
         DRUG_LABEL = "drug_label", "Drug label"
         BOOK = "book", "Book"
         WEBPAGE = "webpage", "Web page"
+        DATASET = "dataset", "Data set"
 
     # A short key writers cite inline as [@key].
     key = models.SlugField(

@@ -13,9 +13,9 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from references import exchange, selectors
+from references import exchange, identifiers, lookup, selectors
 from references.models import Reference, ReferenceEvent
-from references.nlm import ParsedCitation
+from references.nlm import ParsedCitation, parse_nlm_citation
 from reviews import notifications
 from reviews import services as review_services
 
@@ -129,6 +129,114 @@ def reference_data_from_citation(parsed: ParsedCitation) -> dict[str, Any]:
     data = exchange.from_parsed_citation(parsed)
     data["key"] = suggest_key(data)
     return data
+
+
+# --- paste a citation, look it up -------------------------------------------------------
+
+# The fields shown side by side (parsed | looked up) for the writer to choose from.
+COMPARED_FIELDS = (
+    "kind", "author", "title", "container_title", "publisher", "year", "month", "day",
+    "volume", "issue", "page", "doi", "pmid", "pmcid", "url",
+)  # fmt: skip
+_ONLY_PMID = re.compile(r"^(?:PMID\s?:?\s?)?(?P<v>[1-9]\d{0,8})$", re.IGNORECASE)
+_ONLY_PMCID = re.compile(r"^(?:PMCID\s?:?\s?)?(?P<v>PMC[1-9]\d{0,8})$", re.IGNORECASE)
+
+
+@dataclass
+class PastedSource:
+    """What a pasted citation (or identifier) gave: parsed fields, the fetched record, or why
+    there is none, and the parser's per-field warnings. JSON-ready, to keep in the session."""
+
+    text: str
+    parsed: dict[str, Any] | None = None
+    looked_up: dict[str, Any] | None = None
+    lookup_source: str = ""
+    lookup_error: str = ""
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    et_al: bool = False
+
+    def chosen(self, choices: dict[str, str] | None = None) -> dict[str, Any]:
+        """Field values to fill the form with: per field, the writer's pick ("parsed" or
+        "lookup"); by default the fetched record where it has a value, else the parsed one."""
+        choices = choices or {}
+        parsed, fetched = self.parsed or {}, self.looked_up or {}
+        data: dict[str, Any] = {}
+        for name in COMPARED_FIELDS:
+            pick = choices.get(name) or ("lookup" if fetched.get(name) else "parsed")
+            value = fetched.get(name) if pick == "lookup" else parsed.get(name)
+            if value not in (None, "", []):
+                data[name] = value
+        accessed = parsed.get("accessed")
+        if accessed:
+            data["accessed"] = accessed
+        data.setdefault("kind", Reference.Kind.RESEARCH)
+        data.setdefault("author", [])
+        data["key"] = suggest_key(data)
+        return data
+
+
+def _identifier_alone(text: str) -> dict[str, str]:
+    """{"pmid": …} / {"pmcid": …} / {"doi": …} when the text is nothing but one identifier."""
+    stripped = " ".join(text.split()).rstrip(".")
+    if match := _ONLY_PMID.match(stripped):
+        return {"pmid": match["v"]}
+    if match := _ONLY_PMCID.match(stripped):
+        return {"pmcid": match["v"].upper()}
+    try:
+        identifiers.validate_doi(stripped)
+    except ValidationError:
+        return {}
+    return {"doi": identifiers.normalize_doi(stripped)}
+
+
+def read_pasted_source(*, text: str) -> PastedSource:
+    """Parse a pasted citation and fetch its record by PMID, PMCID or DOI, if it has one.
+
+    A bare identifier ("PMID: 28597471", "10.1002/…", "PMC6452908") is only looked up. Raises
+    CitationParseError when the text is neither a citation nor an identifier. Look-up failures
+    (no network, unknown identifier) never raise: they are reported in `lookup_error`.
+    """
+    result = PastedSource(text=text)
+    wanted = _identifier_alone(text)
+    if not wanted:
+        parsed = parse_nlm_citation(text)  # CitationParseError for the caller
+        result.parsed = exchange.from_parsed_citation(parsed)
+        result.et_al = parsed.et_al
+        for warning in parsed.warnings:
+            name = _WARNING_FIELDS.get(warning.field, warning.field)
+            result.warnings.setdefault(name, []).append(warning.message)
+        wanted = {
+            name: value
+            for name, value in (("pmid", parsed.pmid), ("pmcid", parsed.pmcid), ("doi", parsed.doi))
+            if value
+        }
+    if not wanted:
+        result.lookup_error = (
+            "The citation has no PMID, PMCID or DOI, so there is nothing to look up."
+        )
+        return result
+    try:
+        record = lookup.lookup(**wanted)
+    except lookup.LookupError as exc:
+        result.lookup_error = str(exc)
+        if result.parsed is None:
+            result.parsed = {name: value for name, value in wanted.items()}
+        return result
+    result.looked_up = {k: v for k, v in record.data.items() if v not in (None, "", [])}
+    result.lookup_source = record.source
+    if record.retracted:
+        result.warnings.setdefault("title", []).append(
+            f"{record.source} lists this source as retracted."
+        )
+    return result
+
+
+# Parser warning fields, as the reference form names them.
+_WARNING_FIELDS = {
+    "authors": "author",
+    "journal": "container_title",
+    "pages": "page",
+}
 
 
 def reference_find_by_identifiers(

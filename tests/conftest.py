@@ -21,6 +21,8 @@ def _test_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
     # Throttling is tested on its own (tests/articles/test_rate_limits.py).
     settings.RATELIMIT_ENABLE = False
+    # Tests never reach the network: look-up tests switch this on behind respx mocks.
+    settings.LOOKUP_ENABLED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
