@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from references import exchange, identifiers, lookup, selectors
 from references.models import Reference, ReferenceEvent
@@ -340,6 +341,111 @@ def record_source_notice(
     flagged = _flag_live_articles(reference, f"Cited source “{reference.key}”: {label}. {note}")
     _notify_source_event(event, flagged)
     return event
+
+
+# --- checking sources against PubMed and Crossref ---------------------------------------
+
+
+class CheckOutcome(models.TextChoices):
+    OK = "no notices", "No notices"
+    RETRACTED = "retracted", "Retracted"
+    CORRECTED = "corrected", "Correction published"
+    CONCERN = "concern", "Expression of concern"
+    FAILED = "check failed", "Check failed"
+
+
+@dataclass
+class SourceCheck:
+    reference: Reference
+    outcome: str
+    new_events: list[ReferenceEvent] = field(default_factory=list)
+    error: str = ""
+
+
+def check_source(*, reference: Reference) -> SourceCheck:
+    """Ask PubMed (by PMID) and Crossref (by DOI) whether this source was retracted or
+    corrected, and record what is new: a retraction through set_retraction (by the system),
+    a correction or expression of concern as a source event. Both flag live articles citing the
+    source for re-review and notify; live pages change only by the retraction mark. Idempotent:
+    a notice already on record is not recorded again. Stamps the source's last check."""
+    notices: list[lookup.Notice] = []
+    errors: list[str] = []
+    if reference.pmid:
+        try:
+            notices += lookup.pubmed_notices(reference.pmid)
+        except lookup.LookupError as exc:
+            errors.append(str(exc))
+    if reference.doi:
+        try:
+            notices += lookup.crossref_notices(reference.doi)
+        except lookup.LookupError as exc:
+            errors.append(str(exc))
+    check = SourceCheck(reference=reference, outcome=CheckOutcome.OK)
+    # A PubMed "Retracted Publication" type and its "Retraction in" link are one retraction.
+    last_mark = (
+        reference.events.filter(
+            kind__in=[ReferenceEvent.Kind.RETRACTED, ReferenceEvent.Kind.UNRETRACTED]
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    # An editor who removed the mark has the last word until a new kind of notice appears.
+    overruled = last_mark is not None and last_mark.kind == ReferenceEvent.Kind.UNRETRACTED
+    for notice in sorted(notices, key=lambda n: n.kind != "retracted"):
+        event = None
+        if reference.events.filter(notice=notice.notice).exists():
+            continue
+        if notice.kind == ReferenceEvent.Kind.RETRACTED:
+            if not overruled:
+                # None when already marked: PubMed's type, its link and Crossref's notice
+                # are one retraction, recorded once.
+                event = set_retraction(
+                    reference=reference,
+                    user=None,
+                    retracted=True,
+                    note=notice.note,
+                    origin=notice.origin,
+                    notice=notice.notice,
+                )
+        else:
+            event = record_source_notice(
+                reference=reference,
+                kind=notice.kind,
+                origin=notice.origin,
+                notice=notice.notice,
+                note=notice.note,
+            )
+        if event is not None:
+            check.new_events.append(event)
+    kinds = {n.kind for n in notices}
+    if ReferenceEvent.Kind.RETRACTED in kinds:
+        check.outcome = CheckOutcome.RETRACTED
+    elif ReferenceEvent.Kind.CONCERN in kinds:
+        check.outcome = CheckOutcome.CONCERN
+    elif ReferenceEvent.Kind.CORRECTION in kinds:
+        check.outcome = CheckOutcome.CORRECTED
+    elif errors:
+        check.outcome = CheckOutcome.FAILED
+        check.error = " ".join(errors)
+    Reference.objects.filter(pk=reference.pk).update(
+        last_checked_at=timezone.now(), last_check_outcome=check.outcome
+    )
+    return check
+
+
+def check_sources(*, references: Any = None, limit: int | None = None) -> list[SourceCheck]:
+    """Check every source with a PMID or DOI (least recently checked first); see check_source.
+
+    Requests to NCBI are spaced by references.lookup's rate limiter, so a run stays within
+    E-utilities' limits however many sources there are.
+    """
+    queryset = references if references is not None else Reference.objects.all()
+    queryset = queryset.exclude(pmid="", doi="").order_by(
+        F("last_checked_at").asc(nulls_first=True), "pk"
+    )
+    if limit:
+        queryset = queryset[:limit]
+    return [check_source(reference=reference) for reference in queryset]
 
 
 # --- deleting ----------------------------------------------------------------------------
