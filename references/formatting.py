@@ -164,11 +164,41 @@ def vancouver(ref: Reference) -> str:
             parts.append(_sentence(tail))
         if ref.url:
             parts.append(f"Available from: {ref.url}")
-    if ref.doi:
-        parts.append(f"doi: {ref.doi}")
+    identifiers = vancouver_identifiers(ref)
+    if identifiers:
+        parts.append(identifiers)
     if ref.retracted:
         parts.append("[Retracted]")
     return " ".join(p for p in parts if p)
+
+
+def vancouver_body(ref: Reference) -> str:
+    """The NLM citation without its identifiers and retraction mark (for a linked rendering)."""
+    return vancouver(_without_identifiers(ref))
+
+
+def vancouver_identifiers(ref: Reference) -> str:
+    """ "doi: 10.1002/x. PMID: 28597471; PMCID: PMC6452908." as PubMed prints them."""
+    parts = []
+    if ref.doi:
+        parts.append(f"doi: {ref.doi}")
+    ids = "; ".join(
+        f"{label}: {value}" for label, value in (("PMID", ref.pmid), ("PMCID", ref.pmcid)) if value
+    )
+    if ids:
+        parts.append(f"{ids}.")
+    return ". ".join(parts) if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def _without_identifiers(ref: Reference) -> Reference:
+    from references.models import Reference
+
+    copy = Reference(
+        **{f.attname: getattr(ref, f.attname) for f in Reference._meta.concrete_fields}
+    )
+    copy.doi = copy.pmid = copy.pmcid = ""
+    copy.retracted = False
+    return copy
 
 
 # --- AMA (11th edition) --------------------------------------------------------------------
