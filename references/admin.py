@@ -58,7 +58,8 @@ class ReferenceAdminForm(forms.ModelForm):
         help_texts = {
             "author": 'A list of names: [{"family": "Wiffen", "given": "PJ"}, '
             '{"literal": "World Health Organization"}] (a group author is a "literal").',
-            "doi": "Paste it in any form (https://doi.org/…, doi:…); it is stored lower-case.",
+            "doi": "Paste it in any form (https://doi.org/…, doi:…); it keeps the case you give it "
+            "and matches in any case.",
         }
 
     def clean(self) -> dict:
