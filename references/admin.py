@@ -52,7 +52,8 @@ class ReferenceAdminForm(forms.ModelForm):
         model = Reference
         fields = [
             "key", "kind", "retracted", "author", "title", "container_title", "publisher",
-            "year", "month", "day", "volume", "issue", "page", "doi", "pmid", "pmcid", "url",
+            "year", "month", "month_printed", "day", "volume", "issue", "page", "doi", "pmid",
+            "pmcid", "url",
             "accessed",
         ]  # fmt: skip
         help_texts = {
@@ -127,6 +128,7 @@ _FIELD_LABELS = {
     "publisher": "Publisher",
     "year": "Year",
     "month": "Month",
+    "month_printed": "Month as printed",
     "day": "Day",
     "volume": "Volume",
     "issue": "Issue",
@@ -237,7 +239,7 @@ class ReferenceAdmin(admin.ModelAdmin):
                     "title",
                     "container_title",
                     "publisher",
-                    ("year", "month", "day"),
+                    ("year", "month", "month_printed", "day"),
                     ("volume", "issue", "page"),
                 ]
             },

@@ -657,6 +657,11 @@ def _guess_kind(title: str, container: str) -> str:
     return "research"
 
 
+def _single(month_text: str) -> bool:
+    """ "Jun" is one month; "Apr-Jun", "Oct–Dec" and "Winter" are not."""
+    return _month(month_text) is not None and not re.search(r"[-\u2010-\u2015/]", month_text)
+
+
 _PARSED_KINDS = {
     "chapter": "book",
     "book": "book",
@@ -682,6 +687,10 @@ def from_parsed_citation(parsed: ParsedCitation) -> dict[str, Any]:
         "container_title": parsed.journal or "",
         "year": parsed.year,
         "month": parsed.month,
+        # A range or a season, as printed ("Apr-Jun", "Winter"); a single month needs no text.
+        "month_printed": parsed.month_printed
+        if parsed.month_printed and (parsed.month is None or not _single(parsed.month_printed))
+        else "",
         "day": parsed.day,
         "volume": parsed.volume or "",
         "issue": parsed.issue or "",

@@ -73,9 +73,11 @@ def _locator(ref: Reference) -> str:
     return out
 
 
-def _nlm_date(year: int | None, month: int | None, day: int | None) -> str:
+def _nlm_date(year: int | None, month: int | None, day: int | None, printed: str = "") -> str:
     if not year:
         return ""
+    if printed:  # "2010 Apr-Jun", "2002 Winter": the date as the journal prints it
+        return f"{year} {printed}"
     parts = [str(year)]
     if month:
         parts.append(MONTHS[month - 1])
@@ -128,7 +130,7 @@ def vancouver(ref: Reference) -> str:
     authors = _author_list(ref, limit=6, shown_when_over=6)
     parts = [_sentence(authors)] if authors else []
     title = (ref.title or "").strip().rstrip(".")
-    date = _nlm_date(ref.year, ref.month, ref.day)
+    date = _nlm_date(ref.year, ref.month, ref.day, getattr(ref, "month_printed", "") or "")
     cited = _nlm_cited(ref.accessed)
 
     if _is_journal_article(ref):

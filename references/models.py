@@ -20,7 +20,8 @@ AUTHOR_PARTS = frozenset({"family", "given", "literal", "suffix"})
 
 # What a revision freezes of each source it cites at submit: every field a citation prints.
 SNAPSHOT_FIELDS = (
-    "key", "kind", "author", "title", "container_title", "publisher", "year", "month", "day",
+    "key", "kind", "author", "title", "container_title", "publisher", "year", "month",
+    "month_printed", "day",
     "volume", "issue", "page", "doi", "pmid", "pmcid", "url", "accessed",
 )  # fmt: skip
 NULLABLE_SNAPSHOT_FIELDS = frozenset({"year", "month", "day", "accessed"})
@@ -92,6 +93,13 @@ class Reference(models.Model):
     publisher = models.CharField(max_length=300, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     month = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A quarter or season as the source prints it; `month` keeps the first month (or none).
+    month_printed = models.CharField(
+        "month as printed",
+        max_length=20,
+        blank=True,
+        help_text="Only for a range or season, as printed: “Apr-Jun”, “Winter”.",
+    )
     day = models.PositiveSmallIntegerField(null=True, blank=True)
     volume = models.CharField(max_length=40, blank=True)
     issue = models.CharField(max_length=40, blank=True)
@@ -197,6 +205,9 @@ class Reference(models.Model):
             errors.setdefault("day", []).append(ValidationError("A day is 1 to 31."))
         if self.day and not self.month:
             errors.setdefault("day", []).append(ValidationError("A day needs a month."))
+        self.month_printed = " ".join((self.month_printed or "").split())
+        if self.month_printed and not self.year:
+            errors.setdefault("month_printed", []).append(ValidationError("It needs a year."))
         if self.month and not self.year:
             errors.setdefault("month", []).append(ValidationError("A month needs a year."))
         if errors:

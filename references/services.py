@@ -136,7 +136,8 @@ def reference_data_from_citation(parsed: ParsedCitation) -> dict[str, Any]:
 
 # The fields shown side by side (parsed | looked up) for the writer to choose from.
 COMPARED_FIELDS = (
-    "kind", "author", "title", "container_title", "publisher", "year", "month", "day",
+    "kind", "author", "title", "container_title", "publisher", "year", "month", "month_printed",
+    "day",
     "volume", "issue", "page", "doi", "pmid", "pmcid", "url",
 )  # fmt: skip
 _ONLY_PMID = re.compile(r"^(?:PMID\s?:?\s?)?(?P<v>[1-9]\d{0,8})$", re.IGNORECASE)

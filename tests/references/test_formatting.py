@@ -245,3 +245,8 @@ def test_vancouver_prints_a_pmid_without_a_doi():
     assert formatting.vancouver(_cochrane(doi="", pmid="28597471")).endswith(
         "6(6):CD007938. PMID: 28597471."
     )
+
+
+def test_a_quarterly_issue_prints_its_months_as_the_journal_does():
+    ref = _cochrane(month=7, day=None, month_printed="Jul-Sep", doi="")
+    assert "Cochrane Database Syst Rev. 2017 Jul-Sep;6(6):CD007938." in formatting.vancouver(ref)
