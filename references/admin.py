@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 
 from references import exchange, formatting, identifiers, selectors, services
-from references.models import Reference
+from references.models import Reference, ReferenceEvent
 from references.nlm import CitationParseError
 
 PASTE_SESSION_KEY = "references_pasted_citation"
@@ -503,3 +503,26 @@ class ReferenceAdmin(admin.ModelAdmin):
             "error": error,
         }
         return TemplateResponse(request, "admin/references/reference/import.html", context)
+
+
+@admin.register(ReferenceEvent)
+class ReferenceEventAdmin(admin.ModelAdmin):
+    """The record of retraction marks, corrections and concerns: read-only, never edited."""
+
+    list_display = ["created_at", "reference", "kind", "origin", "actor", "note"]
+    list_filter = ["kind", "origin"]
+    list_select_related = ["reference", "actor"]
+    search_fields = ["reference__key", "reference__title", "note", "notice"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("references.view_reference")

@@ -188,3 +188,14 @@ def test_an_editor_retracts_through_the_admin_with_a_note(
     assert approved.status == Status.REVIEW_DUE
     page = client.get(url).content.decode()
     assert "Retracted 2026-11-01" in page
+
+
+def test_source_events_are_listed_read_only_in_the_admin(client, approved, editor):
+    services.set_retraction(
+        reference=_source_of(approved), user=editor, retracted=True, note="Notice 2026"
+    )
+    client.force_login(editor)
+    listing = client.get(reverse("admin:references_referenceevent_changelist"))
+    assert listing.status_code == 200
+    assert "Notice 2026" in listing.content.decode()
+    assert client.get(reverse("admin:references_referenceevent_add")).status_code == 403
