@@ -272,3 +272,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Looking sources up by identifier (references.lookup): NCBI E-utilities ask every caller to
+# name its tool and a contact email; an API key raises the limit from 3 to 10 requests a second.
+# Crossref is sent the same email (its "polite pool"). LOOKUP_ENABLED=0 turns look-ups off.
+NCBI_TOOL = env.str("NCBI_TOOL", default="vetted")
+NCBI_EMAIL = env.str("NCBI_EMAIL", default="")
+NCBI_API_KEY = env.str("NCBI_API_KEY", default="")
+LOOKUP_ENABLED = env.bool("LOOKUP_ENABLED", default=True)
+LOOKUP_TIMEOUT = env.float("LOOKUP_TIMEOUT", default=5.0)  # seconds, per request
+LOOKUP_CACHE_SECONDS = env.int("LOOKUP_CACHE_SECONDS", default=60 * 60 * 24)

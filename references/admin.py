@@ -8,22 +8,23 @@ references.services, which enforce the same rules for the command line.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 
-from articles.models import Article, RevisionReference
-from references import formatting, identifiers, services
-from references.citations import find_citation_keys
-from references.models import Reference
-from references.nlm import CitationParseError, parse_nlm_citation
+from references import exchange, formatting, identifiers, selectors, services
+from references.models import Reference, ReferenceEvent
+from references.nlm import CitationParseError
 
 PASTE_SESSION_KEY = "references_pasted_citation"
 
@@ -39,23 +40,36 @@ class PasteCitationForm(forms.Form):
 
 class ReferenceAdminForm(forms.ModelForm):
     url = forms.URLField(label="URL", max_length=500, required=False, assume_scheme="https")
+    retraction_note = forms.CharField(
+        label="Why (retraction notice)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text="Required when you tick or untick “retracted”: e.g. the retraction notice's "
+        "citation or DOI. Kept on record and sent to editors and the board.",
+    )
 
     class Meta:
         model = Reference
         fields = [
             "key", "kind", "retracted", "author", "title", "container_title", "publisher",
-            "year", "month", "day", "volume", "issue", "page", "doi", "pmid", "pmcid", "url",
+            "year", "month", "month_printed", "day", "volume", "issue", "page", "doi", "pmid",
+            "pmcid", "url",
             "accessed",
         ]  # fmt: skip
         help_texts = {
             "author": 'A list of names: [{"family": "Wiffen", "given": "PJ"}, '
             '{"literal": "World Health Organization"}] (a group author is a "literal").',
-            "doi": "Paste it in any form (https://doi.org/…, doi:…); it is stored lower-case.",
+            "doi": "Paste it in any form (https://doi.org/…, doi:…); it keeps the case you give it "
+            "and matches in any case.",
         }
 
     def clean(self) -> dict:
         """A known identifier points the writer to the reference already in the library."""
         cleaned = super().clean()
+        if "retracted" in self.changed_data and not (cleaned.get("retraction_note") or "").strip():
+            self.add_error(
+                "retraction_note", "Say why the retraction state changes: it is kept on record."
+            )
         probes = (
             ("doi", identifiers.normalize_doi),
             ("pmid", identifiers.normalize_pmid),
@@ -91,10 +105,73 @@ class ImportReferencesForm(forms.Form):
     file = forms.FileField(
         label="BibTeX, RIS or CSL-JSON file",
         help_text="Sources already in the library (same DOI, PMID or PMCID) are reused. "
-        f"At most {services.MAX_WEB_IMPORT_ENTRIES} entries a file; for a bigger library, split "
-        "the file or use “manage.py import_references”. All or nothing: if an entry cannot be "
-        "saved, nothing from the file is imported.",
+        f"At most {exchange.MAX_IMPORT_ENTRIES} entries and "
+        f"{exchange.MAX_IMPORT_BYTES // (1024 * 1024)} MB a file; split a bigger library. "
+        "All or nothing: if an entry cannot be saved, nothing from the file is imported.",
     )
+
+
+def source_check_label(reference: Reference) -> str:
+    """When check_sources last looked and what it found ("2026-11-30 04:00 (no notices)")."""
+    if reference.last_checked_at is None:
+        return "never"
+    when = timezone.localtime(reference.last_checked_at).strftime("%Y-%m-%d %H:%M")
+    outcome = reference.last_check_outcome or "checked"
+    return f"{when} ({outcome})"
+
+
+_FIELD_LABELS = {
+    "kind": "Kind",
+    "author": "Authors",
+    "title": "Title",
+    "container_title": "Journal / issuing body",
+    "publisher": "Publisher",
+    "year": "Year",
+    "month": "Month",
+    "month_printed": "Month as printed",
+    "day": "Day",
+    "volume": "Volume",
+    "issue": "Issue",
+    "page": "Pages",
+    "doi": "DOI",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+    "url": "URL",
+}
+
+
+def _shown(name: str, value) -> str:
+    if value in (None, "", []):
+        return ""
+    if name == "author":
+        return "; ".join(formatting.author_name(a) for a in value)
+    if name == "kind":
+        return Reference.Kind(value).label if value in Reference.Kind.values else str(value)
+    return str(value)
+
+
+def comparison_rows(pasted: services.PastedSource, choices: dict[str, str]) -> list[dict]:
+    """One row per field: the parsed value, the looked-up value, the parser's warnings, and
+    which of the two fills the form (the writer's pick, else the looked-up one if any)."""
+    parsed, fetched = pasted.parsed or {}, pasted.looked_up or {}
+    rows = []
+    for name in services.COMPARED_FIELDS:
+        left, right = _shown(name, parsed.get(name)), _shown(name, fetched.get(name))
+        if not (left or right or pasted.warnings.get(name)):
+            continue
+        use = choices.get(name) or ("lookup" if right else "parsed")
+        rows.append(
+            {
+                "name": name,
+                "label": _FIELD_LABELS[name],
+                "parsed": left,
+                "lookup": right,
+                "differ": bool(left and right and left.casefold() != right.casefold()),
+                "warnings": pasted.warnings.get(name, []),
+                "use": use,
+            }
+        )
+    return rows
 
 
 def _normalised_search(term: str) -> str:
@@ -141,18 +218,19 @@ class ReferenceAdmin(admin.ModelAdmin):
         "doi",
         "pmid",
         "cited_in",
+        "last_checked",
     ]
-    list_filter = ["kind", "retracted", "year"]
+    list_filter = ["kind", "retracted", "last_check_outcome", "year"]
     search_fields = ["key", "title", "author", "container_title", "doi", "pmid", "pmcid"]
     readonly_fields = [
         "vancouver_preview",
         "ama_preview",
-        "citing_articles",
+        "last_check",
         "created_at",
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["key", "kind", "retracted"]}),
+        (None, {"fields": ["key", "kind", "retracted", "retraction_note", "last_check"]}),
         (
             "Source",
             {
@@ -161,16 +239,13 @@ class ReferenceAdmin(admin.ModelAdmin):
                     "title",
                     "container_title",
                     "publisher",
-                    ("year", "month", "day"),
+                    ("year", "month", "month_printed", "day"),
                     ("volume", "issue", "page"),
                 ]
             },
         ),
         ("Identifiers and links", {"fields": ["doi", "pmid", "pmcid", "url", "accessed"]}),
-        (
-            "How it prints and where it is cited",
-            {"fields": ["vancouver_preview", "ama_preview", "citing_articles"]},
-        ),
+        ("How it prints", {"fields": ["vancouver_preview", "ama_preview"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -206,6 +281,10 @@ class ReferenceAdmin(admin.ModelAdmin):
     def short_title(self, obj: Reference) -> str:
         return obj.title if len(obj.title) <= 90 else f"{obj.title[:88]}…"
 
+    @admin.display(description="last checked", ordering="last_checked_at")
+    def last_checked(self, obj: Reference) -> str:
+        return source_check_label(obj)
+
     @admin.display(description="cited in (articles)", ordering="citing_article_count")
     def cited_in(self, obj: Reference) -> int:
         return getattr(obj, "citing_article_count", 0)
@@ -220,59 +299,67 @@ class ReferenceAdmin(admin.ModelAdmin):
     def ama_preview(self, obj: Reference) -> str:
         return formatting.ama(obj) if obj.pk else "—"
 
-    @admin.display(description="cited by")
-    def citing_articles(self, obj: Reference) -> str:
-        if obj.pk is None:
-            return "—"
-        links = (
-            RevisionReference.objects.filter(reference=obj)
-            .select_related("revision__article")
-            .order_by("revision__article__title", "revision__number")
-        )
-        rows: dict[int, tuple[Article, list[str]]] = {}
-        for link in links:
-            revision = link.revision
-            state = "approved" if revision.approved_at else "submitted"
-            entry = rows.setdefault(revision.article_id, (revision.article, []))
-            entry[1].append(f"revision {revision.number} ({state}), reference {link.position}")
-        drafts = [a for a in self._drafts_citing(obj) if a.pk not in rows]
-        if not rows and not drafts:
-            return "No article cites this reference."
-        items = [
-            (
-                reverse("admin:articles_article_change", args=[article.pk]),
-                article.title,
-                "; ".join(notes),
-            )
-            for article, notes in rows.values()
-        ]
-        items += [
-            (reverse("admin:articles_article_change", args=[a.pk]), a.title, "working copy only")
-            for a in drafts
-        ]
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join("", '<li><a href="{}">{}</a>: {}</li>', items),
-        )
+    @admin.display(description="last checked")
+    def last_check(self, obj: Reference) -> str:
+        return source_check_label(obj)
 
-    @staticmethod
-    def _drafts_citing(obj: Reference) -> list[Article]:
-        """Working copies whose text cites this reference (by key or identifier)."""
-        needles = [f"@{obj.key}"] + [v for v in (obj.pmid, obj.pmcid, obj.doi) if v]
-        query = Q()
-        for needle in needles:
-            query |= Q(body__icontains=needle) | Q(professional_body__icontains=needle)
-        wanted = {("key", obj.key), ("pmid", obj.pmid), ("pmcid", obj.pmcid), ("doi", obj.doi)}
-        return [
-            article
-            for article in Article.objects.filter(query).only(
-                "pk", "title", "body", "professional_body"
+    def get_readonly_fields(self, request: HttpRequest, obj: Reference | None = None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not selectors.can_change_retraction(request.user):
+            # Only editors: the mark shows on every live page citing the source at once.
+            fields += ["retracted", "retraction_note"]
+        return fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Reference | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if selectors.can_change_retraction(request.user):
+            return fieldsets
+        first = [f for f in fieldsets[0][1]["fields"] if f != "retraction_note"]
+        return [(None, {"fields": first}), *fieldsets[1:]]
+
+    def save_model(self, request: HttpRequest, obj: Reference, form, change: bool) -> None:
+        """Save the fields; a retraction change goes through set_retraction (editors only)."""
+        wanted = obj.retracted
+        if obj.pk is not None:
+            obj.retracted = Reference.objects.values_list("retracted", flat=True).get(pk=obj.pk)
+        else:
+            obj.retracted = False
+        super().save_model(request, obj, form, change)
+        if wanted != obj.retracted:
+            services.set_retraction(
+                reference=obj,
+                user=request.user,
+                retracted=wanted,
+                note=form.cleaned_data.get("retraction_note", ""),
             )
-            if any(
-                (k.scheme, k.value) in wanted
-                for k in find_citation_keys(f"{article.body}\n{article.professional_body}")
+            obj.refresh_from_db()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id is not None:
+            reference = self.get_object(request, object_id)
+            if reference is not None:
+                extra_context["cited_by"] = selectors.citing_articles_for(
+                    reference=reference, user=request.user
+                )
+                extra_context["source_events"] = selectors.source_events(reference)[:20]
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+        # Two people saved the same DOI or PMID at once and the other save won. Validating the
+        # form again now finds that row and says so, as for any known identifier.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            self.message_user(
+                request,
+                "Another person saved a source with the same key or identifier at the same "
+                "moment. Nothing was saved; check the library and try again.",
+                messages.ERROR,
             )
-        ]
+            return HttpResponseRedirect(request.get_full_path())
 
     # --- permissions and deleting -------------------------------------------------------
 
@@ -299,28 +386,41 @@ class ReferenceAdmin(admin.ModelAdmin):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path("paste/", self.admin_site.admin_view(self.paste_view), name=f"{prefix}_paste"),
+            path(
+                "paste/choose/",
+                self.admin_site.admin_view(self.paste_choose_view),
+                name=f"{prefix}_paste_choose",
+            ),
             path("import/", self.admin_site.admin_view(self.import_view), name=f"{prefix}_import"),
             *super().get_urls(),
         ]
 
+    @staticmethod
+    def _pasted(request: HttpRequest) -> tuple[services.PastedSource | None, dict[str, str]]:
+        stored = request.session.get(PASTE_SESSION_KEY) if request.GET.get("from_paste") else None
+        if not stored or "pasted" not in stored:
+            return None, {}
+        return services.PastedSource(**stored["pasted"]), stored.get("choices") or {}
+
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
         extra_context = extra_context or {}
-        pasted = request.session.get(PASTE_SESSION_KEY) if request.GET.get("from_paste") else None
+        pasted, choices = self._pasted(request)
         extra_context.update(
-            paste_form=PasteCitationForm(initial={"citation": (pasted or {}).get("text", "")}),
+            paste_form=PasteCitationForm(initial={"citation": pasted.text if pasted else ""}),
             pasted=pasted,
+            comparison=comparison_rows(pasted, choices) if pasted else [],
         )
         return super().add_view(request, form_url, extra_context)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         initial = super().get_changeform_initial_data(request)
-        if request.GET.get("from_paste"):
-            pasted = request.session.get(PASTE_SESSION_KEY) or {}
-            initial.update(pasted.get("data", {}))
+        pasted, choices = self._pasted(request)
+        if pasted is not None:
+            initial.update(pasted.chosen(choices))
         return initial
 
     def paste_view(self, request: HttpRequest) -> HttpResponse:
-        """Step 1 of adding by citation: parse it, then show the filled form to confirm."""
+        """Step 1 of adding by citation: parse it and look it up, then show both to choose from."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         add_url = reverse("admin:references_reference_add")
@@ -332,7 +432,7 @@ class ReferenceAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(add_url)
         text = form.cleaned_data["citation"]
         try:
-            parsed = parse_nlm_citation(text)
+            pasted = services.read_pasted_source(text=text)
         except CitationParseError as exc:
             context = {
                 **self.admin_site.each_context(request),
@@ -344,8 +444,9 @@ class ReferenceAdmin(admin.ModelAdmin):
             return TemplateResponse(
                 request, "admin/references/reference/paste_error.html", context, status=400
             )
+        ids = {**(pasted.parsed or {}), **(pasted.looked_up or {})}
         existing = services.reference_find_by_identifiers(
-            doi=parsed.doi or "", pmid=parsed.pmid or "", pmcid=parsed.pmcid or ""
+            doi=ids.get("doi", ""), pmid=ids.get("pmid", ""), pmcid=ids.get("pmcid", "")
         )
         if existing is not None:
             self.message_user(
@@ -360,8 +461,23 @@ class ReferenceAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(
                 reverse("admin:references_reference_change", args=[existing.pk])
             )
-        data = services.reference_data_from_citation(parsed)
-        request.session[PASTE_SESSION_KEY] = {"text": text, "data": data, "et_al": parsed.et_al}
+        request.session[PASTE_SESSION_KEY] = {"pasted": asdict(pasted), "choices": {}}
+        return HttpResponseRedirect(f"{add_url}?from_paste=1")
+
+    def paste_choose_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 2: the writer takes, field by field, the parsed or the looked-up value."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        add_url = reverse("admin:references_reference_add")
+        stored = request.session.get(PASTE_SESSION_KEY)
+        if request.method != "POST" or not stored:
+            return HttpResponseRedirect(add_url)
+        choices = {
+            name: request.POST[f"use_{name}"]
+            for name in services.COMPARED_FIELDS
+            if request.POST.get(f"use_{name}") in ("parsed", "lookup")
+        }
+        request.session[PASTE_SESSION_KEY] = {**stored, "choices": choices}
         return HttpResponseRedirect(f"{add_url}?from_paste=1")
 
     # --- import a file ------------------------------------------------------------------
@@ -374,9 +490,7 @@ class ReferenceAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 report = services.references_import(
-                    file=form.cleaned_data["file"],
-                    user=request.user,
-                    max_entries=services.MAX_WEB_IMPORT_ENTRIES,  # keep within a worker's timeout
+                    file=form.cleaned_data["file"], user=request.user
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
@@ -389,3 +503,26 @@ class ReferenceAdmin(admin.ModelAdmin):
             "error": error,
         }
         return TemplateResponse(request, "admin/references/reference/import.html", context)
+
+
+@admin.register(ReferenceEvent)
+class ReferenceEventAdmin(admin.ModelAdmin):
+    """The record of retraction marks, corrections and concerns: read-only, never edited."""
+
+    list_display = ["created_at", "reference", "kind", "origin", "actor", "note"]
+    list_filter = ["kind", "origin"]
+    list_select_related = ["reference", "actor"]
+    search_fields = ["reference__key", "reference__title", "note", "notice"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("references.view_reference")

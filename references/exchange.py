@@ -36,6 +36,56 @@ class ExchangeFormatError(ValueError):
     """The file is not readable as the format it claims to be; the message is for a person."""
 
 
+# Caps that keep any import well under a second (scripts/import_timing.py measures the
+# slowest accepted input). Real reference files sit far below them.
+MAX_IMPORT_BYTES = 1024 * 1024
+MAX_IMPORT_ENTRIES = 500
+# Writing author lists is the costly part of an insert: 500 entries of 40 names each at most.
+MAX_FILE_AUTHORS = 20_000
+MAX_FIELD_CHARS = 2_000  # the longest real titles run to a few hundred characters
+MAX_AUTHORS = 300  # consortium papers list hundreds; more is not a reference list any more
+MAX_AUTHOR_CHARS = 300
+
+
+def too_many_entries(count: int) -> ExchangeFormatError:
+    return ExchangeFormatError(
+        f"This file has {count} entries; an import takes at most {MAX_IMPORT_ENTRIES} at a "
+        "time. Split the file and import the parts. Nothing was imported."
+    )
+
+
+def entry_problem(data: dict[str, Any]) -> str:
+    """Why an entry's values are beyond the caps (a field too long, too many authors), or ""."""
+    for name, value in data.items():
+        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            label = name.replace("_", " ")
+            return (
+                f"its {label} is {len(value):,} characters long; a field may have at most "
+                f"{MAX_FIELD_CHARS:,}."
+            )
+    authors = data.get("author") or []
+    if len(authors) > MAX_AUTHORS:
+        return f"it lists {len(authors):,} authors; an entry may list at most {MAX_AUTHORS}."
+    for author in authors:
+        if isinstance(author, dict) and len(" ".join(map(str, author.values()))) > (
+            MAX_AUTHOR_CHARS
+        ):
+            return f"an author's name is longer than {MAX_AUTHOR_CHARS} characters."
+    return ""
+
+
+# bibtexparser's own LaTeX decoder, applied only to the fields we keep, after their length
+# is checked, and only where there is LaTeX to decode: decoding is the slow part of parsing.
+_LATEX = bib_middlewares.LatexDecodingMiddleware(keep_braced_groups=True)
+_LATEX_MARKS = frozenset("\\{}$~")
+
+
+def _decode_latex(value: str) -> str:
+    if not _LATEX_MARKS.intersection(value):
+        return value
+    return _LATEX._decoder.latex_to_text(value)
+
+
 # Control characters a database may refuse (PostgreSQL rejects NUL in text) or that only
 # garble a citation; tab and newline stay. Lone surrogates cannot be stored as UTF-8 at all.
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
@@ -103,6 +153,7 @@ KIND_TO_CSL = {
     "drug_label": ("document", "Drug label"),
     "book": ("book", ""),
     "webpage": ("webpage", ""),
+    "dataset": ("dataset", ""),
 }
 KIND_TO_RIS = {
     "guideline": "GOVDOC",
@@ -111,6 +162,7 @@ KIND_TO_RIS = {
     "drug_label": "PAMP",
     "book": "BOOK",
     "webpage": "ELEC",
+    "dataset": "DATA",
 }
 RIS_TO_KIND = {
     "JOUR": "research",
@@ -128,6 +180,8 @@ RIS_TO_KIND = {
     "STAND": "guideline",
     "RPRT": "guideline",
     "PAMP": "drug_label",
+    "DATA": "dataset",
+    "DBASE": "dataset",
 }
 BIBTEX_TO_KIND = {
     "article": "research",
@@ -153,6 +207,7 @@ CSL_TO_KIND = {
     "report": "guideline",
     "standard": "guideline",
     "document": "drug_label",
+    "dataset": "dataset",
 }
 _KIND_LABELS = {
     "guideline": "guideline",
@@ -255,8 +310,18 @@ def _ris_author(author: dict) -> str:
     return ", ".join(p for p in (author.get("family", ""), author.get("given", "")) if p)
 
 
+def _one_line(value: Any) -> Any:
+    """`value` on one line: RIS is line-based, so a newline in a title would start a new tag
+    (or a forged record, "\nER  - \nTY  - JOUR"). Every kind of line break becomes a space."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_one_line(v) for v in value]
+    return value
+
+
 def to_ris(references: Iterable[Reference]) -> str:
-    """RIS text, one record per reference (rispy writes the tags)."""
+    """RIS text, one record per reference (rispy writes the tags), each value on one line."""
     records = []
     for ref in references:
         record: dict[str, Any] = {
@@ -297,7 +362,7 @@ def to_ris(references: Iterable[Reference]) -> str:
             record["access_date"] = ref.accessed.strftime("%Y/%m/%d")
         if ref.retracted:
             record["notes"] = ["Retracted"]
-        records.append(record)
+        records.append({tag: _one_line(value) for tag, value in record.items()})
     return rispy.dumps(records, implementation=_RisWriter, skip_unknown_tags=True)
 
 
@@ -374,12 +439,11 @@ def _slug_key(text: str) -> str:
 
 def read_bibtex(text: str) -> list[ImportedEntry]:
     """Entries of a BibTeX file as reference field values."""
+    count = len(_BIBTEX_ENTRY_START.findall(text))
+    if count > MAX_IMPORT_ENTRIES:  # refuse before parsing: a big file is slow to parse too
+        raise too_many_entries(count)
     library = bibtexparser.parse_string(
-        text,
-        append_middleware=[
-            bib_middlewares.LatexDecodingMiddleware(keep_braced_groups=True),
-            bib_middlewares.SeparateCoAuthors(),
-        ],
+        text, append_middleware=[bib_middlewares.SeparateCoAuthors()]
     )
     if library.failed_blocks and not library.entries:
         raise ExchangeFormatError(
@@ -388,17 +452,31 @@ def read_bibtex(text: str) -> list[ImportedEntry]:
         )
     if not library.entries:
         raise ExchangeFormatError("The BibTeX file has no entries.")
+    if len(library.entries) > MAX_IMPORT_ENTRIES:
+        raise too_many_entries(len(library.entries))
     entries = []
     for entry in library.entries:
         fields = {k.lower(): v.value for k, v in entry.fields_dict.items()}
-
-        def get(name: str, fields: dict = fields) -> str:
-            value = fields.get(name, "")
-            return " ".join(str(value).replace("{", "").replace("}", "").split())
-
         authors = fields.get("author") or []
         if isinstance(authors, str):
             authors = [authors]
+        raw = {
+            name: str(fields.get(name, ""))
+            for name in (
+                "title", "journal", "journaltitle", "booktitle", "publisher", "institution",
+                "organization", "volume", "number", "issue", "pages", "doi", "pmid", "pmcid",
+                "url",
+            )
+        }  # fmt: skip
+        problem = entry_problem({**raw, "key": entry.key, "author": authors})
+        if problem:
+            entries.append(ImportedEntry(label=entry.key[:60], data={}, problem=problem))
+            continue
+
+        def get(name: str, fields: dict = fields) -> str:
+            value = _decode_latex(str(fields.get(name, "")))
+            return " ".join(value.replace("{", "").replace("}", "").split())
+
         kind = (
             _kind_from_label(get("kind"))
             or _kind_from_label(get("type"))
@@ -412,7 +490,7 @@ def read_bibtex(text: str) -> list[ImportedEntry]:
         data = {
             "key": _slug_key(entry.key),
             "kind": kind,
-            "author": [_bibtex_person(a) for a in authors if a.strip()],
+            "author": [_bibtex_person(_decode_latex(a)) for a in authors if a.strip()],
             "title": get("title"),
             "container_title": get("journal") or get("journaltitle") or get("booktitle"),
             "publisher": get("publisher") or get("institution") or get("organization"),
@@ -438,6 +516,9 @@ def read_ris(text: str) -> list[ImportedEntry]:
         raise ExchangeFormatError(
             "This does not look like an RIS file: records start with a “TY  - ” line."
         )
+    count = len(_RIS_RECORD_START.findall(text))
+    if count > MAX_IMPORT_ENTRIES:
+        raise too_many_entries(count)
     try:
         records = rispy.loads(text, skip_unknown_tags=True)
     except Exception as exc:  # rispy raises IOError/ValueError subclasses on malformed input
@@ -495,16 +576,27 @@ def _csl_date(value: Any) -> tuple[int | None, int | None, int | None]:
     return _int(parts[0]), _int(parts[1]), _int(parts[2])
 
 
-def read_csl_json(text: str) -> list[ImportedEntry]:
-    """Items of a CSL-JSON file (a list of items, or one item) as reference field values."""
+def _load_json(text: str) -> Any:
     try:
-        items = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ExchangeFormatError(f"The CSL-JSON file is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        # "[[[[…" nested thousands deep: no CSL-JSON file nests more than a few levels.
+        raise ExchangeFormatError(
+            "The CSL-JSON file nests lists or objects too deeply to be a reference list."
+        ) from exc
+
+
+def read_csl_json(text: str) -> list[ImportedEntry]:
+    """Items of a CSL-JSON file (a list of items, or one item) as reference field values."""
+    items = _load_json(text)
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ExchangeFormatError("A CSL-JSON file is a list of items (JSON objects).")
+    if len(items) > MAX_IMPORT_ENTRIES:
+        raise too_many_entries(len(items))
     entries = []
     for number, item in enumerate(items, start=1):
         kind = _kind_from_label(str(item.get("genre", ""))) or CSL_TO_KIND.get(
@@ -565,15 +657,40 @@ def _guess_kind(title: str, container: str) -> str:
     return "research"
 
 
+def _single(month_text: str) -> bool:
+    """ "Jun" is one month; "Apr-Jun", "Oct–Dec" and "Winter" are not."""
+    return _month(month_text) is not None and not re.search(r"[-\u2010-\u2015/]", month_text)
+
+
+_PARSED_KINDS = {
+    "chapter": "book",
+    "book": "book",
+    "web": "webpage",
+    "label": "drug_label",
+    "dataset": "dataset",
+}
+
+
 def from_parsed_citation(parsed: ParsedCitation) -> dict[str, Any]:
     """Reference field values (without a key) from a parsed NLM citation, kind guessed."""
+    kind = _PARSED_KINDS.get(parsed.kind) or _guess_kind(parsed.title or "", parsed.journal or "")
+    if kind == "webpage" and "guideline" in (parsed.title or "").lower():
+        kind = "guideline"
+    accessed = _to_date(*_parse_date(parsed.accessed or ""))
     return {
-        "kind": _guess_kind(parsed.title or "", parsed.journal or ""),
+        "kind": kind,
+        "publisher": parsed.publisher or "",
+        "url": parsed.url or "",
+        "accessed": accessed.isoformat() if accessed else None,
         "author": [_nlm_author(a) for a in parsed.authors],
         "title": parsed.title or "",
         "container_title": parsed.journal or "",
         "year": parsed.year,
         "month": parsed.month,
+        # A range or a season, as printed ("Apr-Jun", "Winter"); a single month needs no text.
+        "month_printed": parsed.month_printed
+        if parsed.month_printed and (parsed.month is None or not _single(parsed.month_printed))
+        else "",
         "day": parsed.day,
         "volume": parsed.volume or "",
         "issue": parsed.issue or "",
@@ -586,6 +703,9 @@ def from_parsed_citation(parsed: ParsedCitation) -> dict[str, Any]:
 
 def read_nlm_lines(text: str) -> list[ImportedEntry]:
     """A reference list in NLM/PubMed style, one citation per line (blank lines ignored)."""
+    count = sum(1 for line in text.splitlines() if line.strip())
+    if count > MAX_IMPORT_ENTRIES:
+        raise too_many_entries(count)
     entries = []
     for line in text.splitlines():
         if not line.strip():
@@ -628,26 +748,6 @@ _BIBTEX_ENTRY_START = re.compile(r"@(?!(?:comment|string|preamble)\b)[a-z]+\s*[{
 _RIS_RECORD_START = re.compile(r"^TY  - ", re.M)
 
 
-def count_entries(text: str, filename: str = "") -> int:
-    """How many entries read_any would find, counted without parsing (fast, for a size check).
-
-    Exact for RIS, CSL-JSON and citation lines; for BibTeX it counts "@type{" openings, which
-    may be off for an odd file (callers check the parsed count too).
-    """
-    fmt = _reader_for(text, filename)
-    if fmt == "bibtex":
-        return len(_BIBTEX_ENTRY_START.findall(text))
-    if fmt == "ris":
-        return len(_RIS_RECORD_START.findall(text))
-    if fmt == "csl_json":
-        try:
-            items = json.loads(text)
-        except json.JSONDecodeError:
-            return 0  # read_csl_json says what is wrong with it
-        return len(items) if isinstance(items, list) else 1
-    return sum(1 for line in text.splitlines() if line.strip())
-
-
 def read_any(text: str, filename: str = "") -> list[ImportedEntry]:
     """Pick the reader from the file name, or failing that from the content."""
     readers = {
@@ -656,4 +756,18 @@ def read_any(text: str, filename: str = "") -> list[ImportedEntry]:
         "csl_json": read_csl_json,
         "nlm_lines": read_nlm_lines,
     }
-    return readers[_reader_for(text, filename)](text)
+    entries = readers[_reader_for(text, filename)](text)
+    authors = sum(len(entry.data.get("author") or []) for entry in entries)
+    if authors > MAX_FILE_AUTHORS:
+        raise ExchangeFormatError(
+            f"This file names {authors:,} authors in all; an import takes at most "
+            f"{MAX_FILE_AUTHORS:,}. Split the file and import the parts. Nothing was imported."
+        )
+    for entry in entries:
+        if len(entry.label) > 60:
+            entry.label = f"{entry.label[:59]}…"
+        if not entry.problem and entry.data:
+            entry.problem = entry_problem(entry.data)
+            if entry.problem:
+                entry.data = {}
+    return entries

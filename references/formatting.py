@@ -73,9 +73,11 @@ def _locator(ref: Reference) -> str:
     return out
 
 
-def _nlm_date(year: int | None, month: int | None, day: int | None) -> str:
+def _nlm_date(year: int | None, month: int | None, day: int | None, printed: str = "") -> str:
     if not year:
         return ""
+    if printed:  # "2010 Apr-Jun", "2002 Winter": the issue's date as the journal prints it
+        return f"{year} {printed}"
     parts = [str(year)]
     if month:
         parts.append(MONTHS[month - 1])
@@ -128,7 +130,7 @@ def vancouver(ref: Reference) -> str:
     authors = _author_list(ref, limit=6, shown_when_over=6)
     parts = [_sentence(authors)] if authors else []
     title = (ref.title or "").strip().rstrip(".")
-    date = _nlm_date(ref.year, ref.month, ref.day)
+    date = _nlm_date(ref.year, ref.month, ref.day, getattr(ref, "month_printed", "") or "")
     cited = _nlm_cited(ref.accessed)
 
     if _is_journal_article(ref):
@@ -151,6 +153,7 @@ def vancouver(ref: Reference) -> str:
         label = {
             Reference.Kind.DRUG_LABEL: "[package insert]",
             Reference.Kind.WEBPAGE: "[Internet]",
+            Reference.Kind.DATASET: "[dataset]",
             Reference.Kind.GUIDELINE: "[Internet]" if ref.url else "",
         }.get(ref.kind, "")
         parts.append(_sentence(f"{title} {label}".strip()))
@@ -163,11 +166,41 @@ def vancouver(ref: Reference) -> str:
             parts.append(_sentence(tail))
         if ref.url:
             parts.append(f"Available from: {ref.url}")
-    if ref.doi:
-        parts.append(f"doi: {ref.doi}")
+    identifiers = vancouver_identifiers(ref)
+    if identifiers:
+        parts.append(identifiers)
     if ref.retracted:
         parts.append("[Retracted]")
     return " ".join(p for p in parts if p)
+
+
+def vancouver_body(ref: Reference) -> str:
+    """The NLM citation without its identifiers and retraction mark (for a linked rendering)."""
+    return vancouver(_without_identifiers(ref))
+
+
+def vancouver_identifiers(ref: Reference) -> str:
+    """ "doi: 10.1002/x. PMID: 28597471; PMCID: PMC6452908." as PubMed prints them."""
+    parts = []
+    if ref.doi:
+        parts.append(f"doi: {ref.doi}")
+    ids = "; ".join(
+        f"{label}: {value}" for label, value in (("PMID", ref.pmid), ("PMCID", ref.pmcid)) if value
+    )
+    if ids:
+        parts.append(f"{ids}.")
+    return ". ".join(parts) if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def _without_identifiers(ref: Reference) -> Reference:
+    from references.models import Reference
+
+    copy = Reference(
+        **{f.attname: getattr(ref, f.attname) for f in Reference._meta.concrete_fields}
+    )
+    copy.doi = copy.pmid = copy.pmcid = ""
+    copy.retracted = False
+    return copy
 
 
 # --- AMA (11th edition) --------------------------------------------------------------------

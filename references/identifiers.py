@@ -15,6 +15,7 @@ __all__ = [
     "DOI_RE",
     "PMCID_RE",
     "PMID_RE",
+    "doi_key",
     "normalize_doi",
     "normalize_pmcid",
     "normalize_pmid",
@@ -48,12 +49,13 @@ _TRAILING_PUNCTUATION = ".,;"
 
 
 def normalize_doi(value: str) -> str:
-    """Return ``value`` as a bare, lower-case DOI (``10.1000/xyz``).
+    """Return ``value`` as a bare DOI (``10.1000/xyz``), in the case it was given.
 
     Strips surrounding whitespace, resolver prefixes (``https://doi.org/``, ``http://dx.doi.org/``,
     ``doi.org/``) and a ``doi:``/``DOI:`` label, then trailing ``.``/``,``/``;`` left over from the
-    sentence the DOI was copied out of. DOIs are case-insensitive, so lower-casing makes two
-    spellings of the same DOI compare (and deduplicate) equal. Does not validate.
+    sentence the DOI was copied out of. DOIs are case-insensitive: compare them with
+    ``doi_key`` (and the database's index on ``Lower("doi")``), but print them as given, as the
+    publisher registered them. Does not validate.
     """
     doi = value.strip()
     changed = True
@@ -66,8 +68,12 @@ def normalize_doi(value: str) -> str:
                 doi = doi[len(prefix) :].lstrip()
                 changed = True
                 break
-    doi = doi.rstrip().rstrip(_TRAILING_PUNCTUATION).rstrip()
-    return doi.lower()
+    return doi.rstrip().rstrip(_TRAILING_PUNCTUATION).rstrip()
+
+
+def doi_key(value: str) -> str:
+    """The form two DOIs are compared by: normalised and lower-cased."""
+    return normalize_doi(value).lower()
 
 
 def validate_doi(value: str) -> None:

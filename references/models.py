@@ -6,10 +6,12 @@ import copy
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from references import identifiers
 
@@ -18,7 +20,8 @@ AUTHOR_PARTS = frozenset({"family", "given", "literal", "suffix"})
 
 # What a revision freezes of each source it cites at submit: every field a citation prints.
 SNAPSHOT_FIELDS = (
-    "key", "kind", "author", "title", "container_title", "publisher", "year", "month", "day",
+    "key", "kind", "author", "title", "container_title", "publisher", "year", "month",
+    "month_printed", "day",
     "volume", "issue", "page", "doi", "pmid", "pmcid", "url", "accessed",
 )  # fmt: skip
 NULLABLE_SNAPSHOT_FIELDS = frozenset({"year", "month", "day", "accessed"})
@@ -69,6 +72,7 @@ class Reference(models.Model):
         DRUG_LABEL = "drug_label", "Drug label"
         BOOK = "book", "Book"
         WEBPAGE = "webpage", "Web page"
+        DATASET = "dataset", "Data set"
 
     # A short key writers cite inline as [@key].
     key = models.SlugField(
@@ -89,6 +93,13 @@ class Reference(models.Model):
     publisher = models.CharField(max_length=300, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     month = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A quarter or season as the source prints it; `month` keeps the first month (or none).
+    month_printed = models.CharField(
+        "month as printed",
+        max_length=20,
+        blank=True,
+        help_text="Only for a range or season, as printed: “Apr-Jun”, “Winter”.",
+    )
     day = models.PositiveSmallIntegerField(null=True, blank=True)
     volume = models.CharField(max_length=40, blank=True)
     issue = models.CharField(max_length=40, blank=True)
@@ -98,8 +109,14 @@ class Reference(models.Model):
     pmcid = models.CharField("PMCID", max_length=16, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
     accessed = models.DateField("accessed on", null=True, blank=True)
+    # Changed only through references.services.set_retraction (editors, or check_sources).
     retracted = models.BooleanField(
         default=False, help_text="Marked retracted by the publisher; reviewers see a warning."
+    )
+    # When `manage.py check_sources` last asked PubMed / Crossref about this source.
+    last_checked_at = models.DateTimeField("last checked", null=True, blank=True, editable=False)
+    last_check_outcome = models.CharField(
+        "last check", max_length=20, blank=True, editable=False, help_text="What the check found."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -140,9 +157,9 @@ class Reference(models.Model):
                 condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
                 name="reference_month_range",
             ),
-            # Lookups lower-case what the writer typed, so stored keys and DOIs must be too.
+            # Lookups lower-case what the writer typed, so stored keys must be too. DOIs keep
+            # the case they were given and are compared case-insensitively (the index above).
             models.CheckConstraint(condition=Q(key=Lower("key")), name="reference_key_lowercase"),
-            models.CheckConstraint(condition=Q(doi=Lower("doi")), name="reference_doi_lowercase"),
             models.CheckConstraint(
                 condition=Q(day__isnull=True) | Q(day__gte=1, day__lte=31),
                 name="reference_day_range",
@@ -182,8 +199,15 @@ class Reference(models.Model):
         author_error = _author_problem(self.author)
         if author_error:
             errors.setdefault("author", []).append(ValidationError(author_error))
+        if self.month is not None and not 1 <= self.month <= 12:
+            errors.setdefault("month", []).append(ValidationError("A month is 1 to 12."))
+        if self.day is not None and not 1 <= self.day <= 31:
+            errors.setdefault("day", []).append(ValidationError("A day is 1 to 31."))
         if self.day and not self.month:
             errors.setdefault("day", []).append(ValidationError("A day needs a month."))
+        self.month_printed = " ".join((self.month_printed or "").split())
+        if self.month_printed and not self.year:
+            errors.setdefault("month_printed", []).append(ValidationError("It needs a year."))
         if self.month and not self.year:
             errors.setdefault("month", []).append(ValidationError("A month needs a year."))
         if errors:
@@ -226,3 +250,61 @@ class Reference(models.Model):
         reference = cls(pk=pk, **values)
         reference._frozen_snapshot = True
         return reference
+
+
+class ReferenceEvent(models.Model):
+    """Something that happened to a source's standing: a retraction, correction or concern.
+
+    Written by references.services.set_retraction (an editor, or the system) and by
+    check_sources when PubMed or Crossref report a notice. Append-only, like the audit log.
+    """
+
+    class Kind(models.TextChoices):
+        RETRACTED = "retracted", "Marked retracted"
+        UNRETRACTED = "unretracted", "Retraction mark removed"
+        CORRECTION = "correction", "Correction or erratum published"
+        CONCERN = "concern", "Expression of concern published"
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", "An editor"
+        PUBMED = "pubmed", "PubMed"
+        CROSSREF = "crossref", "Crossref"
+
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.EDITOR)
+    # The notice that reported it ("pmid:123", "doi:10.1/x"), so a re-check never repeats it.
+    notice = models.CharField(max_length=240, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the system (check_sources).",
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "source event"
+        verbose_name_plural = "source events"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "kind", "notice"],
+                condition=~Q(notice=""),
+                name="referenceevent_unique_notice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference.key}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("Source events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Source events are append-only.")

@@ -96,3 +96,27 @@ def reviews_due(*, article_ids: list[int]) -> int:
 
     articles = list(Article.objects.filter(pk__in=article_ids).select_related("live_revision"))
     return _send("reviews_due", _users_with_perm(roles.PERM_MANAGE), {"articles": articles})
+
+
+def _editors_and_board():
+    editors = set(_users_with_perm(roles.PERM_MANAGE))
+    board = {u for u in _users_with_perm(roles.PERM_REVIEW) if roles.is_board_member(u)}
+    return sorted(editors | board, key=lambda u: u.pk)
+
+
+def rereview_requested(*, article_id: int, reason: str, moved: bool) -> int:
+    """A live article needs the board's attention again (e.g. a cited source was retracted)."""
+    article = _article(article_id)
+    context = {"article": article, "reason": reason, "moved": moved}
+    return _send("rereview_requested", _editors_and_board(), context)
+
+
+def source_notice(*, event_id: int, article_ids: list[int]) -> int:
+    """A source's standing changed (retraction, correction); lists the live articles citing it."""
+    from articles.models import Article
+    from references.models import ReferenceEvent
+
+    event = ReferenceEvent.objects.select_related("reference", "actor").get(pk=event_id)
+    articles = list(Article.objects.filter(pk__in=article_ids).order_by("title"))
+    context = {"event": event, "reference": event.reference, "articles": articles}
+    return _send("source_notice", _editors_and_board(), context)

@@ -144,6 +144,9 @@ class ReferenceRow:
     reference: Any
     outdated: bool
     retracted: bool
+    # When manage.py check_sources last asked PubMed / Crossref, and what it found.
+    last_checked_at: datetime.datetime | None = None
+    last_check_outcome: str = ""
 
     @property
     def flagged(self) -> bool:
@@ -169,6 +172,8 @@ def review_references(
                 reference=reference,
                 outdated=reference.year is not None and reference.year < cutoff,
                 retracted=link.reference.retracted,
+                last_checked_at=link.reference.last_checked_at,
+                last_check_outcome=link.reference.last_check_outcome,
             )
         )
     return rows

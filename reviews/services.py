@@ -468,6 +468,53 @@ def flag_reviews_due(*, today: datetime.date | None = None) -> list[Article]:
     return flagged
 
 
+# Why a re-review request could not move an article to review_due, by its status.
+_REREVIEW_BLOCKED = {
+    Status.REVIEW_DUE: "It is already due for re-review.",
+    Status.SUBMITTED: "A revision is already with the board, which sees the reason.",
+    Status.IN_REVIEW: "A revision is already with the board, which sees the reason.",
+    Status.DRAFT: "Its working copy is being edited; the live revision stays public until "
+    "the next approval, which must weigh the reason.",
+    Status.CHANGES_REQUESTED: "Its working copy is being revised; the next approval must weigh "
+    "the reason.",
+    Status.ARCHIVED: "It is archived and not public.",
+}
+
+
+@transaction.atomic
+def flag_for_rereview(*, article: Article, reason: str) -> Article:
+    """Ask the board to look again at a live article (e.g. a cited source was retracted).
+
+    An approved article moves to review_due, as the scheduler's flag_review_due does; in any
+    other state the audit log records why it could not move. Either way the audit entry
+    carries the reason, and editors and board members are emailed after commit.
+    """
+    if not (reason or "").strip():
+        raise ValidationError("A re-review needs a reason.")
+    article = _lock(article)
+    from_status = article.status
+    moved = from_status == Status.APPROVED and fsm.can_proceed(article.flag_review_due)
+    if moved:
+        article.flag_review_due()
+        article.assigned_reviewer = None  # a new round: anyone on the board may claim it
+        article.save()
+        comment = reason
+    else:
+        blocked = _REREVIEW_BLOCKED.get(from_status, "It has no live revision.")
+        comment = f"{reason} Not moved to review due: {blocked}"
+    _record(
+        article=article,
+        transition="flag_for_rereview",
+        from_status=from_status,
+        user=None,
+        comment=comment,
+    )
+    _notify_after_commit(
+        notifications.rereview_requested, article_id=article.pk, reason=reason, moved=moved
+    )
+    return article
+
+
 @transaction.atomic
 def review_assign(*, article: Article, user: Any, reviewer: Any) -> Article:
     """An editor assigns (or reassigns) the board member who reviews the article."""

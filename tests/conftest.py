@@ -38,6 +38,8 @@ def _test_settings(settings):
     settings.RATELIMIT_ENABLE = False
     # Production requires reviewers' and editors' second factor; tests/accounts/ turn it on.
     settings.VETTED_REQUIRE_2FA = False
+    # Tests never reach the network: look-up tests switch this on behind respx mocks.
+    settings.LOOKUP_ENABLED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

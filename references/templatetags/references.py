@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from references import formatting
 
@@ -17,3 +19,30 @@ def vancouver(reference) -> str:
 def ama(reference) -> str:
     """The reference in AMA style, as plain text (autoescaped by the template)."""
     return formatting.ama(reference)
+
+
+@register.filter
+def vancouver_linked(reference) -> SafeString:
+    """The NLM citation with its identifiers printed as text and linked, as NLM prints them:
+    "… doi: 10.1002/x. PMID: 28597471; PMCID: PMC6452908." (each number a link)."""
+    links = [
+        (label, url, value)
+        for label, url, value in (
+            ("doi", reference.doi_url, reference.doi),
+            ("PMID", reference.pubmed_url, reference.pmid),
+            ("PMCID", reference.pmc_url, reference.pmcid),
+        )
+        if value
+    ]
+    doi = [link for link in links if link[0] == "doi"]
+    ids = [link for link in links if link[0] != "doi"]
+    parts = [format_html("{}", formatting.vancouver_body(reference))]
+    if doi:
+        parts.append(
+            format_html('doi: <a href="{}">{}</a>{}', doi[0][1], doi[0][2], "." if ids else "")
+        )
+    if ids:
+        parts.append(format_html("{}.", format_html_join("; ", '{}: <a href="{}">{}</a>', ids)))
+    if reference.retracted:
+        parts.append(format_html("{}", "[Retracted]"))
+    return format_html_join(" ", "{}", ((part,) for part in parts))

@@ -286,7 +286,9 @@ def test_migration_back_fills_snapshots_from_the_library(live, source):
     migration.fill_snapshots(django_apps, None)
 
     link.refresh_from_db()
-    assert link.snapshot == source.bibliographic_snapshot()
+    # The migration froze the fields of its day; fields added since default when printed.
+    current = source.bibliographic_snapshot()
+    assert link.snapshot == {name: current[name] for name in migration.SNAPSHOT_FIELDS}
 
 
 def test_a_corrected_source_counts_as_an_update(approved, writer, reviewer):

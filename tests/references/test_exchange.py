@@ -157,7 +157,7 @@ def test_bibtex_import_detects_duplicates_by_identifier_and_skips_bad_entries():
     created = {r.key: r for r in report.created}
     assert set(created) == {"wiffen2017", "harrison2018", "cdc-cramps"}
     wiffen = created["wiffen2017"]
-    assert wiffen.doi == "10.1002/14651858.cd007938.pub4"
+    assert wiffen.doi == "10.1002/14651858.CD007938.pub4"
     assert wiffen.author[4] == {"family": "Tölle", "given": "Thomas Rudolf"}
     assert (wiffen.month, wiffen.pmid, wiffen.pmcid) == (6, "28597471", "PMC6452908")
     # The third entry repeats the first entry's DOI (in another case): reused, not duplicated.
@@ -180,7 +180,7 @@ def test_ris_import_reuses_a_reference_already_in_the_library_by_pmid():
     [finnerup] = report.created
     assert finnerup.key == "finnerup2015"
     assert finnerup.kind == Reference.Kind.SYSTEMATIC_REVIEW
-    assert finnerup.doi == "10.1016/s1474-4422(14)70251-0"
+    assert finnerup.doi == "10.1016/S1474-4422(14)70251-0"
     assert finnerup.page == "162-173"
 
 

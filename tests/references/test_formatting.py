@@ -230,3 +230,23 @@ def test_vancouver_output_reads_back_through_the_nlm_parser(ref):
     expected_authors = [formatting.author_name(a) for a in ref.author][:6]
     assert parsed.authors == expected_authors
     assert parsed.et_al == (len(ref.author) > 6)
+
+
+def test_vancouver_prints_pmid_and_pmcid_as_text_after_the_doi():
+    text = formatting.vancouver(
+        _cochrane(doi="10.1002/14651858.CD007938.pub4", pmid="28597471", pmcid="PMC6452908")
+    )
+    assert text.endswith(
+        "CD007938. doi: 10.1002/14651858.CD007938.pub4. PMID: 28597471; PMCID: PMC6452908."
+    )
+
+
+def test_vancouver_prints_a_pmid_without_a_doi():
+    assert formatting.vancouver(_cochrane(doi="", pmid="28597471")).endswith(
+        "6(6):CD007938. PMID: 28597471."
+    )
+
+
+def test_a_quarterly_issue_prints_its_months_as_the_journal_does():
+    ref = _cochrane(month=7, day=None, month_printed="Jul-Sep", doi="")
+    assert "Cochrane Database Syst Rev. 2017 Jul-Sep;6(6):CD007938." in formatting.vancouver(ref)

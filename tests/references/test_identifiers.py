@@ -11,6 +11,7 @@ from references.identifiers import (
     DOI_RE,
     PMCID_RE,
     PMID_RE,
+    doi_key,
     normalize_doi,
     normalize_pmcid,
     normalize_pmid,
@@ -44,12 +45,13 @@ COCHRANE_DOI = "10.1002/14651858.cd007938.pub4"
         "doi: 10.1002/14651858.CD007938.pub4. ",
     ],
 )
-def test_normalize_doi_strips_prefixes_and_trailing_punctuation_and_lowercases(raw: str) -> None:
-    assert normalize_doi(raw) == COCHRANE_DOI
+def test_normalize_doi_strips_prefixes_and_trailing_punctuation_keeping_case(raw: str) -> None:
+    assert normalize_doi(raw) == "10.1002/14651858.CD007938.pub4"
+    assert doi_key(raw) == COCHRANE_DOI
 
 
 def test_normalize_doi_keeps_parentheses_inside_the_doi() -> None:
-    assert normalize_doi("doi: 10.1016/S0140-6736(20)32234-0.") == "10.1016/s0140-6736(20)32234-0"
+    assert normalize_doi("doi: 10.1016/S0140-6736(20)32234-0.") == "10.1016/S0140-6736(20)32234-0"
 
 
 @pytest.mark.parametrize(

@@ -66,4 +66,4 @@ def test_imports_a_pasted_nlm_reference_list_one_citation_per_line():
     wiffen = Reference.objects.get(key="wiffen2017")
     assert wiffen.kind == Reference.Kind.SYSTEMATIC_REVIEW
     assert wiffen.author[0] == {"family": "Wiffen", "given": "PJ"}
-    assert (wiffen.doi, wiffen.pmcid) == ("10.1002/14651858.cd007938.pub4", "PMC6452908")
+    assert (wiffen.doi, wiffen.pmcid) == ("10.1002/14651858.CD007938.pub4", "PMC6452908")

@@ -17,15 +17,22 @@ def _reference(**fields) -> Reference:
     return Reference(**{**defaults, **fields})
 
 
-def test_clean_normalises_doi_prefixes_and_case():
-    for written in (
-        "https://doi.org/10.1002/14651858.CD007938.pub4",
-        "doi: 10.1002/14651858.CD007938.PUB4",
-        "http://dx.doi.org/10.1002/14651858.cd007938.pub4.",
+def test_clean_strips_doi_prefixes_and_keeps_the_case_given():
+    for written, stored in (
+        ("https://doi.org/10.1002/14651858.CD007938.pub4", "10.1002/14651858.CD007938.pub4"),
+        ("doi: 10.1002/14651858.CD007938.PUB4", "10.1002/14651858.CD007938.PUB4"),
+        ("http://dx.doi.org/10.1002/14651858.cd007938.pub4.", "10.1002/14651858.cd007938.pub4"),
     ):
         reference = _reference(doi=written)
         reference.clean()
-        assert reference.doi == "10.1002/14651858.cd007938.pub4"
+        assert reference.doi == stored
+
+
+@pytest.mark.django_db
+def test_the_same_doi_in_another_case_is_a_duplicate():
+    _reference(key="a", doi="10.1002/14651858.CD007938.pub4").save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _reference(key="b", doi="10.1002/14651858.cd007938.PUB4").save()
 
 
 def test_clean_normalises_pmid_pmcid_and_lowercases_the_key():
@@ -58,7 +65,6 @@ def test_clean_rejects_a_pmcid_without_digits():
     ("field", "value"),
     [
         ("doi", "not-a-doi"),
-        ("doi", "10.1002/UPPER"),  # stored DOIs are lower-case
         ("pmid", "PMID 123"),
         ("pmcid", "6452908"),
         ("key", "Wiffen2017"),

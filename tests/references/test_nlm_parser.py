@@ -20,8 +20,12 @@ from references.nlm import (
     parse_nlm_citation,
 )
 
-CORPUS_PATH = Path(__file__).parent / "data" / "nlm_citations.json"
-CORPUS: list[dict[str, Any]] = json.loads(CORPUS_PATH.read_text(encoding="utf-8"))
+DATA = Path(__file__).parent / "data"
+TUNED: list[dict[str, Any]] = json.loads((DATA / "nlm_citations.json").read_text(encoding="utf-8"))
+HELD_OUT: list[dict[str, Any]] = json.loads((DATA / "nlm_heldout.json").read_text("utf-8"))
+CORPUS = [case for case in TUNED if "expected" in case]
+MALFORMED = [case for split in (TUNED, HELD_OUT) for case in split if "malformed" in case]
+HELD_OUT_REAL = [case for case in HELD_OUT if "expected" in case]
 FIELDS = (
     "authors",
     "title",
@@ -35,8 +39,10 @@ FIELDS = (
     "pmid",
     "pmcid",
 )
-# Measured with scripts/parser_accuracy.py (1463/1463 fields over 133 citations), rounded down.
+# Measured with scripts/parser_accuracy.py: 2167/2167 fields over the 197 tuned citations, and
+# 605/616 over the 56 held-out ones (98.2%); the issue's bar is 97% on citations never tuned on.
 MIN_FIELD_ACCURACY = 1.00
+MIN_HELD_OUT_ACCURACY = 0.97
 
 WIFFEN = (
     "Wiffen PJ, Derry S, Bell RF, Rice AS, Tölle TR, Phillips T, Moore RA. Gabapentin for chronic "
@@ -54,9 +60,9 @@ def _case_id(case: dict[str, Any]) -> str:
     return case["text"][:40]
 
 
-def _field_accuracy() -> tuple[int, int]:
+def _field_accuracy(corpus: list[dict[str, Any]]) -> tuple[int, int]:
     correct = total = 0
-    for case in CORPUS:
+    for case in corpus:
         try:
             got = parse_nlm_citation(case["text"]).as_json_dict()
         except CitationParseError:
@@ -70,18 +76,21 @@ def _field_accuracy() -> tuple[int, int]:
 # The corpus itself
 
 
-def test_corpus_has_at_least_forty_citations() -> None:
-    assert len(CORPUS) >= 40
+def test_corpus_has_at_least_250_real_citations_across_both_splits() -> None:
+    assert len(CORPUS) + len(HELD_OUT_REAL) >= 250
+    assert len(HELD_OUT_REAL) >= 50
 
 
 def test_corpus_entries_have_exactly_the_json_dict_keys() -> None:
-    for case in CORPUS:
+    for case in CORPUS + HELD_OUT_REAL:
         assert tuple(case["expected"]) == FIELDS, case["text"]
 
 
-def test_corpus_texts_are_unique() -> None:
-    texts = [case["text"] for case in CORPUS]
+def test_corpus_texts_are_unique_and_no_citation_is_in_both_splits() -> None:
+    texts = [case["text"] for case in TUNED + HELD_OUT]
     assert len(set(texts)) == len(texts)
+    titles = {case["expected"]["title"] for case in CORPUS}
+    assert not [c["text"] for c in HELD_OUT_REAL if c["expected"]["title"] in titles]
 
 
 def test_corpus_includes_both_seed_citations() -> None:
@@ -96,9 +105,24 @@ def test_corpus_citation_parses_to_expected_fields(case: dict[str, Any]) -> None
 
 
 def test_field_level_accuracy_over_corpus_is_at_least_measured_figure() -> None:
-    correct, total = _field_accuracy()
+    correct, total = _field_accuracy(CORPUS)
     assert total == len(CORPUS) * len(FIELDS)
     assert correct / total >= MIN_FIELD_ACCURACY
+
+
+def test_held_out_accuracy_meets_the_bar() -> None:
+    """The split the parser was never tuned on: at least 97% of fields right."""
+    correct, total = _field_accuracy(HELD_OUT_REAL)
+    assert correct / total >= MIN_HELD_OUT_ACCURACY
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=lambda case: case["malformed"])
+def test_every_malformed_input_is_flagged(case: dict[str, Any]) -> None:
+    try:
+        parsed = parse_nlm_citation(case["text"])
+    except CitationParseError:
+        return
+    assert parsed.warnings, case["text"]
 
 
 # The result object
@@ -115,7 +139,7 @@ def test_seed_wiffen_parses_every_field() -> None:
         "volume": "6",
         "issue": "6",
         "pages": "CD007938",
-        "doi": "10.1002/14651858.cd007938.pub4",
+        "doi": "10.1002/14651858.CD007938.pub4",
         "pmid": "28597471",
         "pmcid": "PMC6452908",
     }
@@ -158,7 +182,7 @@ def test_epub_ahead_of_print_with_pii_keeps_pii_as_pages() -> None:
     assert (parsed.year, parsed.month, parsed.day) == (2020, 5, 22)
     assert (parsed.volume, parsed.issue) == (None, None)
     assert parsed.pages == "S0140-6736(20)31180-6"
-    assert parsed.doi == "10.1016/s0140-6736(20)31180-6"
+    assert parsed.doi == "10.1016/S0140-6736(20)31180-6"
 
 
 def test_online_ahead_of_print_wording_sets_epub_flag() -> None:
@@ -341,7 +365,7 @@ def test_identifiers_are_found_in_any_order(tail: str) -> None:
         "Wiffen PJ, Derry S. Gabapentin for chronic neuropathic pain in adults. Cochrane "
         f"Database Syst Rev. 2017 Jun 9;6(6): CD007938. {tail}"
     )
-    assert parsed.doi == "10.1002/14651858.cd007938.pub4"
+    assert parsed.doi == "10.1002/14651858.CD007938.pub4"
     assert parsed.pmid == "28597471"
     assert parsed.pmcid == "PMC6452908"
 
@@ -365,20 +389,200 @@ def test_linked_erratum_source_is_not_taken_for_the_articles_own() -> None:
     assert parsed.pmid == "39076045"
 
 
-def test_month_range_gives_first_month() -> None:
+def test_month_range_is_kept_as_printed_beside_a_normalised_date() -> None:
     parsed = parse_nlm_citation(
         "Subbiah A, Bagchi S. Moxifloxacin-associated Neutropenia in a Patient Planned for Renal "
         "Transplantation. Indian J Nephrol. 2019 Jul-Aug;29(4):303-305."
     )
-    assert (parsed.year, parsed.month) == (2019, 7)
+    assert (parsed.year, parsed.month, parsed.month_printed) == (2019, 7, "Jul-Aug")
+    assert parsed.date == "2019-07/2019-08"
+    assert parsed.as_json_dict()["month"] == "Jul-Aug"
 
 
-def test_season_gives_no_month() -> None:
+def test_quarterly_month_with_en_dashes_is_a_month_not_a_journal() -> None:
+    parsed = parse_nlm_citation(
+        "Ranganathan P, Aggarwal R. Study designs: Part 1 - An overview and classification. "
+        "Perspect Clin Res. 2018 Oct–Dec;9(4):184–186."
+    )
+    assert (parsed.journal, parsed.month_printed, parsed.date) == (
+        "Perspect Clin Res",
+        "Oct–Dec",
+        "2018-10/2018-12",
+    )
+
+
+def test_season_is_kept_as_printed_with_no_month_number() -> None:
     parsed = parse_nlm_citation(
         "Ha JF, Longnecker N. Doctor-patient communication: a review. Ochsner J. 2010 "
         "Spring;10(1):38-43. PMID: 21603354; PMCID: PMC3096184."
     )
     assert (parsed.year, parsed.month, parsed.volume) == (2010, None, "10")
+    assert (parsed.as_json_dict()["month"], parsed.date) == ("Spring", "2010")
+
+
+STATPEARLS = (
+    "Hashmi MF, Tariq M, Cataletto ME. Asthma. [Updated 2023 Aug 8]. In: StatPearls [Internet]. "
+    "Treasure Island (FL): StatPearls Publishing; 2024 Jan-. Available from: "
+    "https://www.ncbi.nlm.nih.gov/books/NBK430901/"
+)
+
+
+def test_bookshelf_chapter_gives_authors_title_book_and_year() -> None:
+    parsed = parse_nlm_citation(STATPEARLS)
+    assert (parsed.authors, parsed.title, parsed.journal, parsed.year, parsed.month) == (
+        ["Hashmi MF", "Tariq M", "Cataletto ME"],
+        "Asthma",
+        "StatPearls",
+        2024,
+        1,
+    )
+    assert (parsed.kind, parsed.publisher, parsed.place) == (
+        "chapter",
+        "StatPearls Publishing",
+        "Treasure Island (FL)",
+    )
+    assert parsed.url == "https://www.ncbi.nlm.nih.gov/books/NBK430901/"
+    assert not parsed.warnings
+
+
+def test_pubmed_bookshelf_chapter_takes_its_own_date_and_pmid() -> None:
+    parsed = parse_nlm_citation(
+        "Hashmi MF, Tariq M, Cataletto ME. Asthma. 2023 Aug 8. In: StatPearls [Internet]. "
+        "Treasure Island (FL): StatPearls Publishing; 2024 Jan–. PMID: 28613651."
+    )
+    assert (parsed.title, parsed.journal, parsed.year, parsed.month, parsed.pmid) == (
+        "Asthma",
+        "StatPearls",
+        2023,
+        8,
+        "28613651",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "repository", "doi"),
+    [
+        (
+            "Smith J, Jones K. Survey data on sleep. figshare. Dataset. 2020. "
+            "https://doi.org/10.6084/m9.figshare.12345678.v2",
+            "figshare",
+            "10.6084/m9.figshare.12345678.v2",
+        ),
+        (
+            "Smith, J., & Jones, K. (2021). Sleep survey (Version 2) [Data set]. Zenodo. "
+            "https://doi.org/10.5281/zenodo.1234567",
+            "Zenodo",
+            "10.5281/zenodo.1234567",
+        ),
+    ],
+)
+def test_data_sets_name_their_repository_and_keep_the_doi_version(text, repository, doi) -> None:
+    parsed = parse_nlm_citation(text)
+    assert (parsed.kind, parsed.journal, parsed.doi, parsed.authors) == (
+        "dataset",
+        repository,
+        doi,
+        ["Smith J", "Jones K"],
+    )
+
+
+def test_group_author_sentence_then_personal_authors() -> None:
+    parsed = parse_nlm_citation(
+        "Guideline Writing Group. Smith AB, Jones CD, Lee EF. Managing fever in children. "
+        "Arch Dis Child. 2020;105(2):100-4."
+    )
+    assert parsed.authors == ["Guideline Writing Group", "Smith AB", "Jones CD", "Lee EF"]
+    assert parsed.title == "Managing fever in children"
+
+
+def test_internet_journal_with_cited_date_and_available_from() -> None:
+    parsed = parse_nlm_citation(
+        "Abood S. Quality improvement initiative in nursing homes: the ANA acts in an advisory "
+        "role. Am J Nurs [Internet]. 2002 Jun [cited 2002 Aug 12];102(6):[about 1 p.]. "
+        "Available from: http://www.nursingworld.org/AJN/2002/june/Wawatch.htmArticle"
+    )
+    assert (parsed.journal, parsed.year, parsed.month, parsed.volume, parsed.issue) == (
+        "Am J Nurs",
+        2002,
+        6,
+        "102",
+        "6",
+    )
+    assert parsed.accessed == "2002 Aug 12"
+    assert parsed.url.startswith("http://www.nursingworld.org/")
+
+
+def test_drug_label_names_the_manufacturer_as_issuing_body() -> None:
+    parsed = parse_nlm_citation(
+        "Ozempic (semaglutide) injection [package insert]. Plainsboro, NJ: Novo Nordisk; 2022."
+    )
+    assert (parsed.kind, parsed.authors, parsed.title, parsed.journal, parsed.year) == (
+        "label",
+        [],
+        "Ozempic (semaglutide) injection",
+        "Novo Nordisk",
+        2022,
+    )
+
+
+def test_ama_online_first_article_has_its_year_and_is_ahead_of_print() -> None:
+    parsed = parse_nlm_citation(
+        "Smith AB, Jones CD. A trial of things. JAMA. Published online March 4, 2024. "
+        "doi:10.1001/jama.2024.1234"
+    )
+    assert (parsed.journal, parsed.year, parsed.month, parsed.epub_ahead_of_print) == (
+        "JAMA",
+        2024,
+        3,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "code"),
+    [
+        (
+            "Zinman B, Wanner C. Empagliflozin and mortality. N Engl J Med. 2015;373(22):2117-28. "
+            "doi: 10.1056/NEJMoa150472O.",
+            "doi",
+            "implausible_doi",
+        ),
+        (
+            "Higgins JP, Thompson SG. Heterogeneity. Stat Med. 2002;21(11):1539-58. doi: 10.1O02/x",
+            "doi",
+            "implausible_doi",
+        ),
+        (
+            "Sackett DL. Evidence based medicine. BMJ. 1996 Jan 13;312(7023):71-",
+            "text",
+            "truncated",
+        ),
+        ("Hanahan D. Hallmarks of cancer. Cell. 2011 Mar 4.", "pages", "no_locator"),
+        (
+            "23 Cox DR Regression models and life-tables J R Stat Soc 1972;34(2):187-220",
+            "text",
+            "numbering",
+        ),
+    ],
+)
+def test_low_confidence_is_a_warning_naming_the_field(text: str, field: str, code: str) -> None:
+    try:
+        parsed = parse_nlm_citation(text)
+    except CitationParseError:
+        pytest.fail("expected a parse with a warning, not a rejection")
+    assert (field, code) in {(w.field, w.code) for w in parsed.warnings}
+    assert parsed.warnings_for(field)
+
+
+def test_words_run_together_are_refused_with_the_reason() -> None:
+    with pytest.raises(CitationParseError, match="Words run together"):
+        parse_nlm_citation(
+            "HigginsJP,ThompsonSG.Quantifyingheterogeneityinameta-analysis.StatMed.2002;21:1539-58."
+        )
+
+
+def test_a_clean_citation_has_no_warnings() -> None:
+    assert parse_nlm_citation(WIFFEN).warnings == ()
 
 
 def test_numeric_month_and_day_from_author_manuscripts() -> None:
@@ -537,9 +741,20 @@ def test_parse_citation_command_prints_one_json_line_per_citation(
 
     lines = out.getvalue().splitlines()
     assert len(lines) == 3
-    assert json.loads(lines[0]) == parse_nlm_citation(WIFFEN).as_json_dict()
+    assert json.loads(lines[0]) == {**parse_nlm_citation(WIFFEN).as_json_dict(), "warnings": []}
+    assert list(json.loads(lines[0])) == [*FIELDS, "warnings"]
     assert json.loads(lines[1])["pmid"] == "25599447"
     assert set(json.loads(lines[2])) == {"error"}
+
+
+def test_parse_citation_command_prints_warnings_by_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Hanahan D. Hallmarks of cancer. Cell. 2011 Mar 4. doi: 10.1016/j.cell.2011.02.O13"
+    monkeypatch.setattr("sys.stdin", io.StringIO(text + "\n"))
+    out = io.StringIO()
+    call_command("parse_citation", stdout=out)
+    warnings = json.loads(out.getvalue())["warnings"]
+    assert {w["field"] for w in warnings} == {"doi"}
+    assert all(w["message"] for w in warnings)
 
 
 def test_parse_citation_command_keeps_non_ascii_characters(

@@ -30,7 +30,7 @@ def test_creates_with_normalised_identifiers_and_a_suggested_key():
     reference, created = services.reference_get_or_create(data=WIFFEN)
     assert created
     assert reference.key == "wiffen2017"
-    assert reference.doi == "10.1002/14651858.cd007938.pub4"
+    assert reference.doi == "10.1002/14651858.CD007938.pub4"
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_data_from_a_pasted_nlm_citation():
     )
     reference, created = services.reference_get_or_create(data=data)
     assert created
-    assert (reference.doi, reference.pmcid) == ("10.1002/14651858.cd007938.pub4", "PMC6452908")
+    assert (reference.doi, reference.pmcid) == ("10.1002/14651858.CD007938.pub4", "PMC6452908")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -154,3 +154,14 @@ def test_reference_cited_by_a_revision_under_review_is_kept_too(submitted, edito
     reference = submitted.current_revision.references.get()
     with pytest.raises(ValidationError, match="submitted for review"):
         services.reference_delete(reference=reference, user=editor)
+
+
+def test_a_pasted_quarterly_citation_keeps_its_months_as_printed():
+    parsed = parse_nlm_citation(
+        "Ranganathan P, Pramesh CS, Aggarwal R. Common pitfalls in statistical analysis: Logistic "
+        "regression. Perspect Clin Res. 2017 Jul-Sep;8(3):148-151. doi: 10.4103/picr.PICR_87_17."
+    )
+    reference, _ = services.reference_get_or_create(
+        data=services.reference_data_from_citation(parsed)
+    )
+    assert (reference.year, reference.month, reference.month_printed) == (2017, 7, "Jul-Sep")

@@ -137,3 +137,47 @@ def test_exports_are_404_for_anything_not_live(client, submitted, suffix):
 def test_exports_are_404_once_archived(client, approved, editor, suffix):
     services.article_archive(article=approved, user=editor, reason="Superseded.")
     assert client.get(f"/articles/{approved.slug}/{suffix}").status_code == 404
+
+
+def test_a_newline_in_a_title_cannot_forge_a_second_ris_record(client, writer, reviewer):
+    """Issue 10, defect 7: every value stays inside its own record and line."""
+    forged = ReferenceFactory(
+        title="Real title\nER  - \nTY  - JOUR\nUR  - javascript:alert(1)\r\nTI  - Forged",
+        container_title="BMJ\u2028ER  - ",
+        author=[{"family": "Smith\nER  - ", "given": "J"}],
+    )
+    _live_article(writer=writer, reviewer=reviewer, references=[forged], slug="ris-forged")
+    text = client.get("/articles/ris-forged/references.ris").content.decode()
+    lines = text.splitlines()
+    assert [line for line in lines if line.startswith("TY  - ")] == ["TY  - JOUR"]
+    assert [line for line in lines if line.startswith("ER  -")] == ["ER  - "]
+    assert not any(line.startswith("UR  - ") for line in lines)
+    assert "TI  - Real title ER - TY - JOUR UR - javascript:alert(1) TI - Forged" in lines
+
+
+def test_reference_list_prints_identifiers_as_text_and_links_keeping_the_doi_case(
+    client, writer, reviewer
+):
+    source = ReferenceFactory(
+        doi="10.1002/14651858.CD007938.pub4", pmid="28597471", pmcid="PMC6452908"
+    )
+    _live_article(writer=writer, reviewer=reviewer, references=[source], slug="ids-as-text")
+    html = client.get("/articles/ids-as-text/").content.decode()
+    assert (
+        'doi: <a href="https://doi.org/10.1002/14651858.CD007938.pub4">'
+        "10.1002/14651858.CD007938.pub4</a>."
+    ) in html
+    assert 'PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/28597471/">28597471</a>' in html
+    assert (
+        'PMCID: <a href="https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6452908/">PMC6452908</a>.'
+    ) in html
+
+
+def test_a_doi_cited_in_another_case_still_resolves(client, writer, reviewer):
+    source = ReferenceFactory(doi="10.1002/14651858.CD007938.pub4")
+    article = ArticleFactory(
+        authors=[writer], slug="doi-case", body="Claim [@doi:10.1002/14651858.cd007938.PUB4]."
+    )
+    assert not article.submission_problems()
+    services.article_submit(article=article, user=writer)
+    assert article.revisions.get().reference_links.get().reference == source

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         "text file of NLM/PubMed-style citations, one per line. "
         "Sources already in the library (same DOI, PMID or PMCID) are reused, not duplicated. "
         "All or nothing: if the database refuses an entry, nothing from the file is kept. "
-        "Unlike the admin's import page there is no limit on the number of entries."
+        "Like the admin's import page, it takes at most 500 entries and 2 MB a file."
     )
 
     def add_arguments(self, parser) -> None:
@@ -24,8 +24,7 @@ class Command(BaseCommand):
         path = options["file"]
         try:
             with open(path, "rb") as handle:
-                # No entry limit here: the web import's cap guards a worker's timeout.
-                report = references_import(file=handle, max_entries=None)
+                report = references_import(file=handle)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
         except ValidationError as exc:

@@ -4,8 +4,11 @@
         | python manage.py parse_citation
     {"authors": ["Wiffen PJ", ...], "title": "...", ..., "pmcid": "PMC6452908"}
 
-A line that is not a citation prints ``{"error": "..."}`` instead, so the output keeps one line
-per input line (blank lines are skipped) and the command always exits 0.
+Each object has the 11 fields (authors, title, journal, year, month, volume, issue, pages, doi,
+pmid, pmcid) and ``warnings``: a list of ``{"field", "code", "message"}`` naming each field the
+parser is unsure of (no journal, no year, an implausible DOI, text that looks cut off); empty
+when all is well. A line that is not a citation prints ``{"error": "..."}`` instead, so the
+output keeps one line per input line (blank lines are skipped) and the command always exits 0.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ class Command(BaseCommand):
             if not line.strip():
                 continue
             try:
-                result: dict[str, Any] = parse_nlm_citation(line).as_json_dict()
+                parsed = parse_nlm_citation(line)
+                result: dict[str, Any] = parsed.as_json_dict()
+                result["warnings"] = [warning.as_dict() for warning in parsed.warnings]
             except CitationParseError as exc:
                 result = {"error": str(exc)}
             self.stdout.write(json.dumps(result, ensure_ascii=False))
