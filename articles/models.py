@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -490,3 +491,41 @@ class LivePageDependency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} shows {self.get_kind_display().lower()} {self.object_id}"
+
+
+class SearchEntry(models.Model):
+    """The search document of one live article: live content only, nothing else.
+
+    Written by articles.publishing with the live page (removed when the article is
+    withdrawn), so search never looks at drafts, revisions under review or the
+    history. `head` (title and summary) is small and stored inline, so ranking on it
+    is cheap; `document` adds the body and the professional section.
+    """
+
+    page = models.OneToOneField(
+        LivePage, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    has_professional_section = models.BooleanField(default=False)
+    content_updated_at = models.DateTimeField()
+    title = models.CharField(max_length=200)
+    # Plain text of what the page shows, for snippets and the search without PostgreSQL.
+    summary = models.TextField()
+    body_text = models.TextField()
+    head = SearchVectorField(null=True)
+    document = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = "search entry"
+        verbose_name_plural = "search entries"
+        ordering = ["-content_updated_at", "page"]
+        indexes = [
+            models.Index(fields=["-content_updated_at", "page"], name="searchentry_newest"),
+            models.Index(
+                fields=["topic", "-content_updated_at", "page"], name="searchentry_topic_newest"
+            ),
+        ]
+        # GIN indexes (documents, trigram titles) are PostgreSQL-only: see migration 0005.
+
+    def __str__(self) -> str:
+        return self.title

@@ -41,7 +41,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import selectors, structured_data
+from articles import search, selectors, structured_data
 from articles.context_processors import site_context
 from articles.models import Article, LivePage, LivePageDependency, SitePage
 from caching import frontend, page_cache
@@ -217,6 +217,12 @@ def _write(article: Article) -> LivePage | None:
         ]
     )
     live, _ = LivePage.objects.update_or_create(article=article, defaults=fields)
+    if live.state == LivePage.State.LIVE:
+        search.index_page(
+            live, body_html=revision.body_html, professional_html=revision.professional_html
+        )
+    else:
+        search.unindex_page(live.pk)
     live.dependencies.all().delete()
     LivePageDependency.objects.bulk_create(
         LivePageDependency(page=live, kind=kind, object_id=object_id)

@@ -271,11 +271,37 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
 @ratelimit(key="ip", rate=lambda group, request: settings.VETTED_SEARCH_RATE, block=True)
 def search_view(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
-    page_obj = _paginate(request, search.search_articles(query)) if query else None
+    topics = selectors.public_topics()
+    topic = next((t for t in topics if t.slug == request.GET.get("topic")), None)
+    professional_only = request.GET.get("audience") == selectors.PROFESSIONAL
+    page = _page_number(request)
+    results = search.search(
+        query, page=page, topic_id=topic.pk if topic else None, professional_only=professional_only
+    )
+    if page > 1 and not results.hits:
+        raise Http404("No such page of results.")
+    filters = {"q": query}
+    if topic:
+        filters["topic"] = topic.slug
+    if professional_only:
+        filters["audience"] = selectors.PROFESSIONAL
     context = {
         "query": query,
-        "query_prefix": f"{urlencode({'q': query})}&",
-        "page_obj": page_obj,
-        "hits": search.hits(list(page_obj.object_list), query) if page_obj else [],
+        "results": results if query else None,
+        "topics": topics,
+        "topic": topic,
+        "professional_only": professional_only,
+        "query_prefix": f"{urlencode(filters)}&",
+        "suggestion_url": f"?{urlencode({**filters, 'q': results.suggestion})}"
+        if results.suggestion
+        else "",
     }
     return render(request, "articles/search.html", context)
+
+
+def _page_number(request: HttpRequest) -> int:
+    """?page=N, where a page that cannot exist is not found (never quietly page 1)."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise Http404("No such page.")
+    return int(raw)
