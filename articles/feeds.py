@@ -9,29 +9,19 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from articles import selectors
-from articles.models import Article
+from articles.models import LivePage
 
 FEED_SIZE = 30
 
 
-def _approved_at(article: Article) -> datetime.datetime | None:
-    revision = article.live_revision
-    return max((d for d in (revision.published_at, revision.last_reviewed_at) if d), default=None)
-
-
-def _event(article: Article) -> str:
+def _event(page: LivePage) -> str:
     """What happened last: a first approval, an update, or a re-review of unchanged content."""
-    revision = article.live_revision
-    if (
-        revision.last_reviewed_at
-        and revision.published_at
-        and (revision.last_reviewed_at > revision.published_at)
-    ):
+    if page.last_reviewed_at and page.published_at and page.last_reviewed_at > page.published_at:
         return "Re-reviewed"
-    if revision.number > 1 or (
-        revision.content_updated_at
-        and revision.published_at
-        and revision.content_updated_at < revision.published_at
+    if page.revision.number > 1 or (
+        page.content_updated_at
+        and page.published_at
+        and page.content_updated_at < page.published_at
     ):
         return "Updated"
     return "New"
@@ -47,35 +37,33 @@ class LatestReviewedArticlesFeed(Feed):
         return f"{settings.SITE_URL}/"
 
     def items(self):
-        return selectors.feed_articles()[:FEED_SIZE]
+        return selectors.feed_pages()[:FEED_SIZE]
 
-    def item_title(self, article: Article) -> str:
-        return f"{_event(article)}: {article.live_revision.title}"
+    def item_title(self, page: LivePage) -> str:
+        return f"{_event(page)}: {page.title}"
 
-    def item_description(self, article: Article) -> str:
-        revision = article.live_revision
-        reviewed = revision.last_reviewed_at.date().isoformat() if revision.last_reviewed_at else ""
-        return f"{revision.summary} (Last reviewed {reviewed}.)"
+    def item_description(self, page: LivePage) -> str:
+        reviewed = page.last_reviewed_at.date().isoformat() if page.last_reviewed_at else ""
+        return f"{page.summary} (Last reviewed {reviewed}.)"
 
-    def item_link(self, article: Article) -> str:
-        return f"{settings.SITE_URL}{article.get_absolute_url()}"
+    def item_link(self, page: LivePage) -> str:
+        return f"{settings.SITE_URL}{page.get_absolute_url()}"
 
-    def item_guid(self, article: Article) -> str:
+    def item_guid(self, page: LivePage) -> str:
         # A new approval or re-review is a new item for feed readers.
-        approved_at = _approved_at(article)
-        stamp = approved_at.isoformat() if approved_at else ""
-        return f"{self.item_link(article)}#v{article.live_revision.number}-{stamp}"
+        stamp = page.announced_at.isoformat() if page.announced_at else ""
+        return f"{self.item_link(page)}#v{page.revision.number}-{stamp}"
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, article: Article) -> datetime.datetime | None:
-        return _approved_at(article)
+    def item_pubdate(self, page: LivePage) -> datetime.datetime | None:
+        return page.announced_at
 
-    def item_updateddate(self, article: Article) -> datetime.datetime | None:
-        return _approved_at(article)
+    def item_updateddate(self, page: LivePage) -> datetime.datetime | None:
+        return page.announced_at
 
-    def item_categories(self, article: Article) -> list[str]:
-        return [article.live_revision.topic.name]
+    def item_categories(self, page: LivePage) -> list[str]:
+        return [page.topic.name]
 
 
 class LatestReviewedArticlesAtomFeed(LatestReviewedArticlesFeed):

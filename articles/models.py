@@ -428,6 +428,8 @@ class LivePage(models.Model):
     published_at = models.DateTimeField(null=True)
     content_updated_at = models.DateTimeField(null=True)
     last_reviewed_at = models.DateTimeField(null=True)
+    # The latest approval readers were told of: first publication, update or re-review.
+    announced_at = models.DateTimeField(null=True)
     # The whole page as each audience reads it, gzip-compressed once here rather than
     # on every request (served as is to the browsers and proxies that accept gzip).
     patient_page = models.BinaryField(default=b"")
@@ -447,7 +449,7 @@ class LivePage(models.Model):
         verbose_name_plural = "live pages"
         ordering = ["-content_updated_at", "pk"]
         indexes = [
-            # Home, topic pages and feeds: newest first, per topic; "recently reviewed".
+            # Home and topic pages: newest first, per topic; "recently reviewed".
             models.Index(
                 fields=["state", "-content_updated_at", "article"], name="livepage_newest"
             ),
@@ -457,6 +459,8 @@ class LivePage(models.Model):
             models.Index(
                 fields=["state", "-last_reviewed_at", "article"], name="livepage_reviewed"
             ),
+            # Feeds: the latest approvals readers were told of.
+            models.Index(fields=["state", "-announced_at", "article"], name="livepage_announced"),
         ]
 
     def __str__(self) -> str:

@@ -194,6 +194,9 @@ def _write(article: Article) -> LivePage | None:
         "published_at": revision.published_at,
         "content_updated_at": revision.content_updated_at,
         "last_reviewed_at": revision.last_reviewed_at,
+        "announced_at": max(
+            (d for d in (revision.published_at, revision.last_reviewed_at) if d), default=None
+        ),
         "rendered_at": timezone.now(),
         "render_version": render_version(),
         "is_stale": False,

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce, Greatest
 
 from articles.models import (
     Article,
@@ -70,15 +69,6 @@ class PublicArticle:
 
 
 # --- lists -------------------------------------------------------------------
-
-
-def live_articles() -> QuerySet[Article]:
-    """Live articles, most recently updated first."""
-    return (
-        Article.objects.live()
-        .select_related("live_revision__topic")
-        .order_by("-live_revision__content_updated_at", "pk")
-    )
 
 
 def listed_pages() -> QuerySet[LivePage]:
@@ -144,15 +134,15 @@ def changed_at(revision: ArticleRevision) -> datetime.datetime | None:
     return max(dates) if dates else revision.published_at
 
 
-def feed_articles() -> QuerySet[Article]:
+def feed_pages() -> QuerySet[LivePage]:
     """Live articles by their latest approval: new, updated or re-reviewed."""
-    return live_articles().order_by(
-        Greatest(
-            Coalesce("live_revision__last_reviewed_at", "live_revision__published_at"),
-            "live_revision__published_at",
-        ).desc(),
-        "pk",
-    )
+    return (
+        listed_pages()
+        .select_related("revision")
+        .defer("revision__body", "revision__body_html", "revision__professional_body",
+               "revision__professional_html", "revision__summary")
+        .order_by("-announced_at", "pk")
+    )  # fmt: skip
 
 
 def site_page(key: str) -> SitePage | None:

@@ -1,4 +1,9 @@
-"""sitemap.xml: live articles (lastmod = when the page last changed), topics, board, pages."""
+"""Sitemaps by the protocol: an index of pages of at most PAGE_SIZE URLs each.
+
+/sitemap.xml is the index; /sitemap-<section>.xml?p=N are its pages. Articles come
+from their stored live pages (no joins), each with the date its page last changed.
+All URLs are absolute on SITE_URL, the same as canonical links, whatever host asked.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,24 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.contrib.sitemaps.views import sitemap as sitemap_section_view
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 
 from articles import selectors
-from articles.models import Article, SitePage, Topic
+from articles.models import LivePage, SitePage, Topic
+from caching.http import public_page
 from reviews.models import ReviewerProfile
+
+# The protocol allows 50,000; smaller pages are served well within a crawler's patience.
+PAGE_SIZE = 5000
 
 
 class _SiteUrlSitemap(Sitemap):
-    """Absolute URLs on SITE_URL, the same as canonical links, whatever host asked."""
+    limit = PAGE_SIZE
 
     def get_domain(self, site=None) -> str:
         return urlsplit(settings.SITE_URL).netloc
@@ -24,15 +38,47 @@ class _SiteUrlSitemap(Sitemap):
         return urlsplit(settings.SITE_URL).scheme
 
 
+def _changed_at(page: LivePage) -> datetime.datetime | None:
+    """When the public page last changed: new content or a new review date."""
+    dates = [d for d in (page.content_updated_at, page.last_reviewed_at) if d]
+    return max(dates) if dates else page.published_at
+
+
 class ArticleSitemap(_SiteUrlSitemap):
     changefreq = "monthly"
     priority = 0.8
+    url_format = "/articles/{slug}/"
 
     def items(self):
-        return selectors.live_articles().order_by("pk")
+        return (
+            LivePage.objects.listed()
+            .order_by("pk")
+            .only("pk", "slug", "content_updated_at", "last_reviewed_at", "published_at")
+        )
 
-    def lastmod(self, article: Article) -> datetime.datetime | None:
-        return selectors.changed_at(article.live_revision)
+    def location(self, page: LivePage) -> str:
+        # Formatted, not reversed: thousands of URLs a page.
+        return self.url_format.format(slug=page.slug)
+
+    def lastmod(self, page: LivePage) -> datetime.datetime | None:
+        return _changed_at(page)
+
+    def get_latest_lastmod(self) -> datetime.datetime | None:
+        latest = LivePage.objects.listed().aggregate(
+            content=Max("content_updated_at"), reviewed=Max("last_reviewed_at")
+        )
+        dates = [d for d in latest.values() if d]
+        return max(dates) if dates else None
+
+
+class ProfessionalArticleSitemap(ArticleSitemap):
+    """The versions for healthcare professionals of articles that have such a section."""
+
+    url_format = "/articles/{slug}/professional/"
+    priority = 0.6
+
+    def items(self):
+        return super().items().filter(search_entry__has_professional_section=True)
 
 
 class TopicSitemap(_SiteUrlSitemap):
@@ -76,7 +122,32 @@ class StaticSitemap(_SiteUrlSitemap):
 
 SITEMAPS = {
     "articles": ArticleSitemap,
+    "professional": ProfessionalArticleSitemap,
     "topics": TopicSitemap,
     "reviewers": ReviewerSitemap,
     "pages": StaticSitemap,
 }
+
+
+@public_page()
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Every page of every section, with the date its newest entry changed."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        site = sitemap_class()
+        if not site.paginator.count:
+            continue
+        url = settings.SITE_URL + reverse("sitemap-section", kwargs={"section": section})
+        lastmod = site.get_latest_lastmod()
+        for number in site.paginator.page_range:
+            entries.append(SitemapIndexItem(url if number == 1 else f"{url}?p={number}", lastmod))
+    return render(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@public_page()
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    response = sitemap_section_view(request, SITEMAPS, section=section)
+    response.render()
+    return response

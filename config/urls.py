@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.sitemaps.views import sitemap
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
 from articles.feeds import LatestReviewedArticlesAtomFeed, LatestReviewedArticlesFeed
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import sitemap_index, sitemap_section
+from caching.http import public_page
 
 
 def uploads_disabled(request: HttpRequest) -> JsonResponse:
@@ -33,9 +33,10 @@ urlpatterns = [
     # (they scale out statelessly) and the CSP allows same-origin images only.
     path("markdownx/upload/", staff_member_required(uploads_disabled), name="markdownx_upload"),
     # Public machine-readable surfaces: live content only.
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("feeds/articles.rss", LatestReviewedArticlesFeed(), name="feed-rss"),
-    path("feeds/articles.atom", LatestReviewedArticlesAtomFeed(), name="feed-atom"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
+    path("feeds/articles.rss", public_page()(LatestReviewedArticlesFeed()), name="feed-rss"),
+    path("feeds/articles.atom", public_page()(LatestReviewedArticlesAtomFeed()), name="feed-atom"),
     path("", include("references.urls")),
     path("", include("articles.urls")),
 ]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
 
+from articles import sitemaps
 from reviews import services
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
@@ -18,9 +20,55 @@ SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+def _sitemap_pages(client) -> list[str]:
+    """The sitemap index: the (relative) URL of each sitemap page it lists."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    return [
+        urlsplit(loc.text)._replace(scheme="", netloc="").geturl() for loc in index.iter(f"{SM}loc")
+    ]
+
+
 def _sitemap_entries(client) -> dict[str, str | None]:
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    return {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root.iter(f"{SM}url")}
+    entries = {}
+    for page in _sitemap_pages(client):
+        root = ET.fromstring(client.get(page).content)
+        entries |= {
+            url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root.iter(f"{SM}url")
+        }
+    return entries
+
+
+def test_sitemap_index_splits_articles_into_pages(client, writer, reviewer, monkeypatch):
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    for i in range(5):
+        article = factories.ArticleFactory(authors=[writer], slug=f"split-{i}")
+        services.article_submit(article=article, user=writer)
+        factories.claim_and_approve(article, reviewer)
+    pages = [p for p in _sitemap_pages(client) if "sitemap-articles" in p]
+    assert pages == [
+        "/sitemap-articles.xml",
+        "/sitemap-articles.xml?p=2",
+        "/sitemap-articles.xml?p=3",
+    ]
+    listed = set()
+    for page in pages:
+        root = ET.fromstring(client.get(page).content)
+        locs = [url.findtext(f"{SM}loc") for url in root.iter(f"{SM}url")]
+        assert len(locs) <= 2
+        listed |= set(locs)
+    assert len(listed) == 5
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert all(item.findtext(f"{SM}lastmod") for item in index.iter(f"{SM}sitemap") if
+               "articles" in item.findtext(f"{SM}loc"))  # fmt: skip
+
+
+def test_sitemap_lists_professional_versions_of_articles_that_have_them(client, writer, reviewer):
+    article = factories.ArticleFactory(authors=[writer], professional_body="For clinicians.")
+    services.article_submit(article=article, user=writer)
+    factories.claim_and_approve(article, reviewer)
+    entries = _sitemap_entries(client)
+    assert f"http://127.0.0.1:8000{article.get_absolute_url()}professional/" in entries
 
 
 def test_sitemap_lists_live_article_with_lastmod(client, approved, settings):
