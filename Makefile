@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DEBUG=1
 
-.PHONY: run install migrate seed test test-fast test-e2e lint format serve bench clean
+.PHONY: run install migrate seed test test-fast test-e2e lint format serve bench bench-scale clean
 
 run: install migrate seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -49,6 +49,11 @@ serve: install
 
 bench: install
 	$(BIN)/python scripts/benchmark.py
+
+# Publisher scale (PostgreSQL): seeds <db>_scale up to ARTICLES, then times the pages.
+ARTICLES ?= 10000
+bench-scale: install
+	$(BIN)/python scripts/bench_scale.py --articles $(ARTICLES)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

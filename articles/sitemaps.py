@@ -1,5 +1,7 @@
 """Sitemaps by the protocol: an index of pages of at most PAGE_SIZE URLs each.
 
+Entries carry <loc> and <lastmod> only (search engines ignore changefreq and priority).
+
 /sitemap.xml is the index; /sitemap-<section>.xml?p=N are its pages. Articles come
 from their stored live pages (no joins), each with the date its page last changed.
 All URLs are absolute on SITE_URL, the same as canonical links, whatever host asked.
@@ -8,16 +10,17 @@ All URLs are absolute on SITE_URL, the same as canonical links, whatever host as
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
-from django.contrib.sitemaps.views import sitemap as sitemap_section_view
+from django.core.paginator import EmptyPage
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.http import http_date
 
 from articles import selectors
 from articles.models import LivePage, SitePage, Topic
@@ -29,13 +32,9 @@ PAGE_SIZE = 5000
 
 
 class _SiteUrlSitemap(Sitemap):
+    """Django's Sitemap for items, paging and dates; written out by sitemap_section."""
+
     limit = PAGE_SIZE
-
-    def get_domain(self, site=None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
-
-    def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme
 
 
 def _changed_at(page: LivePage) -> datetime.datetime | None:
@@ -45,8 +44,6 @@ def _changed_at(page: LivePage) -> datetime.datetime | None:
 
 
 class ArticleSitemap(_SiteUrlSitemap):
-    changefreq = "monthly"
-    priority = 0.8
     url_format = "/articles/{slug}/"
 
     def items(self):
@@ -75,16 +72,12 @@ class ProfessionalArticleSitemap(ArticleSitemap):
     """The versions for healthcare professionals of articles that have such a section."""
 
     url_format = "/articles/{slug}/professional/"
-    priority = 0.6
 
     def items(self):
         return super().items().filter(search_entry__has_professional_section=True)
 
 
 class TopicSitemap(_SiteUrlSitemap):
-    changefreq = "weekly"
-    priority = 0.5
-
     def items(self):
         return selectors.public_topics()
 
@@ -93,8 +86,6 @@ class TopicSitemap(_SiteUrlSitemap):
 
 
 class ReviewerSitemap(_SiteUrlSitemap):
-    priority = 0.3
-
     def items(self):
         return selectors.advisory_board()
 
@@ -103,8 +94,6 @@ class ReviewerSitemap(_SiteUrlSitemap):
 
 
 class StaticSitemap(_SiteUrlSitemap):
-    priority = 0.4
-
     def items(self) -> list[str]:
         return [
             "home",
@@ -148,6 +137,31 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 
 @public_page()
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
-    response = sitemap_section_view(request, SITEMAPS, section=section)
-    response.render()
+    """One page of one section, written directly: thousands of entries, no template."""
+    sitemap_class = SITEMAPS.get(section)
+    number = request.GET.get("p", "1")
+    if sitemap_class is None or not number.isdigit():
+        raise Http404("No such sitemap.")
+    site = sitemap_class()
+    try:
+        page = site.paginator.page(int(number))
+    except EmptyPage:
+        raise Http404("No such sitemap page.") from None
+    has_lastmod = callable(getattr(site, "lastmod", None))
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    latest = None
+    for item in page.object_list:
+        entry = f"<url><loc>{escape(settings.SITE_URL + site.location(item))}</loc>"
+        lastmod = site.lastmod(item) if has_lastmod else None
+        if lastmod:
+            entry += f"<lastmod>{lastmod.date().isoformat()}</lastmod>"
+            latest = max(latest or lastmod, lastmod)
+        lines.append(entry + "</url>")
+    lines.append("</urlset>\n")
+    response = HttpResponse("\n".join(lines), content_type="application/xml")
+    if latest:
+        response["Last-Modified"] = http_date(latest.timestamp())
     return response
