@@ -533,3 +533,18 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SearchTerm(models.Model):
+    """A word from a live title or summary: the vocabulary "did you mean" suggests from."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = "search term"
+        verbose_name_plural = "search terms"
+        ordering = ["word"]
+        # A trigram index on `word` (PostgreSQL only): see migration 0007.
+
+    def __str__(self) -> str:
+        return self.word

@@ -13,8 +13,8 @@ page (articles.publishing) and removed when it is withdrawn. On PostgreSQL:
   ("about 75,000 results").
 - Snippets (ts_headline) are made for the rows on the page only.
 - Phrases ("kidney disease"), prefixes (gaba*), OR and -exclusions are understood;
-  a word that finds nothing gets a "did you mean" from similar words in titles
-  (pg_trgm).
+  a word that finds nothing gets a "did you mean" from the words of live titles and
+  summaries (SearchTerm, by pg_trgm similarity).
 
 Without PostgreSQL (the embedded SQLite default) a plain word match serves, title
 hits first; its speed is not a goal.
@@ -33,7 +33,7 @@ from django.db.models import Case, IntegerField, Q, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import LivePage, SearchEntry
+from articles.models import LivePage, SearchEntry, SearchTerm
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -300,12 +300,20 @@ class _Postgres:
         return [SearchHit(pages[i], _snippet(headlines[i])) for i in ids if i in pages]
 
     def suggestion(self) -> str:
-        """Each word that finds nothing, replaced by the closest word in a live title."""
+        """Each word that finds nothing, replaced by the closest known word that does."""
         replaced = {}
         for word in dict.fromkeys(self.query.plain_words()):
             if len(word) < 4 or self._finds(word):
                 continue
-            best = _closest(word, self._similar_titles(word))
+            with connection.cursor() as cursor:
+                # pg_trgm on the small vocabulary of live titles and summaries.
+                cursor.execute(
+                    """SELECT word FROM articles_searchterm WHERE word %% %s
+                    ORDER BY similarity(word, %s) DESC, word LIMIT 5""",
+                    [word, word],
+                )
+                candidates = [row[0] for row in cursor.fetchall()]
+            best = next((c for c in candidates if c != word and self._finds(c)), "")
             if best:
                 replaced[word] = best
         return _replace_words(self.query.text, replaced)
@@ -318,16 +326,6 @@ class _Postgres:
                 [word],
             )
             return cursor.fetchone() is not None
-
-    def _similar_titles(self, word: str) -> list[str]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """SELECT lower(title) FROM articles_searchentry
-                WHERE %s <%% lower(title)
-                ORDER BY word_similarity(%s, lower(title)) DESC LIMIT 5""",
-                [word, word],
-            )
-            return [row[0] for row in cursor.fetchall()]
 
 
 class _Fallback:
@@ -375,13 +373,13 @@ class _Fallback:
         ]
 
     def suggestion(self) -> str:
-        titles = list(SearchEntry.objects.values_list("title", flat=True)[:2000])
+        vocabulary = list(SearchTerm.objects.values_list("word", flat=True)[:20_000])
         replaced = {}
         for word in dict.fromkeys(self.query.plain_words()):
             if len(word) >= 4 and not SearchEntry.objects.filter(_anywhere(word)).exists():
-                best = _closest(word, [t.lower() for t in titles])
-                if best:
-                    replaced[word] = best
+                best = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+                if best and best[0] != word:
+                    replaced[word] = best[0]
         return _replace_words(self.query.text, replaced)
 
 
@@ -414,12 +412,6 @@ def _headline(text: str, words: list[str], width: int = 220) -> str:
     return pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)
 
 
-def _closest(word: str, titles: list[str]) -> str:
-    candidates = {w for title in titles for w in _WORD.findall(title) if len(w) >= 3}
-    best = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
-    return best[0] if best and best[0] != word else ""
-
-
 def _replace_words(text: str, replaced: dict[str, str]) -> str:
     if not replaced:
         return ""
@@ -442,6 +434,10 @@ def index_page(live: LivePage, *, body_html: str, professional_html: str) -> Non
             "summary": live.summary,
             "body_text": body_text,
         },
+    )
+    words = {w for w in _WORD.findall(f"{live.title} {live.summary}".lower()) if 4 <= len(w) <= 60}
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=w) for w in sorted(words)], ignore_conflicts=True
     )
     if connection.vendor == "postgresql":
         head = SearchVector("title", weight="A", config=CONFIG) + SearchVector(

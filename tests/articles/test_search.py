@@ -170,7 +170,6 @@ def test_stemming_matches_word_forms(publish):
     assert _ids("cramps") == [article.pk]
 
 
-@postgres_only
 def test_a_misspelt_word_gets_a_did_you_mean(client, publish):
     publish(title="Migraine in children", summary="Headaches that come back.")
     results = search.search("migrane")
