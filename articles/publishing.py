@@ -44,7 +44,7 @@ from django.utils import timezone
 from articles import search, selectors, structured_data
 from articles.context_processors import site_context
 from articles.models import Article, LivePage, LivePageDependency, SitePage
-from caching import frontend, page_cache
+from caching import invalidation, page_cache
 from caching.http import LISTS_TAG
 from reviews.workflow import Status
 
@@ -304,22 +304,10 @@ def _invalidate(
     lists: bool = True,
     site_wide: bool = False,
 ) -> None:
-    """Drop cached copies of what changed: our page cache now and after commit, then the CDN.
-
-    The bump now stops the old page being served the moment the change is made; the
-    one after commit discards anything a request read before the commit and cached
-    meanwhile. The CDN is purged only after commit (a refetch must find the new page),
-    and after our own cache, so that its refetch cannot find the old page here.
-    """
+    """Drop cached copies of what changed: our page cache and the CDN (caching.invalidation)."""
     generations = [
         *(page_cache.article_generation(slug) for slug in slugs),
         *([page_cache.LISTS] if lists else []),
         *([page_cache.SITE] if site_wide else []),
     ]
-    page_cache.bump(*generations)
-
-    def after_commit() -> None:
-        page_cache.bump(*generations)
-        frontend.purge(urls=urls, tags=tags)
-
-    transaction.on_commit(after_commit, robust=True)
+    invalidation.invalidate(generations=generations, urls=urls, tags=tags)

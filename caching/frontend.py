@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.client
 import logging
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
@@ -76,20 +75,10 @@ def backends() -> list[FrontendCacheBackend]:
 
 
 def purge(*, urls: Sequence[str] = (), tags: Sequence[str] = ()) -> None:
-    """Purge now, and once more a moment later.
-
-    The second purge catches a page that a CDN fetched while the change was being
-    committed and stored just after the first purge.
-    """
+    """Purge every configured CDN (caching.invalidation decides when, and repeats it)."""
     targets = backends()
-    if not targets or not (urls or tags):
-        return
-    _purge_with(targets, urls, tags)
-    delay = getattr(settings, "VETTED_PURGE_REPEAT_SECONDS", 0)
-    if delay:
-        timer = threading.Timer(delay, _purge_with, args=(targets, urls, tags))
-        timer.daemon = True
-        timer.start()
+    if targets and (urls or tags):
+        _purge_with(targets, urls, tags)
 
 
 def _purge_with(

@@ -105,6 +105,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env.bool("VETTED_WEB", default=False):
         _statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=10_000)
         _db_options["options"] = f"-c statement_timeout={_statement_ms}"
+
+# A read replica for anonymous readers' pages (config/db_router.py); writes, the admin
+# and the review workflow always use the primary. The test suite sets
+# VETTED_REPLICA_MIRROR so that the replica mirrors the primary and tests go through
+# the router.
+_replica_url = env.str("DATABASE_REPLICA_URL", default="")
+if _replica_url or env.bool("VETTED_REPLICA_MIRROR", default=False):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **(env.db_url_config(_replica_url) if _replica_url else {}),
+        "TEST": {"MIRROR": "default"},
+    }
+    if not _replica_url:
+        # The suite's mirror: plain connections, closed with the test database.
+        _mirror_options = dict(DATABASES["replica"].get("OPTIONS", {}))
+        _mirror_options.pop("pool", None)
+        DATABASES["replica"]["OPTIONS"] = _mirror_options
+    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("caching.page_cache.PageCacheMiddleware"),
+        "config.db_router.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env.str("REDIS_URL", default=""):

@@ -29,6 +29,18 @@ def _plain_http_live_server():
         yield
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that commit (live server, transactions) read through the replica router, whose
+    replica mirrors the primary in tests: let them use both aliases."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        committing = (marker is not None and marker.kwargs.get("transaction")) or bool(
+            {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+        )
+        if committing:
+            item.add_marker(pytest.mark.django_db(transaction=True, databases="__all__"))
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -48,6 +60,9 @@ def _test_settings(settings):
     # database it cached pages of is rolled back after every test.
     settings.VETTED_PAGE_CACHE = True
     settings.VETTED_FRONTEND_CACHE = []
+    # No delayed repeat of invalidations reaching into the next test (tests that need
+    # it turn it on).
+    settings.VETTED_PURGE_REPEAT_SECONDS = 0
     cache.clear()
 
 

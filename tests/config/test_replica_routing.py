@@ -1,0 +1,69 @@
+"""Public reads go to the read replica; the admin, the workflow and every write to the
+primary. In tests the replica mirrors the primary (VETTED_REPLICA_MIRROR)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import LivePage
+from caching import page_cache
+from config import db_router
+from reviews import services
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+def _queries(alias: str) -> CaptureQueriesContext:
+    return CaptureQueriesContext(connections[alias])
+
+
+def test_a_readers_page_is_read_from_the_replica(client, approved):
+    with _queries("replica") as replica, _queries("default") as primary:
+        response = client.get(approved.get_absolute_url())
+    assert response.status_code == 200
+    assert any("articles_livepage" in q["sql"] for q in replica.captured_queries)
+    assert primary.captured_queries == []
+
+
+def test_the_review_workflow_and_the_admin_use_the_primary(client, submitted, reviewer):
+    client.force_login(reviewer)
+    with _queries("replica") as replica, _queries("default") as primary:
+        assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
+        services.review_start(article=submitted, user=reviewer)
+    assert replica.captured_queries == []
+    assert primary.captured_queries
+
+
+def test_writes_and_reads_inside_a_transaction_use_the_primary():
+    router = db_router.PrimaryReplicaRouter()
+    token = db_router._public_read.set(True)
+    try:
+        assert router.db_for_read(LivePage) == "replica"
+        assert router.db_for_write(LivePage) == "default"
+        with transaction.atomic():
+            assert router.db_for_read(LivePage) == "default"
+    finally:
+        db_router._public_read.reset(token)
+    assert router.db_for_read(LivePage) == "default"  # outside a reader's request
+
+
+def test_a_page_read_from_a_lagging_replica_is_dropped_again(client, approved, settings):
+    """The page cache is invalidated once more after the replicas have caught up."""
+    settings.VETTED_PURGE_REPEAT_SECONDS = 0.2
+    url = approved.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    generation = page_cache.article_generation(approved.slug)
+    before = page_cache.cache.get(generation)
+    profile = approved.live_revision.decisions.first().reviewer.reviewer_profile
+    profile.display_name = "Dr Renamed"
+    profile.save()  # commits: bumped now and after commit
+    after_commit = page_cache.cache.get(generation)
+    assert after_commit != before
+    time.sleep(0.5)
+    assert page_cache.cache.get(generation) != after_commit  # and once more, later
