@@ -481,6 +481,8 @@ class LivePageDependency(models.Model):
     page = models.ForeignKey(LivePage, on_delete=models.CASCADE, related_name="dependencies")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     object_id = models.BigIntegerField()
+    # A reviewer the byline credits with the live revision's review (not only history).
+    credited = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "live page dependency"
@@ -491,7 +493,14 @@ class LivePageDependency(models.Model):
                 fields=["page", "kind", "object_id"], name="livepagedependency_unique"
             ),
         ]
-        indexes = [models.Index(fields=["kind", "object_id"], name="livepagedep_target")]
+        indexes = [
+            models.Index(fields=["kind", "object_id"], name="livepagedep_target"),
+            models.Index(
+                fields=["object_id", "page"],
+                condition=Q(kind="reviewer", credited=True),
+                name="livepagedep_credited",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.page} shows {self.get_kind_display().lower()} {self.object_id}"

@@ -202,6 +202,7 @@ def _write(article: Article) -> LivePage | None:
         "is_stale": False,
     }
     dependencies: set[tuple[str, int]] = set()
+    credited: set[int] = set()
     if article.status == Status.ARCHIVED:
         fields.update(state=LivePage.State.GONE, patient_page=b"", professional_page=b"")
     else:
@@ -210,6 +211,7 @@ def _write(article: Article) -> LivePage | None:
         for audience, name in AUDIENCE_FIELDS.items():
             fields[name] = _compress(render_page(page, audience))
         dependencies = _dependencies(page)
+        credited = {profile.pk for profile in page.reviewers}
     digest = hashlib.sha256(fields["patient_page"] + fields["professional_page"])
     fields["etag"] = f'"{digest.hexdigest()[:32]}"'
     fields["cache_tags"] = ",".join(
@@ -228,7 +230,13 @@ def _write(article: Article) -> LivePage | None:
         search.unindex_page(live.pk)
     live.dependencies.all().delete()
     LivePageDependency.objects.bulk_create(
-        LivePageDependency(page=live, kind=kind, object_id=object_id)
+        LivePageDependency(
+            page=live,
+            kind=kind,
+            object_id=object_id,
+            # The board members the byline credits (their public profiles list the page).
+            credited=kind == LivePageDependency.Kind.REVIEWER and object_id in credited,
+        )
         for kind, object_id in sorted(dependencies)
     )
     return live

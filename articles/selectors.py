@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, QuerySet
 
 from articles.models import (
     Article,
     ArticleRevision,
     LivePage,
+    LivePageDependency,
     RevisionReference,
     SitePage,
     Topic,
@@ -276,14 +277,8 @@ def advisory_board() -> QuerySet[ReviewerProfile]:
 
 
 def reviewed_by(profile: ReviewerProfile) -> QuerySet[LivePage]:
-    """Live articles whose live revision this board member approved."""
-    return (
-        listed_pages()
-        .filter(
-            Q(revision__decisions__reviewer=profile.user_id)
-            & Q(revision__decisions__kind=ReviewDecision.Kind.APPROVE)
-            # Not a sign-off in a re-review still under way.
-            & Q(revision__decisions__created_at__lte=F("revision__last_reviewed_at"))
-        )
-        .distinct()
-    )
+    """Live articles whose live revision this board member signed off (the byline)."""
+    credited = LivePageDependency.objects.filter(
+        kind=LivePageDependency.Kind.REVIEWER, object_id=profile.pk, credited=True
+    ).values("page")
+    return listed_pages().filter(pk__in=credited)
