@@ -178,7 +178,7 @@ def _compress(html: str) -> bytes:
     return gzip.compress(html.encode(), compresslevel=6, mtime=0)
 
 
-def _write(article: Article) -> LivePage | None:
+def store_live_page(article: Article) -> LivePage | None:
     """Store the article's current public state; None when it has none."""
     revision = article.live_revision
     if revision is None:
@@ -250,7 +250,7 @@ def article_changed(article: Article) -> LivePage | None:
     stored page and the workflow state can never disagree.
     """
     old_slug = LivePage.objects.filter(pk=article.pk).values_list("slug", flat=True).first()
-    live = _write(article)
+    live = store_live_page(article)
     slugs = {s for s in (old_slug, live.slug if live else None) if s}
     _invalidate(slugs=slugs, tags=[f"article:{article.pk}", LISTS_TAG], urls=_urls_for(slugs))
     return live
@@ -277,7 +277,7 @@ def refresh_page(article_id: int, *, only_if_outdated: bool = False) -> None:
                 not current.is_stale and current.render_version == render_version()
             ):
                 return
-        _write(article)
+        store_live_page(article)
 
 
 def mark_stale(kind: str, object_ids: Iterable[int]) -> None:

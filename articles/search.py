@@ -261,7 +261,14 @@ class _Postgres:
         return rows[0][0]
 
     def _total(self) -> tuple[int, bool]:
-        """Exact up to COUNT_LIMIT; past it, the planner's estimate."""
+        """Exact up to COUNT_LIMIT; past it, the planner's estimate ("about N").
+
+        The estimate comes first: when it is well past the limit, the matches are not
+        counted at all (counting thousands of them would cost more than the search).
+        """
+        estimate = self._estimate()
+        if estimate > 2 * COUNT_LIMIT:
+            return estimate, True
         rows = self._sql(
             f"""{self._Q}
             SELECT count(*) FROM (
@@ -271,13 +278,15 @@ class _Postgres:
         )
         if rows[0][0] <= COUNT_LIMIT:
             return rows[0][0], False
+        return max(estimate, COUNT_LIMIT + 1), True
+
+    def _estimate(self) -> int:
         plan = self._sql(
             f"""EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_searchentry e
             WHERE e.document @@ to_tsquery('{CONFIG}', %s){self.filters}"""
         )
         raw = plan[0][0]
-        estimate = int((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]["Plan Rows"])
-        return max(estimate, COUNT_LIMIT + 1), True
+        return int((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]["Plan Rows"])
 
     def hits(self, ids: list[int]) -> list[SearchHit]:
         if not ids:

@@ -231,4 +231,4 @@ def _seed_one(number: int, *, revisions: int, context: _Context) -> None:
     ReviewDecision.objects.bulk_create(decisions)
     article.current_revision = article.live_revision = revision
     article.save()
-    publishing.article_changed(article)  # stores the live page as a real approval does
+    publishing.store_live_page(article)  # the live page, stored as a real approval stores it
