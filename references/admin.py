@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 
-from references import exchange, formatting, identifiers, selectors, services
+from references import citing, exchange, formatting, identifiers, selectors, services
 from references.models import Reference, ReferenceEvent
 from references.nlm import CitationParseError
 
@@ -339,7 +339,7 @@ class ReferenceAdmin(admin.ModelAdmin):
         if object_id is not None:
             reference = self.get_object(request, object_id)
             if reference is not None:
-                extra_context["cited_by"] = selectors.citing_articles_for(
+                extra_context["cited_by"] = citing.citing_articles_for(
                     reference=reference, user=request.user
                 )
                 extra_context["source_events"] = selectors.source_events(reference)[:20]

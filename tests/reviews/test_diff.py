@@ -76,7 +76,9 @@ def test_revision_diff_covers_text_and_references(approved, writer, reviewer):
 
     labels = {f.label: f for f in result.fields}
     assert labels["Title"].changed
-    assert "<ins>" in labels["Body"].new
     assert not labels["Summary"].changed
+    (body,) = result.rendered
+    assert body.label == "Body" and body.changed
+    assert "<ins>Rewritten</ins>" in "".join(row.inline for row in body.rows)
     assert result.references.added == [new_ref]
     assert result.references.removed == [old_ref]
