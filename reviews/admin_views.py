@@ -82,7 +82,9 @@ def _next_url(request: HttpRequest, article: Article) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     if wanted == "change":
         return change_url(article)
-    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}
+    ):
         return wanted
     return review_url(article)
 
