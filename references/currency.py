@@ -81,9 +81,7 @@ def assess(
     if newer is not None:
         year = f", {newer.year}" if newer.year else ""
         findings.append(
-            Finding(
-                "warning", f"Superseded: a newer version is in the library ({newer.key}{year})."
-            )
+            Finding("warning", f"Superseded by a newer version in the library: {newer.key}{year}.")
         )
     elif cited.kind in VERSIONED_KINDS:
         findings.append(Finding("note", "Latest version in the library."))

@@ -68,14 +68,33 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def diff_text(old: str, new: str, *, label: str = "") -> TextDiff:
-    """Word-level diff: old side with <del>, new side with <ins>, and both inline."""
-    old, new = old or "", new or ""
-    a, b = _tokens(old), _tokens(new)
-    left, right, inline = [], [], []
+def _runs(a: list[str], b: list[str]) -> list[tuple[str, str, str]]:
+    """(op, old text, new text) runs; a change split only by a space reads as one change
+    ("500 mg" → "1 g", not "500" → "1" and "mg" → "g")."""
+    runs: list[tuple[str, str, str]] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
+        op = "equal" if op == "equal" else "change"
+        if (
+            op == "change"
+            and len(runs) >= 2
+            and runs[-1][0] == "equal"
+            and not runs[-1][1].strip()
+            and runs[-2][0] == "change"
+        ):
+            space = runs.pop()[1]
+            _, before_old, before_new = runs.pop()
+            removed, added = before_old + space + removed, before_new + space + added
+        runs.append((op, removed, added))
+    return runs
+
+
+def diff_text(old: str, new: str, *, label: str = "") -> TextDiff:
+    """Word-level diff: old side with <del>, new side with <ins>, and both inline."""
+    old, new = old or "", new or ""
+    left, right, inline = [], [], []
+    for op, removed, added in _runs(_tokens(old), _tokens(new)):
         if op == "equal":
             left.append(_escape(removed))
             right.append(_escape(added))
@@ -188,16 +207,19 @@ def _whole(kind: str, change: str, block: Block) -> BlockDiff:
     return BlockDiff(kind, change, marked, empty, marked)
 
 
+def _words(text: str) -> list[str]:
+    return [t for t in _tokens(text) if t.strip()]
+
+
 def _pairs(old: list[Block], new: list[Block]) -> list[BlockDiff]:
     """Rows for a run of blocks replaced by another run: similar ones word by word."""
     rows: list[BlockDiff] = []
     j = 0
     for block in old:
         best, best_ratio = None, _PAIR_RATIO
+        words = _words(block.text)
         for k in range(j, len(new)):
-            ratio = difflib.SequenceMatcher(
-                None, _tokens(block.text), _tokens(new[k].text), autojunk=False
-            ).ratio()
+            ratio = difflib.SequenceMatcher(None, words, _words(new[k].text)).ratio()
             if ratio >= best_ratio:
                 best, best_ratio = k, ratio
         if best is None:
