@@ -57,7 +57,10 @@ class Action:
         data: Any = None,
         request: HttpRequest | None = None,
     ) -> forms.ActionForm:
-        return self.form(data, article=article, user=user, request=request)
+        # Ids of their own: the review screen shows several actions' forms on one page.
+        return self.form(
+            data, article=article, user=user, request=request, auto_id=f"{self.name}-%s"
+        )
 
     def perform(self, article: Article, user: Any, form: forms.ActionForm) -> Article:
         """Carry the action out through its service (which checks everything again)."""
