@@ -28,7 +28,7 @@ from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
 from reviews.people import display_name
 from reviews.services import LOCKED_MESSAGE
-from reviews.workflow import SUBMITTABLE, WITH_THE_BOARD, Status
+from reviews.workflow import AWAITING_REVIEW, SUBMITTABLE, WITH_THE_BOARD, Status
 
 # The change form's buttons post this, naming the action to open once the form is saved.
 ACTION_PARAM = "_workflow_action"
@@ -114,7 +114,7 @@ class QueueFilter(admin.SimpleListFilter):
         if self.value() == "awaiting":
             return queryset.awaiting_review().order_by("updated_at")
         if self.value() == "mine":
-            return queryset.filter(assigned_reviewer=request.user, status=Status.IN_REVIEW)
+            return queryset.filter(assigned_reviewer=request.user, status__in=AWAITING_REVIEW)
         if self.value() == "due":
             return queryset.filter(status=Status.REVIEW_DUE)
         return queryset

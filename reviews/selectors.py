@@ -15,7 +15,7 @@ from references import currency
 from references.models import ReferenceEvent
 from reviews import policy, roles
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewRound
-from reviews.workflow import AWAITING_REVIEW, Status
+from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status
 
 DUE_HORIZONS = (30, 60, 90)
 
@@ -44,7 +44,7 @@ def review_queue(*, user: Any) -> QuerySet[Article]:
     Never an article they wrote. Editors (who are not on the board) see everything awaiting.
     """
     articles = Article.objects.select_related(
-        "topic", "assigned_reviewer", "live_revision", "current_revision"
+        "topic", "assigned_reviewer__reviewer_profile", "live_revision", "current_revision"
     )
     if roles.is_board_member(user):
         approved_by_me = ReviewDecision.objects.filter(
@@ -56,7 +56,7 @@ def review_queue(*, user: Any) -> QuerySet[Article]:
         articles = (
             articles.annotate(approved_by_me=Exists(approved_by_me))
             .filter(
-                Q(status__in=[Status.SUBMITTED, Status.REVIEW_DUE])
+                Q(status__in=READY_FOR_REVIEW)
                 & (Q(assigned_reviewer__isnull=True) | Q(assigned_reviewer=user))
                 | Q(status=Status.IN_REVIEW, approved_by_me=False)
                 & (

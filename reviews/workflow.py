@@ -37,6 +37,8 @@ class Status(models.TextChoices):
 WITH_THE_BOARD = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
 # Waiting for a board member: what the queue lists and what a reviewer can be assigned to.
 AWAITING_REVIEW = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE})
+# Waiting for a board member to start reviewing it.
+READY_FOR_REVIEW = frozenset({Status.SUBMITTED, Status.REVIEW_DUE})
 # The working copy the writers may submit.
 SUBMITTABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 # A live revision whose working copy is unchanged: editing it starts a new draft.
@@ -96,7 +98,7 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
 
     @fsm.transition(
         field=status,
-        source=[Status.SUBMITTED, Status.REVIEW_DUE],
+        source=list(READY_FOR_REVIEW),
         target=Status.IN_REVIEW,
         permission=roles.permits(REVIEW_RULE),
         custom={"label": "Start review", "rule": REVIEW_RULE},
