@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the lockout audit)
+        # Here, not at the top: accounts.signals imports models, which may not be loaded
+        # while app configs are; ready() runs once they are (connects the lockout audit).
+        from accounts import signals  # noqa: F401, PLC0415

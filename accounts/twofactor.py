@@ -74,7 +74,7 @@ def verify_code(user: Any, code: str, *, devices: list[Device] | None = None) ->
     candidates = devices if devices is not None else list(devices_for_user(user, confirmed=True))
     waits = []
     for device in candidates:
-        allowed, data = device.verify_is_allowed()
+        allowed, _ = device.verify_is_allowed()
         if not allowed:
             waits.append(device)
             continue
@@ -101,7 +101,7 @@ def qr_svg(device: TOTPDevice) -> SafeString:
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     # Our own markup from a library: no user input reaches it except the username,
     # which qrcode encodes into the path data, never into markup.
-    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code" ', 1))  # noqa: S308
+    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code" ', 1))
 
 
 def secret_for_typing(device: TOTPDevice) -> str:

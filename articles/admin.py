@@ -1,29 +1,37 @@
 """Editorial admin: writers draft, the board reviews, editors manage.
 
-Transition buttons come from django-fsm-2's FSMAdminMixin, but every transition
-is carried out by reviews.services so the admin adds no workflow logic of its own.
+The change form's workflow buttons come from the action model (reviews.actions), like
+the review screen's: a button saves the form and opens that action's page, served by
+the one view that takes every action (reviews.admin_views.action_view), which carries
+it out through its service. The admin adds no workflow logic of its own.
+
+(Not django-fsm's FSMAdminMixin: its buttons and transition pages are a second dispatch
+path beside the workbench's, with their own messages and forms.)
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import path
-from django.utils.html import format_html
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
-from django_fsm.admin import FSMAdminMixin
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import Article, ArticleFeedback, ArticleRevision, SitePage, Topic
-from reviews import admin_views, roles, selectors, services
+from articles.submission import check_submission
+from reviews import actions, admin_views, roles, selectors, services
 from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
+from reviews.people import display_name
 from reviews.services import LOCKED_MESSAGE
-from reviews.workflow import LOCKED_STATUSES, Status
+from reviews.workflow import AWAITING_REVIEW, SUBMITTABLE, WITH_THE_BOARD, Status
+
+# The change form's buttons post this, naming the action to open once the form is saved.
+ACTION_PARAM = "_workflow_action"
 
 CONTENT_FIELDS = (
     "title",
@@ -106,24 +114,21 @@ class QueueFilter(admin.SimpleListFilter):
         if self.value() == "awaiting":
             return queryset.awaiting_review().order_by("updated_at")
         if self.value() == "mine":
-            return queryset.filter(assigned_reviewer=request.user, status=Status.IN_REVIEW)
+            return queryset.filter(assigned_reviewer=request.user, status__in=AWAITING_REVIEW)
         if self.value() == "due":
             return queryset.filter(status=Status.REVIEW_DUE)
         return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
-    fsm_fields = ["status"]
+class ArticleAdmin(admin.ModelAdmin):
     list_display = [
         "title",
-        "status",
+        "state",
         "topic",
-        "author_names",
-        "reviewer_name",
-        "is_live",
+        "people",
         "reader_feedback",
-        "updated_at",
+        "updated",
     ]
     list_filter = [QueueFilter, "status", "topic"]
     list_select_related = ["topic", "assigned_reviewer__reviewer_profile", "live_revision"]
@@ -140,28 +145,39 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
     ]
     inlines = [RevisionInline, AuditEntryInline]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-    fsm_transition_success_msg = "Done: {transition_name}."
-    # Extends django-fsm's change form: transition buttons plus the review-screen link
-    # and the reviewers' requests for changes.
+    # The workflow buttons, the review-screen link and the reviewers' requests for changes.
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
 
-    @admin.display(description="authors")
-    def author_names(self, obj: Article) -> str:
-        return ", ".join(a.get_full_name() or a.username for a in obj.authors.all())
+    # Six columns that fit beside the filters at 1280 px: the state says whether it is
+    # live, and the writers and the reviewer share a column.
+    @admin.display(description="status", ordering="status")
+    def state(self, obj: Article) -> str:
+        live = obj.live_revision_id is not None and obj.status != Status.ARCHIVED
+        if not live:
+            return obj.get_status_display()
+        return format_html("{} <small>· live</small>", obj.get_status_display())
+
+    @admin.display(description="writers · reviewer")
+    def people(self, obj: Article) -> str:
+        writers = ", ".join(display_name(a) for a in obj.authors.all())
+        reviewer = obj.assigned_reviewer
+        if reviewer is None:
+            return writers
+        return format_html(
+            "{}<br><small>Reviewer: {}</small>", writers, display_name(reviewer, credentials=True)
+        )
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj: Article) -> str:
+        return f"{timezone.localtime(obj.updated_at):%Y-%m-%d}"
 
     @admin.display(
         description="reviewer", ordering="assigned_reviewer__reviewer_profile__display_name"
     )
     def reviewer_name(self, obj: Article) -> str:
         reviewer = obj.assigned_reviewer
-        if reviewer is None:
-            return "—"
-        profile = getattr(reviewer, "reviewer_profile", None)
-        return str(profile) if profile else reviewer.get_full_name() or reviewer.username
-
-    @admin.display(description="live", boolean=True)
-    def is_live(self, obj: Article) -> bool:
-        return obj.live_revision_id is not None and obj.status != Status.ARCHIVED
+        return "—" if reviewer is None else display_name(reviewer, credentials=True)
 
     @admin.display(description="public page")
     def public_link(self, obj: Article) -> str:
@@ -175,13 +191,13 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="submission check")
     def submission_checklist(self, obj: Article) -> str:
-        if obj.pk is None or obj.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        if obj.pk is None or obj.status not in SUBMITTABLE:
             return "—"
-        problems = obj.submission_problems()
+        problems = check_submission(obj).problems
         if not problems:
             return "Yes: title, summary and body are present and every citation resolves."
         return format_html(
-            "<ul>{}</ul>", format_html("".join("<li>{}</li>" for _ in problems), *problems)
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in problems))
         )
 
     def get_urls(self):
@@ -197,9 +213,24 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
             path("dashboard/", view(admin_views.dashboard_view), name="articles_article_dashboard"),
             path("due/", view(admin_views.due_report_view), name="articles_article_due"),
             path(
-                "<path:object_id>/review/<slug:action>/",
-                view(admin_views.review_action_view),
-                name="articles_article_review_action",
+                "<path:object_id>/action/<slug:name>/",
+                view(admin_views.action_view),
+                name="articles_article_action",
+            ),
+            path(
+                "<path:object_id>/review/comment/",
+                view(admin_views.comment_view),
+                name="articles_article_comment",
+            ),
+            path(
+                "<path:object_id>/review/addressed/<int:comment_id>/",
+                view(admin_views.addressed_view),
+                name="articles_article_addressed",
+            ),
+            path(
+                "<path:object_id>/review/read/<int:number>/",
+                view(admin_views.read_view),
+                name="articles_article_read",
             ),
             path(
                 "<path:object_id>/review/",
@@ -223,13 +254,23 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
             extra_context["review_threads"] = selectors.comment_threads(
                 revision=obj.current_revision
             )
+            extra_context["workflow_actions"] = actions.available(obj, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request: HttpRequest, obj: Article):
+        """After saving, a workflow button opens its action's page (GET): the article, what
+        will happen, and the form; the one action view carries it out from there."""
+        name = request.POST.get(ACTION_PARAM)
+        if not name:
+            return super().response_change(request, obj)
+        url = reverse("admin:articles_article_action", args=[obj.pk, name])
+        return HttpResponseRedirect(f"{url}?next=change")
 
     def get_inlines(self, request, obj=None):
         # History and revisions only exist once the article does.
         return self.inlines if obj is not None else []
 
-    @admin.display(description="helpful? (yes / no)", ordering="helpful_yes")
+    @admin.display(description="helpful (yes / no)", ordering="helpful_yes")
     def reader_feedback(self, obj: Article) -> str:
         if not (obj.helpful_yes or obj.helpful_no):
             return "—"
@@ -273,7 +314,7 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and (
-            obj.status in LOCKED_STATUSES
+            obj.status in WITH_THE_BOARD
             or obj.status == Status.ARCHIVED
             or not roles.can_edit_content(obj, request.user)
         ):
@@ -305,43 +346,10 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
         if not change and not named_others:
             article.authors.add(request.user)
 
-    def _get_fsm_transition_func(self, *, obj, transition_name):
-        # A made-up transition name in a URL or POST is a 404, not a server error.
-        if transition_name not in services.TRANSITION_SERVICES:
-            raise Http404(f"No action called “{transition_name}”.")
-        return super()._get_fsm_transition_func(obj=obj, transition_name=transition_name)
-
-    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
-        if transition_name == "approve":
-            # Approving signs electronically: the form re-authenticates the signer.
-            return admin_views.fsm_approve_view(self, request, object_id)
-        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
-
-    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
-        try:
-            services.apply_transition(
-                article=obj, name=transition_name, user=request.user, **(kwargs or {})
-            )
-        except (
-            services.WorkflowError,
-            TransitionNotAllowed,
-            ConcurrentTransition,
-            PermissionDenied,
-        ) as err:
-            self.message_user(request, str(err) or "That action is not allowed.", messages.ERROR)
-            return False
-        except ValidationError as err:
-            for message in err.messages:
-                self.message_user(request, message, messages.ERROR)
-            return False
-        obj.refresh_from_db()
-        self.message_user(request, _success_message(transition_name, obj), messages.SUCCESS)
-        return True
-
 
 def _stale_edit_of_locked(request: HttpRequest, article: Article) -> bool:
     """Content posted for an article that is now with the reviewers, differing from it."""
-    if article.status not in LOCKED_STATUSES:
+    if article.status not in WITH_THE_BOARD:
         return False
     for name in CONTENT_FIELDS:
         if name not in request.POST:
@@ -351,23 +359,6 @@ def _stale_edit_of_locked(request: HttpRequest, article: Article) -> bool:
         if posted != str(stored).replace("\r\n", "\n").strip():
             return True
     return False
-
-
-def _success_message(name: str, article: Article) -> str:
-    if name == "approve" and article.status == Status.IN_REVIEW:
-        needed = article.topic.required_approvals
-        return (
-            f"Your approval is recorded. This topic needs {needed} distinct approvals "
-            "before it goes live."
-        )
-    return {
-        "submit": "Submitted for medical review. The article is locked until the board finishes.",
-        "start_review": "You are now the reviewer of this article.",
-        "request_changes": "Changes requested; the writers have been told.",
-        "approve": "Approved. The public page now shows this revision.",
-        "archive": "Archived. The public URL now answers 410 Gone.",
-        "restore": "Restored to draft.",
-    }.get(name, "Done.")
 
 
 @admin.register(ArticleRevision)

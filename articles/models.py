@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
-from reviews.workflow import ReviewWorkflow, Status
+from articles import markdown
+from references.models import Reference
+from reviews import roles
+from reviews.workflow import AWAITING_REVIEW, ReviewWorkflow, Status
 
 
 class Topic(models.Model):
@@ -61,14 +64,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(live_revision__isnull=False).exclude(status=Status.ARCHIVED)
 
     def awaiting_review(self) -> ArticleQuerySet:
-        return self.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE])
+        return self.filter(status__in=AWAITING_REVIEW)
 
     def due_for_review(self, today: datetime.date) -> ArticleQuerySet:
         return self.filter(status=Status.APPROVED, live_revision__next_review_due__lt=today)
 
     def editable_by(self, user) -> ArticleQuerySet:
-        from reviews import roles
-
         if user.has_perm(roles.PERM_EDIT_ANY) or user.has_perm(roles.PERM_REVIEW):
             return self
         return self.filter(authors=user)
@@ -95,15 +96,6 @@ class Article(ReviewWorkflow):
     )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="articles")
-    assigned_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assigned_articles",
-    )
-    # Incremented at each submit and each re-review, so sign-offs count per round.
-    review_round = models.PositiveIntegerField(default=0, editable=False)
     current_revision = models.ForeignKey(
         "ArticleRevision",
         on_delete=models.PROTECT,
@@ -130,7 +122,6 @@ class Article(ReviewWorkflow):
         related_name="+",
     )
     scheduled_live_at = models.DateTimeField(null=True, blank=True, editable=False)
-    archive_reason = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -171,61 +162,10 @@ class Article(ReviewWorkflow):
             .first()
         )
 
-    # Used by the workflow's conditions and by the submission checklist in the admin.
-    def submission_problems(self) -> list[str]:
-        from articles.markdown import render_article
-
-        problems = []
-        for field in ("title", "summary", "body"):
-            if not (getattr(self, field) or "").strip():
-                problems.append(f"The {field} is empty.")
-        if problems:
-            return problems
-        rendered = render_article(self.body, self.professional_body)
-        if rendered.unresolved_keys:
-            keys = ", ".join(f"[@{k}]" for k in rendered.unresolved_keys)
-            problems.append(f"These citations match no reference in the library: {keys}.")
-        if not rendered.references:
-            problems.append("The article cites no source; cite at least one reference.")
-        return problems
-
     def live_review_is_due(self, today: datetime.date | None = None) -> bool:
         live = self.live_revision
         today = today or timezone.localdate()
         return bool(live and live.next_review_due and live.next_review_due < today)
-
-    def approvals_this_round(self):
-        from reviews.models import ReviewDecision
-
-        return ReviewDecision.objects.filter(
-            article=self, review_round=self.review_round, kind=ReviewDecision.Kind.APPROVE
-        ).select_related("reviewer__reviewer_profile")
-
-    def has_approved_this_round(self, user) -> bool:
-        return self.approvals_this_round().filter(reviewer=user).exists()
-
-    def sign_off_policy_met(self) -> bool:
-        """Distinct eligible approvers reach the topic's count (and specialty, if set)."""
-        approvals = list(self.approvals_this_round())
-        author_ids = set(self.authors.values_list("pk", flat=True))
-        # A sign-off counts only while its approver may still review (active, in date).
-        approvers = {
-            d.reviewer
-            for d in approvals
-            if d.reviewer_id not in author_ids
-            and getattr(d.reviewer, "reviewer_profile", None) is not None
-            and d.reviewer.reviewer_profile.can_review()
-        }
-        if len(approvers) < self.topic.required_approvals:
-            return False
-        specialty = self.topic.required_specialty.strip().lower()
-        if specialty:
-            return any(
-                getattr(u, "reviewer_profile", None)
-                and u.reviewer_profile.specialty.strip().lower() == specialty
-                for u in approvers
-            )
-        return True
 
 
 class RevisionQuerySet(models.QuerySet):
@@ -328,8 +268,6 @@ class RevisionReference(models.Model):
         Its pk is the library row's, so anchors and comparisons by identity still work.
         Select `reference` with the link to keep this free of queries.
         """
-        from references.models import Reference
-
         if not self.snapshot:  # not back-filled (no library row data was frozen)
             return self.reference
         reference = Reference.from_snapshot(self.snapshot, pk=self.reference_id)
@@ -362,9 +300,7 @@ class SitePage(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        from articles.markdown import render_plain
-
-        self.body_html = render_plain(self.body)
+        self.body_html = markdown.render_plain(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

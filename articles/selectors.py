@@ -24,7 +24,7 @@ from articles.models import (
     Topic,
 )
 from reviews.models import AuditEntry, ReviewDecision, ReviewerProfile
-from reviews.workflow import Status
+from reviews.workflow import WITH_THE_BOARD, Status
 
 PATIENT = "patient"
 PROFESSIONAL = "professional"
@@ -32,7 +32,6 @@ AUDIENCES = {
     PATIENT: "Patient or caregiver",
     PROFESSIONAL: "Healthcare professional",
 }
-PENDING_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
 
 
 @dataclass
@@ -100,7 +99,7 @@ def pending_articles() -> QuerySet[Article]:
         return Article.objects.none()
     return (
         Article.objects.filter(
-            status__in=PENDING_STATUSES,
+            status__in=WITH_THE_BOARD,
             live_revision__isnull=True,
             current_revision__isnull=False,
         )
@@ -215,9 +214,9 @@ def _tracker(revision: ArticleRevision, status: str) -> list[TrackerStep]:
             TrackerStep(labels[2], "done", revision.approved_at)
         ]
     if status == Status.IN_REVIEW:
-        started = AuditEntry.objects.filter(revision=revision, transition="start_review").aggregate(
-            first=Min("created_at")
-        )["first"]
+        started = AuditEntry.objects.filter(
+            revision=revision, transition=AuditEntry.Action.START_REVIEW
+        ).aggregate(first=Min("created_at"))["first"]
         return [
             TrackerStep(labels[0], "done", revision.created_at),
             TrackerStep(labels[1], "current", started),
@@ -248,8 +247,21 @@ def pending_article(*, article: Article) -> PublicArticle | None:
     if not settings.VETTED_PUBLISH_PENDING_REVIEW:
         return None
     revision = article.current_revision
-    if article.live_revision_id or article.status not in PENDING_STATUSES or revision is None:
+    if article.live_revision_id or article.status not in WITH_THE_BOARD or revision is None:
         return None
+    return PublicArticle(
+        article=article,
+        revision=revision,
+        cited=_cited(revision),
+        reviewers=[],
+        pending=True,
+        tracker=_tracker(revision, article.status),
+    )
+
+
+def revision_page(*, article: Article, revision: ArticleRevision) -> PublicArticle:
+    """Any revision laid out as the public page, for the board to read before approving
+    (the staff-only reader view; shown under the caution banner)."""
     return PublicArticle(
         article=article,
         revision=revision,

@@ -24,7 +24,7 @@ def script_json(data: dict[str, Any] | None) -> SafeString | None:
     close the element."""
     if data is None:
         return None
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))
 
 
 def _citation(reference: Any) -> dict[str, Any]:

@@ -206,6 +206,15 @@ VETTED_FRONTEND_CACHE = [
 ]
 VETTED_PURGE_REPEAT_SECONDS = env.float("VETTED_PURGE_REPEAT_SECONDS", default=5.0)
 
+# The review screen flags a cited source older than this many years, per kind
+# ("research=5,book=10"); guidelines and drug labels are judged by whether a newer version
+# is in the library, unless given an age here too. 0 or absent: no age limit.
+VETTED_SOURCE_MAX_AGE_YEARS = env.dict(
+    "VETTED_SOURCE_MAX_AGE_YEARS",
+    cast={"value": int},
+    default={"research": 5, "systematic_review": 5, "dataset": 5, "book": 10, "webpage": 3},
+)
+
 # The live preview is the public rendering: Markdown -> citations -> nh3.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.markdownify"
 

@@ -18,6 +18,9 @@ def uploads_disabled(request: HttpRequest) -> JsonResponse:
 admin.site.site_header = "Vetted editorial"
 admin.site.site_title = "Vetted editorial"
 admin.site.index_title = "Articles, reviews and sources"
+# The workbench and the article list need the width; the index and the breadcrumbs lead
+# everywhere the sidebar would.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     # Second sign-in step and authenticator set-up (before the admin's catch-all patterns).

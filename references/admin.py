@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 
-from references import exchange, formatting, identifiers, selectors, services
+from references import citing, exchange, formatting, identifiers, selectors, services
 from references.models import Reference, ReferenceEvent
 from references.nlm import CitationParseError
 
@@ -54,7 +54,7 @@ class ReferenceAdminForm(forms.ModelForm):
             "key", "kind", "retracted", "author", "title", "container_title", "publisher",
             "year", "month", "month_printed", "day", "volume", "issue", "page", "doi", "pmid",
             "pmcid", "url",
-            "accessed",
+            "accessed", "superseded_by",
         ]  # fmt: skip
         help_texts = {
             "author": 'A list of names: [{"family": "Wiffen", "given": "PJ"}, '
@@ -222,6 +222,7 @@ class ReferenceAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "retracted", "last_check_outcome", "year"]
     search_fields = ["key", "title", "author", "container_title", "doi", "pmid", "pmcid"]
+    autocomplete_fields = ["superseded_by"]
     readonly_fields = [
         "vancouver_preview",
         "ama_preview",
@@ -230,7 +231,19 @@ class ReferenceAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["key", "kind", "retracted", "retraction_note", "last_check"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "key",
+                    "kind",
+                    "retracted",
+                    "retraction_note",
+                    "superseded_by",
+                    "last_check",
+                ]
+            },
+        ),
         (
             "Source",
             {
@@ -339,7 +352,7 @@ class ReferenceAdmin(admin.ModelAdmin):
         if object_id is not None:
             reference = self.get_object(request, object_id)
             if reference is not None:
-                extra_context["cited_by"] = selectors.citing_articles_for(
+                extra_context["cited_by"] = citing.citing_articles_for(
                     reference=reference, user=request.user
                 )
                 extra_context["source_events"] = selectors.source_events(reference)[:20]

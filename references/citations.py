@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from references import identifiers
+
 # One bracketed group of one or more @-keys separated by semicolons.
 CITATION_GROUP_RE = re.compile(r"\[(@[^\[\]\n]{1,500}?)\]")
 _IDENTIFIER_PREFIXES = ("pmid", "doi", "pmcid")
@@ -25,8 +27,6 @@ class CitationKey:
 
     @classmethod
     def parse(cls, written: str) -> CitationKey:
-        from references import identifiers
-
         written = written.strip()
         scheme, sep, rest = written.partition(":")
         scheme = scheme.lower()

@@ -13,16 +13,14 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import bibtexparser
 import rispy
 from bibtexparser import middlewares as bib_middlewares
 
+from references.models import Reference
 from references.nlm import CitationParseError, ParsedCitation, parse_nlm_citation
-
-if TYPE_CHECKING:
-    from references.models import Reference
 
 
 class _RisWriter(rispy.RisWriter):
@@ -248,8 +246,6 @@ def _kind_from_label(label: str) -> str | None:
 
 
 def _kind_label(kind: str) -> str:
-    from references.models import Reference
-
     return Reference.Kind(kind).label
 
 
@@ -420,7 +416,7 @@ def _person(text: str) -> dict[str, str]:
 
 def _bibtex_person(text: str) -> dict[str, str]:
     text = " ".join(text.split())
-    if text.startswith("{") and text.endswith("}") or "," in text:
+    if (text.startswith("{") and text.endswith("}")) or "," in text:
         return _person(text)
     # "Peter J Wiffen": BibTeX's First von Last form, the last word is the family name.
     words = text.replace("{", "").replace("}", "").split()
@@ -570,7 +566,7 @@ def read_ris(text: str) -> list[ImportedEntry]:
 
 def _csl_date(value: Any) -> tuple[int | None, int | None, int | None]:
     try:
-        parts = list(value["date-parts"][0]) + [None, None, None]
+        parts = [*value["date-parts"][0], None, None, None]
     except (KeyError, IndexError, TypeError):
         return None, None, None
     return _int(parts[0]), _int(parts[1]), _int(parts[2])

@@ -13,10 +13,8 @@ and the AMA Manual of Style that our kinds of source need:
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from references.models import Reference
+from references.models import Reference
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 AMA_MONTHS = [
@@ -103,8 +101,6 @@ def _ama_date(year: int | None, month: int | None, day: int | None) -> str:
 
 
 def _is_journal_article(ref: Reference) -> bool:
-    from references.models import Reference
-
     if ref.kind in (Reference.Kind.RESEARCH, Reference.Kind.SYSTEMATIC_REVIEW):
         return True
     # A guideline published in a journal is cited like an article.
@@ -125,8 +121,6 @@ def vancouver(ref: Reference) -> str:
     neuropathic pain in adults. Cochrane Database Syst Rev. 2017 Jun 9;6(6):CD007938.
     doi: 10.1002/14651858.cd007938.pub4
     """
-    from references.models import Reference
-
     authors = _author_list(ref, limit=6, shown_when_over=6)
     parts = [_sentence(authors)] if authors else []
     title = (ref.title or "").strip().rstrip(".")
@@ -193,8 +187,6 @@ def vancouver_identifiers(ref: Reference) -> str:
 
 
 def _without_identifiers(ref: Reference) -> Reference:
-    from references.models import Reference
-
     copy = Reference(
         **{f.attname: getattr(ref, f.attname) for f in Reference._meta.concrete_fields}
     )
@@ -212,8 +204,6 @@ def ama(ref: Reference) -> str:
     Wiffen PJ, Derry S, Bell RF, et al. Gabapentin for chronic neuropathic pain in adults.
     Cochrane Database Syst Rev. 2017;6(6):CD007938. doi:10.1002/14651858.cd007938.pub4
     """
-    from references.models import Reference
-
     authors = _author_list(ref, limit=6, shown_when_over=3)
     parts = [_sentence(authors)] if authors else []
     title = (ref.title or "").strip().rstrip(".")

@@ -46,7 +46,7 @@ _MAX_RETRY_WAIT = 2.0  # seconds: a writer is waiting on the page
 _CACHE_PREFIX = "references:lookup:v1:"
 
 
-class LookupError(Exception):  # noqa: A001  (callers use it as lookup.LookupError)
+class LookupError(Exception):
     """A look-up that could not give a record. `code` is unavailable, not_found,
     rate_limited, bad_identifier or disabled; the message is for a person."""
 

@@ -109,6 +109,16 @@ class Reference(models.Model):
     pmcid = models.CharField("PMCID", max_length=16, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
     accessed = models.DateField("accessed on", null=True, blank=True)
+    # Guidelines and drug labels are current while no newer version is in the library.
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        help_text="A newer version of this source in the library (a guideline's update, a "
+        "drug label's revision, a review's new edition): reviewers see this one flagged.",
+    )
     # Changed only through references.services.set_retraction (editors, or check_sources).
     retracted = models.BooleanField(
         default=False, help_text="Marked retracted by the publisher; reviewers see a warning."
@@ -163,6 +173,9 @@ class Reference(models.Model):
             models.CheckConstraint(
                 condition=Q(day__isnull=True) | Q(day__gte=1, day__lte=31),
                 name="reference_day_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(superseded_by=models.F("pk")), name="reference_not_its_own_update"
             ),
         ]
 

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from references import exchange, identifiers, lookup, selectors
+from references import citing, exchange, identifiers, lookup, selectors
 from references.models import Reference, ReferenceEvent
 from references.nlm import ParsedCitation, parse_nlm_citation
 from reviews import notifications
@@ -265,7 +265,7 @@ def _notify_source_event(event: ReferenceEvent, article_ids: list[int]) -> None:
 
 def _flag_live_articles(reference: Reference, reason: str) -> list[int]:
     flagged = []
-    for article in selectors.live_articles_citing(reference):
+    for article in citing.live_articles_citing(reference):
         review_services.flag_for_rereview(article=article, reason=reason)
         flagged.append(article.pk)
     return flagged

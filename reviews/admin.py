@@ -11,6 +11,7 @@ from reviews.models import (
     ReviewComment,
     ReviewDecision,
     ReviewerProfile,
+    ReviewRound,
 )
 
 
@@ -73,6 +74,13 @@ class ReviewDecisionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "article", "review_round", "reviewer", "kind", "signature"]
     list_filter = ["kind"]
     list_select_related = ["article", "reviewer", "signature"]
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(ReadOnlyAdmin):
+    list_display = ["article", "number", "revision", "reviewer", "outcome", "opened_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["article", "revision", "reviewer"]
 
 
 @admin.register(ReviewComment)

@@ -1,7 +1,10 @@
-"""The reviewer's workbench in the Django admin: queue, review screen, dashboard, due report.
+"""The reviewer's workbench in the Django admin: queue, review screen, action pages,
+dashboard and due report.
 
 Thin views: each reads through reviews.selectors or writes through reviews.services.
-ArticleAdmin.get_urls mounts them under /admin/articles/article/.
+Every workflow action, from the change form or the review screen or the queue, goes
+through `action_view` and the action model (reviews.actions). ArticleAdmin.get_urls
+mounts these under /admin/articles/article/.
 """
 
 from __future__ import annotations
@@ -9,37 +12,38 @@ from __future__ import annotations
 from typing import Any
 
 import django_fsm as fsm
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
-from django_fsm.admin import FSMTransitionContext
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from articles.markdown import render_reference_list
-from articles.models import Article
-from reviews import diff, roles, selectors, services
-from reviews.forms import (
-    ApprovalForm,
-    AssignReviewerForm,
-    CommentForm,
-    NotificationPreferenceForm,
-    RequiredCommentForm,
-    ScheduleForm,
-)
+from articles import publishing
+from articles import selectors as public_selectors
+from articles.models import Article, ArticleRevision
+from reviews import actions, diff, roles, selectors, services
+from reviews.forms import CommentForm, NotificationPreferenceForm
 from reviews.models import NotificationPreference, ReviewComment
-from reviews.workflow import Status
+from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status, WorkflowError
 
-# Service errors that leave everything unchanged, and the status the screen answers with.
+# Errors that leave everything unchanged, and the status the page answers with.
 _REFUSALS: tuple[tuple[type[Exception], int], ...] = (
     (PermissionDenied, 403),
-    (services.WorkflowError, 409),
+    (WorkflowError, 409),
     (fsm.TransitionNotAllowed, 409),
     (fsm.ConcurrentTransition, 409),
+    # A racing step already wrote what a unique constraint allows once.
+    (IntegrityError, 409),
     (ValidationError, 400),
+)
+_RACE_MESSAGE = (
+    "Someone else changed this article at the same moment; nothing was saved. Look again."
 )
 
 
@@ -56,9 +60,33 @@ def review_url(article: Article) -> str:
     return reverse("admin:articles_article_review", args=[article.pk])
 
 
-def _can(article: Article, name: str, user: Any) -> bool:
-    method = getattr(article, name)
-    return fsm.can_proceed(method) and fsm.has_transition_perm(method, user)
+def change_url(article: Article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def action_url(article: Article, name: str) -> str:
+    return reverse("admin:articles_article_action", args=[article.pk, name])
+
+
+def _article_or_404(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Article:
+    article = model_admin.get_object(request, object_id)
+    if article is None:
+        raise Http404("No such article, or not one you can see.")
+    if not model_admin.has_view_or_change_permission(request, article):
+        raise PermissionDenied
+    return article
+
+
+def _next_url(request: HttpRequest, article: Article) -> str:
+    """Where to go once an action is done: back where it was started."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted == "change":
+        return change_url(article)
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}
+    ):
+        return wanted
+    return review_url(article)
 
 
 # --- queue, dashboard, due report ----------------------------------------------
@@ -69,11 +97,10 @@ def queue_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     board_member = roles.is_board_member(user)
     if not (board_member or roles.is_editor(user) or user.is_superuser):
         raise PermissionDenied
+    # The queue already leaves out what this member wrote and what someone else holds, so
+    # the start_review action's rule reduces to its states here: no query per row.
     rows = [
-        {
-            "article": a,
-            "can_claim": board_member and a.status in (Status.SUBMITTED, Status.REVIEW_DUE),
-        }
+        {"article": a, "can_start": board_member and a.status in READY_FOR_REVIEW}
         for a in selectors.review_queue(user=user)
     ]
     context = _context(
@@ -116,33 +143,48 @@ def due_report_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespon
     return TemplateResponse(request, "admin/reviews/due_report.html", context)
 
 
-# --- the review screen ----------------------------------------------------------
+# --- the review screen ----------------------------------------------------------------
 
 
-def _article_or_404(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Article:
-    article = model_admin.get_object(request, object_id)
-    if article is None:
-        raise Http404("No such article, or not one you can see.")
-    if not model_admin.has_view_or_change_permission(request, article):
-        raise PermissionDenied
-    return article
+def _comparison(request: HttpRequest, article: Article) -> dict[str, Any]:
+    """What the diff compares the revision under review with: the revision the board sent
+    back (the default when there is one), or the live revision."""
+    revision, live = article.current_revision, article.live_revision
+    sent_back = selectors.sent_back_revision(article=article)
+    choices = []
+    if sent_back is not None:
+        choices.append(("sent_back", f"Since the revision sent back (revision {sent_back.number})"))
+    if live is not None and live.pk != revision.pk:
+        choices.append(("live", f"Since the live revision {live.number}"))
+    wanted = request.GET.get("compare")
+    key = wanted if wanted in dict(choices) else (choices[0][0] if choices else "")
+    base = {"sent_back": sent_back, "live": live}.get(key)
+    return {
+        "compare": key,
+        "compare_choices": choices,
+        "diff": diff.diff_revisions(base, revision) if base is not None else None,
+        "side_by_side": request.GET.get("view") == "side",
+        "sent_back": sent_back,
+    }
 
 
-def _review_page(
-    model_admin: ModelAdmin,
-    request: HttpRequest,
-    article: Article,
-    *,
-    status: int = 200,
-    **forms: Any,
-) -> HttpResponse:
+def review_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+    article = _article_or_404(model_admin, request, object_id)
     user = request.user
     revision = article.current_revision
     live = article.live_revision
-    can_schedule = roles.is_editor(user)
-    can_assign = roles.is_editor(user) and article.status in selectors.AWAITING
-    cited = selectors.review_references(revision=revision)
-    reconfirming = revision is not None and live is not None and live.pk == revision.pk
+    offered = {action.name: action for action in actions.available(article, user)}
+    forms = {
+        name: action.get_form(article, user, request=request)
+        for name, action in offered.items()
+        if name in ("approve", "request_changes", "assign_reviewer", "reschedule")
+    }
+    rounds = selectors.review_rounds(article=article)
+    audience = (
+        public_selectors.PROFESSIONAL
+        if request.GET.get("audience") == public_selectors.PROFESSIONAL
+        else public_selectors.PATIENT
+    )
     context = _context(
         model_admin,
         request,
@@ -151,199 +193,218 @@ def _review_page(
         original=article,
         revision=revision,
         live=live,
-        # Nothing to compare when the board re-confirms the live revision itself.
-        diff=diff.diff_revisions(live, revision) if revision and not reconfirming else None,
-        reconfirming=reconfirming,
-        reference_rows=cited,
-        reference_list_html=render_reference_list([row.reference for row in cited]),
-        threads=selectors.comment_threads(revision=revision),
+        reconfirming=revision is not None and live is not None and live.pk == revision.pk,
+        reference_rows=selectors.review_references(revision=revision),
         approvals=selectors.approvals_this_round(article=article),
-        change_requests=selectors.latest_change_requests(article=article),
-        can_claim=_can(article, "start_review", user),
-        can_approve=_can(article, "approve", user),
-        can_request_changes=_can(article, "request_changes", user),
-        can_comment=revision is not None
-        and (roles.can_review_article(article, user) or roles.can_edit_content(article, user)),
-        can_assign=can_assign,
-        approval_form=forms.get("approval_form")
-        or ApprovalForm(user=user, revision=revision, can_schedule=can_schedule),
-        changes_form=forms.get("changes_form") or RequiredCommentForm(),
-        comment_form=forms.get("comment_form") or CommentForm(),
-        assign_form=forms.get("assign_form")
-        or (AssignReviewerForm(article=article) if can_assign else None),
-        schedule_form=forms.get("schedule_form")
-        or (
-            ScheduleForm(initial={"go_live_at": article.scheduled_live_at})
-            if can_schedule and article.scheduled_revision_id
-            else None
-        ),
+        this_round=rounds[0] if rounds and rounds[0].round.revision_id == revision.pk else None,
+        earlier_rounds=[r for r in rounds if r.round.revision_id != getattr(revision, "pk", None)],
+        can_comment=revision is not None and services.may_comment(article, user),
+        may_mark_addressed=roles.can_edit_content(article, user)
+        and article.status in (Status.CHANGES_REQUESTED, Status.DRAFT),
+        comment_form=CommentForm(),
+        offered=offered,
+        action_forms=forms,
+        buttons=[
+            action for name, action in offered.items() if name not in forms and name != "submit"
+        ],
+        audience=audience,
+        reader_url=reverse("admin:articles_article_read", args=[article.pk, revision.number])
+        + (f"?audience={audience}" if audience != public_selectors.PATIENT else "")
+        if revision
+        else "",
+        awaiting=article.status in AWAITING_REVIEW,
+        **(_comparison(request, article) if revision else {}),
     )
-    return TemplateResponse(request, "admin/reviews/review.html", context, status=status)
+    return TemplateResponse(request, "admin/reviews/review.html", context)
 
 
-def review_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
-    article = _article_or_404(model_admin, request, object_id)
-    return _review_page(model_admin, request, article)
-
-
-def _refused(
-    model_admin: ModelAdmin, request: HttpRequest, article: Article, err: Exception, **forms: Any
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def read_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str, number: int
 ) -> HttpResponse:
-    status = next(code for kind, code in _REFUSALS if isinstance(err, kind))
-    text = err.messages if isinstance(err, ValidationError) else [str(err)]
-    for message in text:
-        messages.error(request, message or "That action is not allowed.")
-    article.refresh_from_db()
-    return _review_page(model_admin, request, article, status=status, **forms)
-
-
-def review_action_view(
-    model_admin: ModelAdmin, request: HttpRequest, object_id: str, action: str
-) -> HttpResponse:
-    """Every button on the review screen POSTs here; a service does the work."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """A revision exactly as readers will see it: the public template and stylesheet,
+    under the caution banner, for the review screen's frame."""
     article = _article_or_404(model_admin, request, object_id)
-    user = request.user
-    forms: dict[str, Any] = {}
-    try:
-        if action == "claim":
-            services.review_start(article=article, user=user)
-            done = "You are now the reviewer of this article."
-        elif action == "approve":
-            form = ApprovalForm(
-                request.POST,
-                user=user,
-                request=request,
-                revision=article.current_revision,
-                can_schedule=roles.is_editor(user),
-            )
-            forms["approval_form"] = form
-            if not form.is_valid():
-                messages.error(request, _approval_problem(form))
-                return _review_page(model_admin, request, article, status=400, **forms)
-            article = services.review_approve(article=article, user=user, **form.cleaned_data)
-            done = _approved_message(article)
-        elif action == "request-changes":
-            form = RequiredCommentForm(request.POST)
-            forms["changes_form"] = form
-            if not form.is_valid():
-                messages.error(request, "Explain what needs to change: a comment is required.")
-                return _review_page(model_admin, request, article, status=400, **forms)
-            services.review_request_changes(
-                article=article, user=user, comment=form.cleaned_data["comment"]
-            )
-            done = "Changes requested; the writers have been told."
-        elif action == "comment":
-            form = CommentForm(request.POST)
-            forms["comment_form"] = form
-            if not form.is_valid() or article.current_revision is None:
-                messages.error(request, "A comment cannot be empty.")
-                return _review_page(model_admin, request, article, status=400, **forms)
-            parent = None
-            if form.cleaned_data.get("parent"):
-                parent = ReviewComment.objects.filter(pk=form.cleaned_data["parent"]).first()
-                if parent is None:  # never turn a reply into a new thread silently
-                    messages.error(request, "The comment you replied to no longer exists.")
-                    return _review_page(model_admin, request, article, status=400, **forms)
-            services.review_comment(
-                revision=article.current_revision,
-                user=user,
-                body=form.cleaned_data["body"],
-                parent=parent,
-            )
-            done = "Comment added."
-        elif action == "assign":
-            if not (roles.is_editor(user) or user.is_superuser):
-                raise PermissionDenied("Only editors can assign reviewers.")
-            form = AssignReviewerForm(request.POST, article=article)
-            forms["assign_form"] = form
-            if not form.is_valid():
-                messages.error(request, "Choose an eligible board member.")
-                return _review_page(model_admin, request, article, status=400, **forms)
-            reviewer = form.cleaned_data["reviewer"]
-            services.review_assign(article=article, user=user, reviewer=reviewer)
-            done = (
-                f"Assigned to {reviewer.get_full_name() or reviewer.username}; they have been told."
-            )
-        elif action == "reschedule":
-            form = ScheduleForm(request.POST)
-            forms["schedule_form"] = form
-            if not form.is_valid():
-                messages.error(request, "Enter the go-live time as YYYY-MM-DD HH:MM.")
-                return _review_page(model_admin, request, article, status=400, **forms)
-            article = services.article_reschedule(
-                article=article, user=user, go_live_at=form.cleaned_data["go_live_at"]
-            )
-            done = _approved_message(article)
-        else:
-            raise Http404("Unknown review action.")
-    except tuple(kind for kind, _ in _REFUSALS) as err:
-        return _refused(model_admin, request, article, err, **forms)
-    messages.success(request, done)
-    return redirect(review_url(article))
-
-
-def _approval_problem(form: ApprovalForm) -> str:
-    if form.has_error(form.secret_field) and not any(
-        form.has_error(name) for name in form.fields if name != form.secret_field
-    ):
-        return "Not approved: " + form.errors[form.secret_field][0]
-    return "Confirm every checklist item and sign before approving."
-
-
-def _approved_message(article: Article) -> str:
-    if article.status == Status.IN_REVIEW:
-        return (
-            "Your approval is recorded. This topic needs "
-            f"{article.topic.required_approvals} distinct approvals"
-            + (
-                f", including one from {article.topic.required_specialty}"
-                if article.topic.required_specialty
-                else ""
-            )
-            + " before it goes live."
-        )
-    if article.scheduled_live_at:
-        when = timezone.localtime(article.scheduled_live_at)
-        return f"Approved. It goes live at {when:%Y-%m-%d %H:%M}."
-    return "Approved. The public page now shows this revision."
-
-
-def fsm_approve_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
-    """The change form's "Approve" button: django-fsm's transition page, with a form that
-    knows its signer (django-fsm builds transition forms from the POST data alone)."""
-    article = _article_or_404(model_admin, request, object_id)
-    user = request.user
-    if not _can(article, "approve", user):
-        messages.error(request, "You cannot approve this article now.")
-        return redirect("admin:articles_article_change", article.pk)
-    form = ApprovalForm(
-        request.POST if request.method == "POST" else None,
-        user=user,
+    revision = ArticleRevision.objects.filter(article=article, number=number).first()
+    if revision is None:
+        raise Http404("No such revision.")
+    audience = request.GET.get("audience", public_selectors.PATIENT)
+    if audience not in public_selectors.AUDIENCES:
+        audience = public_selectors.PATIENT
+    page = public_selectors.revision_page(article=article, revision=revision)
+    html = publishing.render_page(
+        page,
+        audience,
         request=request,
-        revision=article.current_revision,
-        can_schedule=roles.is_editor(user),
+        caution_detail=f"Revision {revision.number}, as readers will see it once approved.",
     )
-    if request.method == "POST" and form.is_valid():  # noqa: SIM102
-        if model_admin._apply_fsm_transition(
-            obj=article, transition_name="approve", request=request, kwargs=form.cleaned_data
-        ):
-            return redirect("admin:articles_article_change", article.pk)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- workflow actions: one view for every one of them ----------------------------------
+
+
+def _action_page(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    article: Article,
+    action: actions.Action,
+    *,
+    form: Any = None,
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    revision = article.current_revision
     context = _context(
         model_admin,
         request,
-        "Approve",
+        f"{action.label}: {article.title}",
+        article=article,
         original=article,
-        transition=FSMTransitionContext(
-            name="approve",
-            label="Sign and approve",
-            help_text=f"Review screen: {review_url(article)}",
-        ),
-        transition_form=form,
+        action=action,
+        form=form,
+        refusal=refusal,
+        consequences=[c for c in action.consequences(article, user) if c] if not refusal else [],
+        next=request.POST.get("next") or request.GET.get("next") or "",
+        revision=revision,
+        reader_url=reverse("admin:articles_article_read", args=[article.pk, revision.number])
+        if revision
+        else "",
+        reference_rows=selectors.review_references(revision=revision)
+        if action.name == "approve"
+        else [],
     )
-    # Like django-fsm's own transition page: errors are shown on the form, status 200.
-    return TemplateResponse(request, model_admin.fsm_transition_form_template, context)
+    return TemplateResponse(request, "admin/reviews/action.html", context, status=status)
+
+
+def action_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str, name: str
+) -> HttpResponse:
+    """Every workflow action, whichever button started it.
+
+    GET shows the action's page: the article, what will happen, and the form with only
+    the fields this user may use. POST carries the action out through its service; a
+    refusal changes nothing and answers 403 (who), 409 (state, or a race) or 400 (input).
+    """
+    action = actions.get(name)
+    if action is None:
+        raise Http404(f"No action called “{name}”.")
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    article = _article_or_404(model_admin, request, object_id)
+    user = request.user
+    found = action.refusal(article, user)
+    if found is not None:
+        code, reason = found
+        return _action_page(model_admin, request, article, action, refusal=reason, status=code)
+    if request.method == "GET":
+        form = action.get_form(article, user, request=request)
+        return _action_page(model_admin, request, article, action, form=form)
+    form = action.get_form(article, user, data=request.POST, request=request)
+    if form.is_stale():
+        article.refresh_from_db()
+        reason = (
+            "This article changed while you had the page open: it is now "
+            f"{article.get_status_display().lower()}. Nothing was done; look again."
+        )
+        messages.error(request, reason)
+        return _action_page(model_admin, request, article, action, form=None, status=409)
+    if not form.is_valid():
+        problem = getattr(form, "problem", None)
+        messages.error(request, problem() if problem else _first_error(form))
+        return _action_page(model_admin, request, article, action, form=form, status=400)
+    try:
+        with transaction.atomic():
+            article = action.perform(article, user, form)
+    except tuple(kind for kind, _ in _REFUSALS) as err:
+        status = next(code for kind, code in _REFUSALS if isinstance(err, kind))
+        text = (
+            err.messages
+            if isinstance(err, ValidationError)
+            else [_RACE_MESSAGE if isinstance(err, IntegrityError) else str(err)]
+        )
+        for message in text:
+            messages.error(request, message or "That action is not allowed.")
+        article.refresh_from_db()
+        return _action_page(model_admin, request, article, action, form=form, status=status)
+    article.refresh_from_db()
+    messages.success(request, action.success(article))
+    return redirect(_next_url(request, article))
+
+
+def _first_error(form: Any) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "Check the form."
+
+
+# --- the conversation ------------------------------------------------------------------
+
+
+def comment_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """A comment, or a reply in a thread, on the revision under review."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = _article_or_404(model_admin, request, object_id)
+
+    def refused(text: list[str], status: int) -> HttpResponse:
+        for message in text:
+            messages.error(request, message)
+        response = review_view(model_admin, request, object_id)
+        response.status_code = status
+        return response
+
+    form = CommentForm(request.POST)
+    if not form.is_valid() or article.current_revision is None:
+        return refused(["A comment cannot be empty."], 400)
+    parent = None
+    if form.cleaned_data.get("parent"):
+        parent = ReviewComment.objects.filter(
+            pk=form.cleaned_data["parent"], revision__article=article
+        ).first()
+        if parent is None:  # never turn a reply into a new thread silently
+            return refused(["The comment you replied to no longer exists."], 400)
+    try:
+        services.review_comment(
+            revision=parent.revision if parent else article.current_revision,
+            user=request.user,
+            body=form.cleaned_data["body"],
+            parent=parent,
+        )
+    except PermissionDenied as err:
+        return refused([str(err)], 403)
+    except ValidationError as err:
+        return refused(err.messages, 400)
+    messages.success(request, "Comment added.")
+    return redirect(_next_url(request, article) + "#comments")
+
+
+def addressed_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str, comment_id: int
+) -> HttpResponse:
+    """The writers mark a reviewer's point addressed (or not yet)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = _article_or_404(model_admin, request, object_id)
+    comment = ReviewComment.objects.filter(pk=comment_id, revision__article=article).first()
+    if comment is None:
+        raise Http404("No such comment on this article.")
+    addressed = request.POST.get("addressed") != "0"
+    try:
+        services.comment_mark_addressed(comment=comment, user=request.user, addressed=addressed)
+    except (PermissionDenied, WorkflowError, ValidationError) as err:
+        text = err.messages if isinstance(err, ValidationError) else [str(err)]
+        for message in text:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, "Marked as addressed." if addressed else "Marked as not yet addressed."
+        )
+    return redirect(_next_url(request, article))
 
 
 # --- notification preferences -------------------------------------------------------

@@ -1,4 +1,11 @@
-"""Forms for transitions that need input. The services validate again on the server."""
+"""The workflow actions' forms, and the conversation's. The services validate again.
+
+An action form is built for one article and one user (`ActionForm`): a field the user
+may not use is never on it, and `service_kwargs()` gives the cleaned data as the
+service's keyword arguments. Each carries the state the user saw (`seen`), so a step
+taken on a page that went stale while it was open is refused (409) rather than applied
+to something the user never read.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from accounts import reauth
+from articles.models import Article, ArticleRevision
+from reviews import roles
 from reviews.models import NotificationPreference, ReviewerProfile
+from reviews.people import display_name
 from reviews.services import REVIEW_CHECKLIST
+
+
+def seen_token(article: Article) -> str:
+    """What a page showed of the article: its state and the revision under review."""
+    return f"{article.status}:{article.current_revision_id or ''}"
 
 
 def go_live_field(help_text: str) -> forms.DateTimeField:
@@ -25,30 +40,135 @@ def go_live_field(help_text: str) -> forms.DateTimeField:
     )
 
 
-class RequiredCommentForm(forms.Form):
+class ActionForm(forms.Form):
+    """A workflow action's input for one article and one user."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        article: Article,
+        user: Any,
+        request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        self.article = article
+        self.user = user
+        self.request = request
+        self.fields["seen"].initial = seen_token(article)
+
+    def is_stale(self) -> bool:
+        """The page was rendered for a state the article has since left."""
+        posted = (self.data or {}).get("seen") if self.is_bound else None
+        return bool(posted) and posted != seen_token(self.article)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {}
+
+
+class NoteForm(ActionForm):
     comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Required. The writers see this with the request.",
-        error_messages={"required": "Explain what needs to change: a comment is required."},
+        label="Note (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Kept in the review history.",
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"comment": self.cleaned_data.get("comment", "")}
+
+
+class SubmitForm(NoteForm):
+    comment = forms.CharField(
+        label="Note to the reviewer (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What you changed, or anything the reviewer should know. Kept in the history.",
     )
 
 
-class ApprovalForm(forms.Form):
-    """The reviewer's checklist (every item required), an optional note and go-live time,
-    and the electronic signature: the signer's password, or a one-time code if they
-    have a second factor, checked again at the moment of approving.
+class RequiredCommentForm(ActionForm):
+    comment = forms.CharField(
+        label="What needs to change",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Required. The writers see it, answer it and mark it addressed.",
+        error_messages={"required": "Explain what needs to change: a comment is required."},
+    )
 
-    cleaned_data is shaped as services.review_approve's keyword arguments.
-    """
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"comment": self.cleaned_data["comment"]}
+
+
+class RequiredReasonForm(ActionForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required. Kept in the audit log.",
+        error_messages={"required": "Give a reason for archiving: it is kept in the audit log."},
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class ScheduleForm(ActionForm):
+    go_live_at = go_live_field("Leave empty to publish now.")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"go_live_at": self.cleaned_data.get("go_live_at")}
+
+
+class AssignReviewerForm(ActionForm):
+    reviewer = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        help_text="Active board members with current credentials who did not write the article.",
+        error_messages={"required": "Choose an eligible board member."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        board = ReviewerProfile.objects.active().values("user")
+        users = (
+            get_user_model()
+            .objects.filter(pk__in=board)
+            .exclude(pk__in=self.article.authors.values("pk"))
+            .select_related("reviewer_profile")
+            .order_by("reviewer_profile__display_name")
+        )
+        self.fields["reviewer"].queryset = users
+        self.fields["reviewer"].label_from_instance = _reviewer_label
+        self.fields["reviewer"].initial = self.article.assigned_reviewer_id
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"reviewer": self.cleaned_data["reviewer"]}
+
+
+def _reviewer_label(user: Any) -> str:
+    profile = getattr(user, "reviewer_profile", None)
+    name = display_name(user, credentials=True)
+    return f"{name} ({profile.specialty})" if profile else name
+
+
+class ApprovalForm(ActionForm):
+    """The reviewer's checklist (every item required), an optional note, a go-live time
+    for editors only, and the electronic signature: the signer's password, or a one-time
+    code if they have a second factor, checked again at the moment of approving."""
 
     claims_supported = forms.BooleanField(label=REVIEW_CHECKLIST["claims_supported"])
     dosing_checked = forms.BooleanField(label=REVIEW_CHECKLIST["dosing_checked"])
     sources_current = forms.BooleanField(label=REVIEW_CHECKLIST["sources_current"])
     disclaimer_fits = forms.BooleanField(label=REVIEW_CHECKLIST["disclaimer_fits"])
     comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Optional note."
+        label="Note (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Kept with your sign-off.",
     )
     go_live_at = go_live_field("Editors only: leave empty to publish on approval.")
+    # The revision the approver read: approving signs that one or nothing.
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     password = forms.CharField(
         label="Your password",
         strip=False,
@@ -62,75 +182,76 @@ class ApprovalForm(forms.Form):
         error_messages={"required": "Enter the 6-digit code from your authenticator app."},
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        user: Any,
-        request: HttpRequest | None = None,
-        revision: Any = None,
-        can_schedule: bool = True,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.signer = user
-        self.request = request
-        if not can_schedule:
+        if not roles.is_editor(self.user):
             del self.fields["go_live_at"]
+        self.fields["revision"].initial = self.article.current_revision_id
         # One secret signs: the one-time code for those with a second factor, else the password.
-        self.secret_field = "code" if reauth.asks_for_code(user) else "password"
+        self.secret_field = "code" if reauth.asks_for_code(self.user) else "password"
         del self.fields["password" if self.secret_field == "code" else "code"]
-        self.fields[self.secret_field].help_text = _signing_statement(user, revision)
+        self.fields[self.secret_field].help_text = signing_statement(
+            self.user, self.article.current_revision
+        )
 
     @property
     def signature_field(self) -> forms.BoundField:
         return self[self.secret_field]
+
+    @property
+    def checklist_fields(self) -> list[forms.BoundField]:
+        return [self[key] for key in REVIEW_CHECKLIST]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.errors:
             return cleaned  # an incomplete form consumes no one-time code
         try:
-            proof = reauth.reauthenticate(
-                user=self.signer,
+            cleaned["signature"] = reauth.reauthenticate(
+                user=self.user,
                 password=cleaned.get("password", ""),
                 code=cleaned.get("code", ""),
                 request=self.request,
             )
         except ValidationError as err:
             self.add_error(self.secret_field, err)
-            return cleaned
+        return cleaned
+
+    def problem(self) -> str:
+        """One line for the messages bar when the form is refused."""
+        if self.has_error(self.secret_field) and not any(
+            self.has_error(name) for name in self.fields if name != self.secret_field
+        ):
+            return "Not approved: " + self.errors[self.secret_field][0]
+        return "Confirm every checklist item and sign before approving."
+
+    def service_kwargs(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        revision_id = cleaned.get("revision")
         return {
             "comment": cleaned.get("comment", ""),
             "checklist": {key: bool(cleaned.get(key)) for key in REVIEW_CHECKLIST},
             "go_live_at": cleaned.get("go_live_at"),
-            "signature": proof,
+            "signature": cleaned["signature"],
+            "revision": ArticleRevision.objects.filter(pk=revision_id, article=self.article).first()
+            if revision_id
+            else None,
         }
 
 
-def _signing_statement(user: Any, revision: Any) -> str:
+def signing_statement(user: Any, revision: ArticleRevision | None) -> str:
     """What the signer is about to attest, in their own printed name."""
-    profile = getattr(user, "reviewer_profile", None)
-    name = f"{profile.display_name}, {profile.credentials}" if profile else user.get_full_name()
     what = "this revision"
     if revision is not None:
         what = f"revision {revision.number} (content SHA-256 {revision.content_hash[:12]}…)"
     return (
-        f"Signing as {name or user.get_username()}: your electronic signature records that "
-        f"you reviewed {what} and approve it for publication (or, where the topic needs "
+        f"Signing as {display_name(user, credentials=True)}: your electronic signature records "
+        f"that you reviewed {what} and approve it for publication (or, where the topic needs "
         "more sign-offs, that yours is one of them)."
     )
 
 
-class ScheduleForm(forms.Form):
-    go_live_at = go_live_field("Leave empty to publish now.")
-
-
-class RequiredReasonForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required. Kept in the audit log.",
-        error_messages={"required": "Give a reason for archiving: it is kept in the audit log."},
-    )
+# --- the conversation ---------------------------------------------------------------
 
 
 class CommentForm(forms.Form):
@@ -140,29 +261,6 @@ class CommentForm(forms.Form):
         error_messages={"required": "A comment cannot be empty."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class AssignReviewerForm(forms.Form):
-    reviewer = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(),
-        help_text="Active board members with current credentials who did not write the article.",
-    )
-
-    def __init__(self, *args: Any, article: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        board = ReviewerProfile.objects.active().values("user")
-        users = get_user_model().objects.filter(pk__in=board).order_by("username")
-        if article is not None and article.pk:
-            users = users.exclude(pk__in=article.authors.values("pk"))
-        self.fields["reviewer"].queryset = users
-        self.fields["reviewer"].label_from_instance = _reviewer_label
-
-
-def _reviewer_label(user: Any) -> str:
-    profile = getattr(user, "reviewer_profile", None)
-    if profile is None:
-        return user.get_username()
-    return f"{profile.display_name}, {profile.credentials} ({profile.specialty})"
 
 
 class NotificationPreferenceForm(forms.ModelForm):

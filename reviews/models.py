@@ -1,4 +1,4 @@
-"""Reviewer profiles, review decisions and comments, and the append-only audit log."""
+"""Reviewer profiles, review rounds with their decisions and comments, and the audit log."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from audit.chain import HashChained, timestamp
-from reviews.workflow import ReviewWorkflow, Status  # noqa: F401  (re-exported for Article)
+from reviews.workflow import Status
 
 
 class ReviewerProfileQuerySet(models.QuerySet):
@@ -92,12 +92,81 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {'on' if self.email_enabled else 'off'}"
 
 
+class RoundOutcome(models.TextChoices):
+    OPEN = "open", "Under review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    WITHDRAWN = "withdrawn", "Withdrawn (archived)"
+
+
+class DecisionKind(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    REQUEST_CHANGES = "request_changes", "Requested changes"
+
+
+class ReviewRound(models.Model):
+    """One pass of the board over one revision.
+
+    A round opens when the writers submit (or when the board starts re-reviewing live
+    content that fell due) and closes with the request for changes that sends that
+    revision back, or with the approval that completes the sign-off. It keeps who held
+    it; its decisions share its number, and its comments point at it, so the next round
+    can show what was asked, what was said and what the writers marked as addressed.
+    """
+
+    Outcome = RoundOutcome
+
+    article = models.ForeignKey("articles.Article", on_delete=models.PROTECT, related_name="rounds")
+    number = models.PositiveIntegerField()
+    revision = models.ForeignKey(
+        "articles.ArticleRevision", on_delete=models.PROTECT, related_name="rounds"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The board member who held the article in this round.",
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "review round"
+        verbose_name_plural = "review rounds"
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="round_unique_number"),
+            # One review in progress per article.
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(outcome=RoundOutcome.OPEN),
+                name="round_one_open_per_article",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=RoundOutcome.OPEN, closed_at__isnull=True)
+                | (~Q(outcome=RoundOutcome.OPEN) & Q(closed_at__isnull=False)),
+                name="round_closed_when_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Round {self.number}: {self.get_outcome_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == self.Outcome.OPEN
+
+    def decisions(self):
+        return ReviewDecision.objects.filter(article_id=self.article_id, review_round=self.number)
+
+
 class ReviewDecision(models.Model):
     """One reviewer's sign-off (or request for changes) on one revision in one review round."""
 
-    class Kind(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        REQUEST_CHANGES = "request_changes", "Requested changes"
+    Kind = DecisionKind
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, related_name="decisions"
@@ -127,7 +196,7 @@ class ReviewDecision(models.Model):
             # The same person never counts twice towards one round's sign-off.
             models.UniqueConstraint(
                 fields=["article", "review_round", "reviewer"],
-                condition=Q(kind="approve"),
+                condition=Q(kind=DecisionKind.APPROVE),
                 name="decision_one_approval_per_reviewer_per_round",
             ),
         ]
@@ -137,10 +206,21 @@ class ReviewDecision(models.Model):
 
 
 class ReviewComment(models.Model):
-    """A threaded comment on one revision, shown to its writers."""
+    """A threaded comment on one revision in one round, shown to its writers.
+
+    A top-level comment is a point the writers answer; they mark it addressed before
+    resubmitting, and the next round's reviewer sees which points they marked.
+    """
 
     revision = models.ForeignKey(
         "articles.ArticleRevision", on_delete=models.PROTECT, related_name="comments"
+    )
+    round = models.ForeignKey(
+        ReviewRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
     )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
@@ -150,21 +230,36 @@ class ReviewComment(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    addressed_at = models.DateTimeField(null=True, blank=True)
+    addressed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "review comment"
         verbose_name_plural = "review comments"
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(addressed_at__isnull=True, addressed_by__isnull=True)
+                | Q(addressed_at__isnull=False, addressed_by__isnull=False),
+                name="comment_addressed_by_someone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author} on {self.revision}: {self.body[:40]}"
 
 
 class ApprovalSignatureQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: D102
+    def update(self, **kwargs):
         raise TypeError("Signatures cannot be changed.")
 
-    def delete(self):  # noqa: D102
+    def delete(self):
         raise TypeError("Signatures cannot be deleted.")
 
 
@@ -249,11 +344,26 @@ class ApprovalSignature(models.Model):
 
 
 class AuditEntry(HashChained):
-    """One transition: who, when, from, to, why, and which revision. Never edited or deleted.
+    """One workflow step: who, when, from, to, why, and which revision. Never edited or deleted.
 
     Entries form a hash chain (audit.chain): `manage.py verify_audit_log` proves none was
     altered, removed or reordered since it was written.
     """
+
+    class Action(models.TextChoices):
+        # The stored values are hashed into the chain: never change one.
+        SUBMIT = "submit", "Submitted for review"
+        START_REVIEW = "start_review", "Review started"
+        REQUEST_CHANGES = "request_changes", "Changes requested"
+        APPROVE = "approve", "Approved"
+        REVISE = "revise", "New draft of live content"
+        FLAG_REVIEW_DUE = "flag_review_due", "Review fell due"
+        FLAG_FOR_REREVIEW = "flag_for_rereview", "Re-review requested"
+        ASSIGN_REVIEWER = "assign_reviewer", "Reviewer assigned"
+        RESCHEDULE = "reschedule", "Go-live time changed"
+        PUBLISH_SCHEDULED = "publish_scheduled", "Published as scheduled"
+        ARCHIVE = "archive", "Archived"
+        RESTORE = "restore", "Restored to draft"
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, related_name="audit_entries"
@@ -273,7 +383,7 @@ class AuditEntry(HashChained):
         related_name="+",
         help_text="Empty for scheduled system actions.",
     )
-    transition = models.CharField(max_length=40)
+    transition = models.CharField("action", max_length=40, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     comment = models.TextField(blank=True)
@@ -294,7 +404,7 @@ class AuditEntry(HashChained):
 
     def __str__(self) -> str:
         who = self.actor or "system"
-        return f"{self.transition}: {self.from_status} → {self.to_status} by {who}"
+        return f"{self.get_transition_display()}: {self.from_status} → {self.to_status} by {who}"
 
     def chain_content(self) -> dict:
         return audit_entry_content(self)

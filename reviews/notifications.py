@@ -12,7 +12,10 @@ from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 
+from articles.models import Article
+from references.models import ReferenceEvent
 from reviews import roles
+from reviews.models import ReviewDecision
 
 
 def _wants_email(users: Iterable) -> list:
@@ -42,15 +45,13 @@ def _send(template: str, users: Iterable, context: dict) -> int:
 
 
 def _article(article_id: int):
-    from articles.models import Article
-
     return Article.objects.select_related("topic", "assigned_reviewer").get(pk=article_id)
 
 
 def _users_with_perm(perm: str):
     """Active users holding `perm` through a group, directly, or as superusers."""
     app_label, codename = perm.split(".")
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     permission = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
     # Separate subqueries: OR-ing the two many-to-many joins multiplies their rows.
     holders = (
@@ -78,9 +79,20 @@ def reviewer_assigned(*, article_id: int) -> int:
     return _send("assigned", [reviewer] if reviewer else [], {"article": article})
 
 
+def article_resubmitted(*, article_id: int) -> int:
+    """Tell the reviewer who sent the article back that the revised revision is theirs."""
+    article = _article(article_id)
+    reviewer = article.assigned_reviewer
+    return _send("resubmitted", [reviewer] if reviewer else [], {"article": article})
+
+
 def changes_requested(*, article_id: int) -> int:
     article = _article(article_id)
-    decision = article.decisions.filter(kind="request_changes").order_by("-created_at").first()
+    decision = (
+        article.decisions.filter(kind=ReviewDecision.Kind.REQUEST_CHANGES)
+        .order_by("-created_at")
+        .first()
+    )
     return _send(
         "changes_requested", article.authors.all(), {"article": article, "decision": decision}
     )
@@ -92,8 +104,6 @@ def article_approved(*, article_id: int) -> int:
 
 
 def reviews_due(*, article_ids: list[int]) -> int:
-    from articles.models import Article
-
     articles = list(Article.objects.filter(pk__in=article_ids).select_related("live_revision"))
     return _send("reviews_due", _users_with_perm(roles.PERM_MANAGE), {"articles": articles})
 
@@ -113,9 +123,6 @@ def rereview_requested(*, article_id: int, reason: str, moved: bool) -> int:
 
 def source_notice(*, event_id: int, article_ids: list[int]) -> int:
     """A source's standing changed (retraction, correction); lists the live articles citing it."""
-    from articles.models import Article
-    from references.models import ReferenceEvent
-
     event = ReferenceEvent.objects.select_related("reference", "actor").get(pk=event_id)
     articles = list(Article.objects.filter(pk__in=article_ids).order_by("title"))
     context = {"event": event, "reference": event.reference, "articles": articles}

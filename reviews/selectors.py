@@ -11,13 +11,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
-from reviews import roles
-from reviews.models import AuditEntry, ReviewComment, ReviewDecision
-from reviews.workflow import Status
+from references import currency
+from references.models import ReferenceEvent
+from reviews import policy, roles
+from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewRound
+from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status
 
-AWAITING = (Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE)
 DUE_HORIZONS = (30, 60, 90)
-OUTDATED_AFTER_YEARS = 5
 
 
 def with_waiting_since(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -44,7 +44,7 @@ def review_queue(*, user: Any) -> QuerySet[Article]:
     Never an article they wrote. Editors (who are not on the board) see everything awaiting.
     """
     articles = Article.objects.select_related(
-        "topic", "assigned_reviewer", "live_revision", "current_revision"
+        "topic", "assigned_reviewer__reviewer_profile", "live_revision", "current_revision"
     )
     if roles.is_board_member(user):
         approved_by_me = ReviewDecision.objects.filter(
@@ -56,7 +56,7 @@ def review_queue(*, user: Any) -> QuerySet[Article]:
         articles = (
             articles.annotate(approved_by_me=Exists(approved_by_me))
             .filter(
-                Q(status__in=[Status.SUBMITTED, Status.REVIEW_DUE])
+                Q(status__in=READY_FOR_REVIEW)
                 & (Q(assigned_reviewer__isnull=True) | Q(assigned_reviewer=user))
                 | Q(status=Status.IN_REVIEW, approved_by_me=False)
                 & (
@@ -68,7 +68,7 @@ def review_queue(*, user: Any) -> QuerySet[Article]:
             .exclude(authors=user)
         )
     elif roles.is_editor(user) or user.is_superuser:
-        articles = articles.filter(status__in=AWAITING)
+        articles = articles.filter(status__in=AWAITING_REVIEW)
     else:
         return Article.objects.none()
     return with_waiting_since(articles).order_by("waiting_since", "pk")
@@ -142,41 +142,53 @@ def due_report(*, today: datetime.date | None = None, days: int = 90) -> list[Du
 class ReferenceRow:
     position: int
     reference: Any
-    outdated: bool
-    retracted: bool
+    findings: list[currency.Finding]
     # When manage.py check_sources last asked PubMed / Crossref, and what it found.
     last_checked_at: datetime.datetime | None = None
     last_check_outcome: str = ""
 
     @property
     def flagged(self) -> bool:
-        return self.outdated or self.retracted
+        return any(f.flagged for f in self.findings)
+
+    @property
+    def retracted(self) -> bool:
+        return any(f.level == "alert" for f in self.findings)
 
 
 def review_references(
     *, revision: ArticleRevision | None, today: datetime.date | None = None
 ) -> list[ReferenceRow]:
-    """The revision's numbered sources as submitted, flagging retracted ones (from the
-    library, which tracks retractions) and those over 5 years old."""
+    """The revision's numbered sources as submitted, each with what a reviewer should know
+    (references.currency: retractions, newer versions, age by kind)."""
     if revision is None:
         return []
     today = today or timezone.localdate()
-    cutoff = today.year - OUTDATED_AFTER_YEARS
-    links = revision.reference_links.select_related("reference").order_by("position")
-    rows = []
-    for link in links:
-        reference = link.cited_reference
-        rows.append(
-            ReferenceRow(
-                position=link.position,
-                reference=reference,
-                outdated=reference.year is not None and reference.year < cutoff,
-                retracted=link.reference.retracted,
-                last_checked_at=link.reference.last_checked_at,
-                last_check_outcome=link.reference.last_check_outcome,
-            )
+    ages = currency.max_age_years()
+    links = list(
+        revision.reference_links.select_related("reference__superseded_by").order_by("position")
+    )
+    events: dict[int, list[ReferenceEvent]] = {}
+    for event in ReferenceEvent.objects.filter(
+        reference__in=[link.reference_id for link in links]
+    ).order_by("created_at"):
+        events.setdefault(event.reference_id, []).append(event)
+    return [
+        ReferenceRow(
+            position=link.position,
+            reference=link.cited_reference,
+            findings=currency.assess(
+                link.cited_reference,
+                link.reference,
+                events=events.get(link.reference_id),
+                today=today,
+                ages=ages,
+            ),
+            last_checked_at=link.reference.last_checked_at,
+            last_check_outcome=link.reference.last_check_outcome,
         )
-    return rows
+        for link in links
+    ]
 
 
 @dataclass
@@ -189,16 +201,10 @@ def comment_threads(*, revision: ArticleRevision | None) -> list[Thread]:
     """A revision's comments as threads (top-level comments, each with nested replies)."""
     if revision is None:
         return []
-    comments = list(revision.comments.select_related("author__reviewer_profile"))
-    threads = {c.pk: Thread(c) for c in comments}
-    roots = []
-    for comment in comments:
-        node = threads[comment.pk]
-        if comment.parent_id in threads:
-            threads[comment.parent_id].replies.append(node)
-        else:
-            roots.append(node)
-    return roots
+    comments = revision.comments.select_related(
+        "author__reviewer_profile", "addressed_by__reviewer_profile"
+    )
+    return _threads(list(comments))
 
 
 def latest_change_requests(*, article: Article) -> list[ReviewDecision]:
@@ -212,5 +218,93 @@ def latest_change_requests(*, article: Article) -> list[ReviewDecision]:
     )
 
 
+@dataclass
+class RoundView:
+    """One review round as the review screen shows it."""
+
+    round: ReviewRound
+    requests: list[ReviewDecision]
+    approvals: list[ReviewDecision]
+    threads: list[Thread]
+    # The writers' note when they submitted this round's revision.
+    submit_note: str = ""
+
+    @property
+    def points(self) -> int:
+        return len(self.threads)
+
+    @property
+    def addressed(self) -> int:
+        return sum(1 for t in self.threads if t.comment.addressed_at)
+
+
+def _threads(comments: list[ReviewComment]) -> list[Thread]:
+    threads = {c.pk: Thread(c) for c in comments}
+    roots = []
+    for comment in comments:
+        node = threads[comment.pk]
+        if comment.parent_id in threads:
+            threads[comment.parent_id].replies.append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+def review_rounds(*, article: Article) -> list[RoundView]:
+    """Every round of the article, newest first, with its requests, sign-offs and
+    comment threads (and which points the writers marked addressed), in four queries."""
+    rounds = list(
+        article.rounds.select_related("revision", "reviewer__reviewer_profile").order_by("-number")
+    )
+    if not rounds:
+        return []
+    decisions: dict[int, list[ReviewDecision]] = {}
+    for decision in article.decisions.select_related(
+        "reviewer__reviewer_profile", "signature"
+    ).order_by("created_at", "pk"):
+        decisions.setdefault(decision.review_round, []).append(decision)
+    comments: dict[int, list[ReviewComment]] = {}
+    for comment in ReviewComment.objects.filter(round__article=article).select_related(
+        "author__reviewer_profile", "addressed_by__reviewer_profile"
+    ):
+        comments.setdefault(comment.round_id, []).append(comment)
+    notes = dict(
+        AuditEntry.objects.filter(article=article, transition=AuditEntry.Action.SUBMIT)
+        .exclude(comment="")
+        .values_list("revision_id", "comment")
+    )
+    return [
+        RoundView(
+            round=r,
+            requests=[
+                d
+                for d in decisions.get(r.number, [])
+                if d.kind == ReviewDecision.Kind.REQUEST_CHANGES
+            ],
+            approvals=[
+                d for d in decisions.get(r.number, []) if d.kind == ReviewDecision.Kind.APPROVE
+            ],
+            threads=_threads(comments.get(r.pk, [])),
+            submit_note=notes.get(r.revision_id, ""),
+        )
+        for r in rounds
+    ]
+
+
+def sent_back_revision(*, article: Article) -> ArticleRevision | None:
+    """The revision the board last sent back for changes, when the one under review is
+    the writers' answer to it (what the reviewer most wants to compare with)."""
+    if article.current_revision_id is None:
+        return None
+    sent_back = (
+        article.rounds.filter(outcome=ReviewRound.Outcome.CHANGES_REQUESTED)
+        .exclude(revision_id=article.current_revision_id)
+        .select_related("revision")
+        .order_by("-number")
+        .first()
+    )
+    return sent_back.revision if sent_back else None
+
+
 def approvals_this_round(*, article: Article) -> list[ReviewDecision]:
-    return list(article.approvals_this_round().select_related("signature", "revision"))
+    return list(policy.approvals_this_round(article).select_related("signature", "revision"))

@@ -1,9 +1,10 @@
-"""Every write in the review workflow goes through these functions.
+"""Review actions: every write in the review workflow goes through these functions.
 
-Each one is atomic, locks the article row, checks permission on the server,
-calls the django-fsm transition (which only changes the instance), saves,
-writes the audit entry, and queues notifications with transaction.on_commit.
-Views, the admin and management commands call these; none repeats their logic.
+Each is atomic and has the same shape (reviews.steps): lock the article row, check the
+step on the server (state, then who), compute the facts the transition needs, call the
+django-fsm transition (which only changes the instance), save, write the audit entry,
+and queue notifications with transaction.on_commit. Going live is reviews.scheduling.
+Views, the admin, commands and the action model call these; none repeats their logic.
 """
 
 from __future__ import annotations
@@ -19,16 +20,22 @@ from django.utils import timezone
 
 from accounts import reauth
 from articles import publishing
-from articles.markdown import render_article
+from articles.markdown import RenderedArticle
 from articles.models import Article, ArticleRevision, RevisionReference
-from reviews import notifications, roles, signatures
-from reviews.dates import add_months
-from reviews.models import ApprovalSignature, AuditEntry, ReviewComment, ReviewDecision
-from reviews.workflow import LOCKED_STATUSES, Status
+from articles.submission import check_submission
+from reviews import notifications, policy, roles, scheduling, signatures, steps
+from reviews.models import (
+    ApprovalSignature,
+    AuditEntry,
+    ReviewComment,
+    ReviewDecision,
+    ReviewRound,
+)
+from reviews.people import display_name
+from reviews.workflow import APPROVED_CONTENT, WITH_THE_BOARD, Status, WorkflowError
 
 # Fields whose change makes a new version of the content.
 CONTENT_FIELDS = frozenset({"title", "summary", "body", "professional_body", "topic", "slug"})
-
 
 LOCKED_MESSAGE = (
     "This article is with the medical reviewers and cannot be edited until they finish."
@@ -42,87 +49,37 @@ REVIEW_CHECKLIST = {
     "disclaimer_fits": "The disclaimer fits the content.",
 }
 
-
-class WorkflowError(Exception):
-    """A transition that cannot happen in the article's current state (HTTP 409)."""
+Action = AuditEntry.Action
 
 
-def _notify_after_commit(send: Any, **kwargs: Any) -> None:
-    """Email once the transition is committed. A mail failure is logged, never raised:
-    the transition has happened, so the person who made it must not see an error."""
-
-    # A named function, not functools.partial: Django logs failures by __qualname__.
-    def send_notification() -> None:
-        send(**kwargs)
-
-    transaction.on_commit(send_notification, robust=True)
+# --- rounds ----------------------------------------------------------------------------
 
 
-def _lock(article: Article) -> Article:
-    """Re-read the article under a row lock so racing transitions serialise."""
-    return Article.objects.select_for_update().select_related("topic").get(pk=article.pk)
+def current_round(article: Article) -> ReviewRound | None:
+    """The article's latest round (open, or the last one the board closed)."""
+    return article.rounds.order_by("-number").first()
 
 
-def _refuse_unless_allowed(article: Article, name: str, user: Any) -> None:
-    method = getattr(article, name)
-    label = _label(article, name)
-    if not fsm.can_proceed(method, check_conditions=False):
-        raise WorkflowError(
-            f"“{label}” is not possible while the article is "
-            f"{article.get_status_display().lower()}."
-        )
-    # Permission alone; unmet conditions get their own message from the caller.
-    if not method._django_fsm.has_transition_perm(article, article.status, user):
-        raise PermissionDenied(_permission_message(article, name, user))
-
-
-def _label(article: Article, name: str) -> str:
-    """The button label the transition declares (custom={"label": …}), else its name."""
-    transitions = getattr(article, name)._django_fsm.transitions.values()
-    return next(iter(transitions)).custom.get("label", name)
-
-
-def _permission_message(article: Article, name: str, user: Any) -> str:
-    if name in ("start_review", "approve", "request_changes"):
-        if roles.is_author(article, user):
-            return "You wrote or co-wrote this article, so you cannot review or approve it."
-        if not roles.is_board_member(user):
-            return (
-                "Only active advisory board members with current, verified credentials "
-                "can review articles."
-            )
-        if name == "approve":
-            return (
-                "You have already approved this revision; a further approval must come "
-                "from another board member."
-            )
-    if name in ("archive", "restore"):
-        return "Only editors can archive or restore articles."
-    if name in ("submit", "revise"):
-        return "Only the article's authors or an editor can do that."
-    return "You do not have permission to do that."
-
-
-def _record(
-    *,
-    article: Article,
-    transition: str,
-    from_status: str,
-    user: Any,
-    comment: str = "",
-    revision: ArticleRevision | None = None,
-    signature: ApprovalSignature | None = None,
-) -> AuditEntry:
-    return AuditEntry.objects.create(
-        article=article,
-        revision=revision if revision is not None else article.current_revision,
-        actor=user,
-        transition=transition,
-        from_status=from_status,
-        to_status=article.status,
-        comment=comment,
-        signature=signature,
+def _open_round(article: Article, revision: ArticleRevision, reviewer: Any) -> ReviewRound:
+    return ReviewRound.objects.create(
+        article=article, number=article.review_round, revision=revision, reviewer=reviewer
     )
+
+
+def _close_round(article: Article, outcome: str, *, now: datetime.datetime | None = None) -> None:
+    ReviewRound.objects.filter(article=article, outcome=ReviewRound.Outcome.OPEN).update(
+        outcome=outcome, closed_at=now or timezone.now()
+    )
+
+
+def _hold_round(article: Article, reviewer: Any) -> None:
+    """Record who holds the open round (claimed or assigned)."""
+    ReviewRound.objects.filter(article=article, outcome=ReviewRound.Outcome.OPEN).update(
+        reviewer=reviewer
+    )
+
+
+# --- the content, and freezing it -------------------------------------------------------
 
 
 def _content_hash(article: Article, references: list) -> str:
@@ -136,8 +93,8 @@ def _content_hash(article: Article, references: list) -> str:
     )
 
 
-def _snapshot(article: Article, user: Any) -> ArticleRevision:
-    rendered = render_article(article.body, article.professional_body)
+def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> ArticleRevision:
+    """Freeze the working copy with the rendering the submission check already made."""
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     revision = ArticleRevision.objects.create(
         article=article,
@@ -162,7 +119,12 @@ def _snapshot(article: Article, user: Any) -> ArticleRevision:
     return revision
 
 
-# --- writing ---------------------------------------------------------------
+def _concrete_field(name: str):
+    try:
+        field = Article._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if field.concrete and not field.many_to_many else None
 
 
 @transaction.atomic
@@ -181,10 +143,10 @@ def article_save(*, article: Article, user: Any, changed_fields: set[str] | list
         if (field := _concrete_field(name)) is not None and field.editable
     ]
     if not edited:
-        # e.g. a reviewer's transition button posts the read-only form: nothing to save.
+        # e.g. a reviewer's action button posts the read-only form: nothing to save.
         return article
-    current = _lock(article)
-    if current.status in LOCKED_STATUSES:
+    current = steps.lock(article)
+    if current.status in WITH_THE_BOARD:
         raise ValidationError(LOCKED_MESSAGE)
     if current.status == Status.ARCHIVED:
         raise ValidationError("This article is archived; an editor must restore it first.")
@@ -197,75 +159,85 @@ def article_save(*, article: Article, user: Any, changed_fields: set[str] | list
         )
     for name in edited:
         setattr(current, name, getattr(article, name))
-    if set(edited) & CONTENT_FIELDS and current.status in (Status.APPROVED, Status.REVIEW_DUE):
+    if set(edited) & CONTENT_FIELDS and current.status in APPROVED_CONTENT:
         from_status = current.status
         current.revise()
         current.save()
-        _record(article=current, transition="revise", from_status=from_status, user=user)
+        steps.record(article=current, action=Action.REVISE, from_status=from_status, user=user)
     else:
         current.save()
     return current
 
 
-def _concrete_field(name: str):
-    try:
-        field = Article._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-    return field if field.concrete and not field.many_to_many else None
+# --- review actions ---------------------------------------------------------------------
 
 
 @transaction.atomic
 def article_submit(*, article: Article, user: Any, comment: str = "") -> Article:
-    """Freeze the working copy into a revision and hand it to the board."""
-    article = _lock(article)
-    _refuse_unless_allowed(article, "submit", user)
-    problems = article.submission_problems()
-    if problems:
-        raise ValidationError(problems)
+    """Freeze the working copy into a revision and hand it to the board.
+
+    The reviewer who sent the last round back keeps the article (the queue shows it to
+    them first); an editor can reassign it. The Markdown is rendered once, by the check.
+    """
+    article = steps.lock(article)
+    steps.check(article, "submit", user)
+    submission = check_submission(article)
     from_status = article.status
-    article.submit(comment=comment)
-    article.current_revision = _snapshot(article, user)
+    article.submit(problems=submission.problems)
+    article.current_revision = _snapshot(article, user, submission.rendered)
     article.review_round += 1
-    article.assigned_reviewer = None
+    # A resubmission stays with the reviewer who held the round that sent it back, while
+    # they may still review it; anything else goes to the whole board.
+    last = current_round(article)
+    keeper = article.assigned_reviewer
+    if (
+        last is None
+        or last.outcome != ReviewRound.Outcome.CHANGES_REQUESTED
+        or keeper is None
+        or roles.board_members(article, keeper) is not None
+    ):
+        keeper = None
+    article.assigned_reviewer = keeper
     article.save()
-    _record(
-        article=article, transition="submit", from_status=from_status, user=user, comment=comment
+    _open_round(article, article.current_revision, keeper)
+    steps.record(
+        article=article, action=Action.SUBMIT, from_status=from_status, user=user, comment=comment
     )
-    _notify_after_commit(notifications.article_submitted, article_id=article.pk)
+    if keeper is not None:
+        steps.notify_after_commit(notifications.article_resubmitted, article_id=article.pk)
+    else:
+        steps.notify_after_commit(notifications.article_submitted, article_id=article.pk)
     return article
 
 
 @transaction.atomic
 def review_start(*, article: Article, user: Any) -> Article:
-    """A board member claims a submitted (or due) article and becomes its reviewer."""
-    article = _lock(article)
-    _refuse_unless_allowed(article, "start_review", user)
-    other = article.assigned_reviewer
-    if other is not None and other.pk != user.pk and roles.is_board_member(other):
-        # An editor's assignment holds; they reassign if the assignee cannot do it.
-        raise PermissionDenied(
-            f"An editor assigned this article to {other.get_full_name() or other.username}; "
-            "ask an editor to reassign it."
-        )
+    """A board member takes a submitted (or due) article and becomes its reviewer."""
+    article = steps.lock(article)
+    steps.check(article, "start_review", user)
     from_status = article.status
     if from_status == Status.REVIEW_DUE:
-        # Re-review: the live revision itself is what the board confirms.
+        # Re-review: the live revision itself is what the board confirms, in a new round.
         article.current_revision = article.live_revision
         article.review_round += 1
     article.start_review(reviewer=user)
     article.save()
-    _record(article=article, transition="start_review", from_status=from_status, user=user)
+    if from_status == Status.REVIEW_DUE:
+        _open_round(article, article.current_revision, user)
+    else:
+        _hold_round(article, user)
+    steps.record(article=article, action=Action.START_REVIEW, from_status=from_status, user=user)
     return article
 
 
 @transaction.atomic
 def review_request_changes(*, article: Article, user: Any, comment: str) -> Article:
-    """Send the article back to its writers; the comment is required and kept with the revision."""
+    """Send the article back to its writers; the comment is required and opens a thread
+    in this round, which the writers answer and mark addressed."""
     if not (comment or "").strip():
         raise ValidationError("Explain what needs to change: a comment is required.")
-    article = _lock(article)
-    _refuse_unless_allowed(article, "request_changes", user)
+    article = steps.lock(article)
+    steps.check(article, "request_changes", user)
     from_status = article.status
     ReviewDecision.objects.create(
         article=article,
@@ -275,17 +247,23 @@ def review_request_changes(*, article: Article, user: Any, comment: str) -> Arti
         kind=ReviewDecision.Kind.REQUEST_CHANGES,
         comment=comment,
     )
-    ReviewComment.objects.create(revision=article.current_revision, author=user, body=comment)
-    article.request_changes(comment=comment)
+    ReviewComment.objects.create(
+        revision=article.current_revision,
+        round=current_round(article),
+        author=user,
+        body=comment.strip(),
+    )
+    article.request_changes()
     article.save()
-    _record(
+    _close_round(article, ReviewRound.Outcome.CHANGES_REQUESTED)
+    steps.record(
         article=article,
-        transition="request_changes",
+        action=Action.REQUEST_CHANGES,
         from_status=from_status,
         user=user,
         comment=comment,
     )
-    _notify_after_commit(notifications.changes_requested, article_id=article.pk)
+    steps.notify_after_commit(notifications.changes_requested, article_id=article.pk)
     return article
 
 
@@ -297,7 +275,7 @@ def _checked(checklist: dict | None) -> dict[str, bool]:
         raise ValidationError(
             ["Confirm every item of the review checklist before approving:", *missing]
         )
-    return {key: True for key in REVIEW_CHECKLIST}
+    return dict.fromkeys(REVIEW_CHECKLIST, True)
 
 
 @transaction.atomic
@@ -309,6 +287,7 @@ def review_approve(
     checklist: dict | None = None,
     go_live_at: datetime.datetime | None = None,
     signature: reauth.Reauthentication | None = None,
+    revision: ArticleRevision | None = None,
 ) -> Article:
     """Record a sign-off; the article goes live once the topic's policy is met.
 
@@ -317,23 +296,29 @@ def review_approve(
     is recorded; with it, the signature (name, credentials, time, meaning, content hash)
     is stored with the decision and its audit entry. A go-live time may be set only by
     an approver who is also an editor (articles.manage_workflow); otherwise approval
-    publishes now.
+    publishes now. `revision`, when given, is the revision the approver read: if the
+    board's revision changed since, nothing is signed.
     """
     confirmed = _checked(checklist)
     if go_live_at is not None and not roles.is_editor(user):
         raise PermissionDenied("Only an editor can schedule when an approved article goes live.")
-    article = _lock(article)
-    _refuse_unless_allowed(article, "approve", user)
+    article = steps.lock(article)
+    steps.check(article, "approve", user)
+    under_review = article.current_revision
+    if revision is not None and revision.pk != under_review.pk:
+        raise WorkflowError(
+            f"The revision under review is now revision {under_review.number}, not the "
+            f"revision {revision.number} you read; read it before approving."
+        )
     proof = reauth.confirm(signature, user)
     if ApprovalSignature.objects.filter(reauth_nonce=proof.nonce).exists():
         raise ValidationError("That signature was already used: sign this approval again.")
     from_status = article.status
-    revision = article.current_revision
     # One clock reading: the sign-off and the "Last reviewed" stamp it completes must agree.
     now = timezone.now()
     decision = ReviewDecision.objects.create(
         article=article,
-        revision=revision,
+        revision=under_review,
         review_round=article.review_round,
         reviewer=user,
         kind=ReviewDecision.Kind.APPROVE,
@@ -342,22 +327,23 @@ def review_approve(
         go_live_at=go_live_at,
         created_at=now,
     )
-    article.approve(comment=comment)
+    article.approve(policy_met=policy.sign_off_policy_met(article))
     if article.status == Status.APPROVED:
         # A time an editor asked for with an earlier sign-off in this round still holds.
         requested = (
-            article.approvals_this_round()
+            policy.approvals_this_round(article)
             .filter(go_live_at__isnull=False)
             .order_by("-created_at")
             .values_list("go_live_at", flat=True)
             .first()
         )
-        _publish_approved(article, revision, go_live_at=requested, now=now)
+        scheduling.publish_approved(article, under_review, go_live_at=requested, now=now)
+        _close_round(article, ReviewRound.Outcome.APPROVED, now=now)
     article.save()
     signed = signatures.sign(decision=decision, article=article, proof=proof, signed_at=now)
-    _record(
+    steps.record(
         article=article,
-        transition="approve",
+        action=Action.APPROVE,
         from_status=from_status,
         user=user,
         comment=comment,
@@ -366,50 +352,8 @@ def review_approve(
     if article.status == Status.APPROVED:
         # Live now, re-confirmed (new review dates) or scheduled: the stored page follows.
         publishing.article_changed(article)
-        _notify_after_commit(notifications.article_approved, article_id=article.pk)
+        steps.notify_after_commit(notifications.article_approved, article_id=article.pk)
     return article
-
-
-def _publish_approved(
-    article: Article,
-    revision: ArticleRevision,
-    *,
-    go_live_at: datetime.datetime | None,
-    now: datetime.datetime,
-) -> None:
-    revision.approved_at = revision.approved_at or now
-    revision.last_reviewed_at = now
-    revision.next_review_due = add_months(
-        timezone.localdate(now), article.topic.review_interval_months
-    )
-    stamps = ["approved_at", "last_reviewed_at", "next_review_due"]
-    if article.live_revision_id == revision.pk:
-        # Re-confirmation of unchanged content: reviewed again, not updated.
-        revision.save(update_fields=stamps)
-        return
-    if go_live_at and go_live_at > now:
-        revision.save(update_fields=stamps)
-        article.scheduled_revision = revision
-        article.scheduled_live_at = go_live_at
-        return
-    revision.save(update_fields=stamps)
-    make_live(article, revision, now=now)
-
-
-# What make_live (and rescheduling) change on the article.
-LIVE_SWITCH_FIELDS = ["live_revision", "scheduled_revision", "scheduled_live_at", "updated_at"]
-
-
-def make_live(article: Article, revision: ArticleRevision, *, now: datetime.datetime) -> None:
-    """Switch the public page to `revision` (caller saves the article)."""
-    previous = article.live_revision
-    unchanged = previous is not None and previous.content_hash == revision.content_hash
-    revision.published_at = now
-    revision.content_updated_at = previous.content_updated_at if unchanged else now
-    revision.save(update_fields=["published_at", "content_updated_at"])
-    article.live_revision = revision
-    article.scheduled_revision = None
-    article.scheduled_live_at = None
 
 
 @transaction.atomic
@@ -417,30 +361,124 @@ def article_archive(*, article: Article, user: Any, reason: str) -> Article:
     """Withdraw an article from the public (its URL answers 410). A reason is required."""
     if not (reason or "").strip():
         raise ValidationError("Give a reason for archiving: it is kept in the audit log.")
-    article = _lock(article)
-    _refuse_unless_allowed(article, "archive", user)
+    article = steps.lock(article)
+    steps.check(article, "archive", user)
     from_status = article.status
     article.archive(reason=reason)
+    # A withdrawn article must not go live later by schedule.
+    scheduling.clear_schedule(article)
     article.save()
+    _close_round(article, ReviewRound.Outcome.WITHDRAWN)
     publishing.article_changed(article)
-    _record(
-        article=article, transition="archive", from_status=from_status, user=user, comment=reason
+    steps.record(
+        article=article, action=Action.ARCHIVE, from_status=from_status, user=user, comment=reason
     )
     return article
 
 
 @transaction.atomic
 def article_restore(*, article: Article, user: Any, comment: str = "") -> Article:
-    article = _lock(article)
-    _refuse_unless_allowed(article, "restore", user)
+    """Back to draft and off the public site: it must be approved again to return."""
+    article = steps.lock(article)
+    steps.check(article, "restore", user)
     from_status = article.status
     article.restore()
+    article.live_revision = None
+    scheduling.clear_schedule(article)
     article.save()
     publishing.article_changed(article)
-    _record(
-        article=article, transition="restore", from_status=from_status, user=user, comment=comment
+    steps.record(
+        article=article, action=Action.RESTORE, from_status=from_status, user=user, comment=comment
     )
     return article
+
+
+@transaction.atomic
+def review_assign(*, article: Article, user: Any, reviewer: Any) -> Article:
+    """An editor assigns (or reassigns) the board member who reviews the article."""
+    article = steps.lock(article)
+    steps.check(article, "assign_reviewer", user)
+    if roles.board_members(article, reviewer) is not None:
+        if roles.is_author(article, reviewer):
+            raise ValidationError(
+                f"{display_name(reviewer)} wrote or co-wrote this article and cannot review it."
+            )
+        raise ValidationError(
+            f"{display_name(reviewer)} cannot review: only active advisory board members "
+            "with current, verified credentials can."
+        )
+    if article.assigned_reviewer_id == reviewer.pk:
+        return article
+    article.assigned_reviewer = reviewer
+    article.save(update_fields=["assigned_reviewer", "updated_at"])
+    _hold_round(article, reviewer)
+    steps.record(
+        article=article,
+        action=Action.ASSIGN_REVIEWER,
+        from_status=article.status,
+        user=user,
+        comment=f"Reviewer: {display_name(reviewer, credentials=True)}",
+    )
+    steps.notify_after_commit(notifications.reviewer_assigned, article_id=article.pk)
+    return article
+
+
+# --- the conversation -------------------------------------------------------------------
+
+
+def may_comment(article: Article, user: Any) -> bool:
+    return roles.can_review_article(article, user) or roles.can_edit_content(article, user)
+
+
+@transaction.atomic
+def review_comment(
+    *, revision: ArticleRevision, user: Any, body: str, parent: ReviewComment | None = None
+) -> ReviewComment:
+    """Comment on a revision (or reply in a thread); board members and the writers may."""
+    if not (body or "").strip():
+        raise ValidationError("A comment cannot be empty.")
+    article = revision.article
+    if not may_comment(article, user):
+        raise PermissionDenied(
+            "Only the article's writers, editors and advisory board members can comment."
+        )
+    if parent is not None and parent.revision_id != revision.pk:
+        raise ValidationError("A reply must be on the same revision as the comment it answers.")
+    if parent is not None:
+        on_round = parent.round
+    else:
+        on_round = article.rounds.filter(revision=revision).order_by("-number").first()
+    return ReviewComment.objects.create(
+        revision=revision, round=on_round, parent=parent, author=user, body=body.strip()
+    )
+
+
+@transaction.atomic
+def comment_mark_addressed(*, comment: ReviewComment, user: Any, addressed: bool = True) -> None:
+    """The writers mark a reviewer's point as addressed (or not yet) before resubmitting.
+
+    Only top-level points, only by the article's writers or an editor, and only while the
+    working copy is theirs to change: once resubmitted, the marks are what the board sees.
+    """
+    comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
+    article = steps.lock(comment.revision.article)
+    if comment.parent_id is not None:
+        raise ValidationError("Mark the point itself as addressed, not a reply to it.")
+    if not roles.can_edit_content(article, user):
+        raise PermissionDenied(
+            "Only the article's writers or an editor can mark a point addressed."
+        )
+    if article.status not in (Status.CHANGES_REQUESTED, Status.DRAFT):
+        raise WorkflowError(
+            "Points can be marked addressed only while the writers are revising the article, "
+            f"not while it is {article.get_status_display().lower()}."
+        )
+    comment.addressed_at = timezone.now() if addressed else None
+    comment.addressed_by = user if addressed else None
+    comment.save(update_fields=["addressed_at", "addressed_by"])
+
+
+# --- the scheduler and the library ------------------------------------------------------
 
 
 def flag_reviews_due(*, today: datetime.date | None = None) -> list[Article]:
@@ -449,22 +487,21 @@ def flag_reviews_due(*, today: datetime.date | None = None) -> list[Article]:
     flagged = []
     for pk in Article.objects.due_for_review(today).values_list("pk", flat=True):
         with transaction.atomic():
-            article = _lock(Article(pk=pk))
+            article = steps.lock(Article(pk=pk))
             if not article.live_review_is_due(today) or article.status != Status.APPROVED:
                 continue  # changed since we listed it
             article.flag_review_due()
-            article.assigned_reviewer = None  # a new round: anyone on the board may claim it
             article.save()
-            _record(
+            steps.record(
                 article=article,
-                transition="flag_review_due",
+                action=Action.FLAG_REVIEW_DUE,
                 from_status=Status.APPROVED,
                 user=None,
             )
             flagged.append(article)
     if flagged:
         ids = [a.pk for a in flagged]
-        _notify_after_commit(notifications.reviews_due, article_ids=ids)
+        steps.notify_after_commit(notifications.reviews_due, article_ids=ids)
     return flagged
 
 
@@ -491,162 +528,24 @@ def flag_for_rereview(*, article: Article, reason: str) -> Article:
     """
     if not (reason or "").strip():
         raise ValidationError("A re-review needs a reason.")
-    article = _lock(article)
+    article = steps.lock(article)
     from_status = article.status
     moved = from_status == Status.APPROVED and fsm.can_proceed(article.flag_review_due)
     if moved:
         article.flag_review_due()
-        article.assigned_reviewer = None  # a new round: anyone on the board may claim it
         article.save()
         comment = reason
     else:
         blocked = _REREVIEW_BLOCKED.get(from_status, "It has no live revision.")
         comment = f"{reason} Not moved to review due: {blocked}"
-    _record(
+    steps.record(
         article=article,
-        transition="flag_for_rereview",
+        action=Action.FLAG_FOR_REREVIEW,
         from_status=from_status,
         user=None,
         comment=comment,
     )
-    _notify_after_commit(
+    steps.notify_after_commit(
         notifications.rereview_requested, article_id=article.pk, reason=reason, moved=moved
     )
     return article
-
-
-@transaction.atomic
-def review_assign(*, article: Article, user: Any, reviewer: Any) -> Article:
-    """An editor assigns (or reassigns) the board member who reviews the article."""
-    if not roles.is_editor(user):
-        raise PermissionDenied("Only editors can assign reviewers.")
-    article = _lock(article)
-    if article.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE):
-        raise WorkflowError(
-            "A reviewer can be assigned only while the article awaits review, not while it is "
-            f"{article.get_status_display().lower()}."
-        )
-    if not roles.is_board_member(reviewer):
-        raise ValidationError(
-            f"{reviewer} cannot review: only active advisory board members with current, "
-            "verified credentials can."
-        )
-    if roles.is_author(article, reviewer):
-        raise ValidationError(f"{reviewer} wrote or co-wrote this article and cannot review it.")
-    if article.assigned_reviewer_id == reviewer.pk:
-        return article
-    article.assigned_reviewer = reviewer
-    article.save(update_fields=["assigned_reviewer", "updated_at"])
-    _record(
-        article=article,
-        transition="assign_reviewer",
-        from_status=article.status,
-        user=user,
-        comment=f"Reviewer: {reviewer.get_full_name() or reviewer.username}",
-    )
-    _notify_after_commit(notifications.reviewer_assigned, article_id=article.pk)
-    return article
-
-
-@transaction.atomic
-def review_comment(
-    *, revision: ArticleRevision, user: Any, body: str, parent: ReviewComment | None = None
-) -> ReviewComment:
-    """Comment on a revision (or reply in a thread); board members and the writers may."""
-    if not (body or "").strip():
-        raise ValidationError("A comment cannot be empty.")
-    article = revision.article
-    if not (roles.can_review_article(article, user) or roles.can_edit_content(article, user)):
-        raise PermissionDenied(
-            "Only the article's writers, editors and advisory board members can comment."
-        )
-    if parent is not None and parent.revision_id != revision.pk:
-        raise ValidationError("A reply must be on the same revision as the comment it answers.")
-    return ReviewComment.objects.create(
-        revision=revision, parent=parent, author=user, body=body.strip()
-    )
-
-
-@transaction.atomic
-def article_reschedule(
-    *, article: Article, user: Any, go_live_at: datetime.datetime | None
-) -> Article:
-    """An editor moves an approved revision's go-live time, or clears it to publish now."""
-    if not roles.is_editor(user):
-        raise PermissionDenied("Only editors can change when an approved article goes live.")
-    article = _lock(article)
-    if article.status == Status.ARCHIVED:
-        raise WorkflowError("This article is archived; restore it before scheduling.")
-    revision = article.scheduled_revision
-    if revision is None:
-        raise WorkflowError("Nothing is scheduled to go live for this article.")
-    now = timezone.now()
-    if go_live_at is not None and go_live_at > now:
-        article.scheduled_live_at = go_live_at
-        comment = f"Go-live moved to {timezone.localtime(go_live_at):%Y-%m-%d %H:%M}."
-    else:
-        make_live(article, revision, now=now)
-        comment = "Published now instead of at the scheduled time."
-    article.save(update_fields=LIVE_SWITCH_FIELDS)
-    publishing.article_changed(article)
-    _record(
-        article=article,
-        transition="reschedule",
-        from_status=article.status,
-        user=user,
-        comment=comment,
-        revision=revision,
-    )
-    return article
-
-
-def publish_scheduled(*, now: datetime.datetime | None = None) -> list[Article]:
-    """Switch approved revisions whose go-live time has come to live (idempotent)."""
-    now = now or timezone.now()
-    due = Article.objects.filter(
-        scheduled_revision__isnull=False, scheduled_live_at__lte=now
-    ).exclude(status=Status.ARCHIVED)
-    published = []
-    for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            article = _lock(Article(pk=pk))
-            revision = article.scheduled_revision
-            if (
-                revision is None
-                or article.scheduled_live_at is None
-                or article.scheduled_live_at > now
-                or article.status == Status.ARCHIVED
-            ):
-                continue  # published or changed since we listed it
-            make_live(article, revision, now=now)
-            article.save(update_fields=LIVE_SWITCH_FIELDS)
-            publishing.article_changed(article)
-            _record(
-                article=article,
-                transition="publish_scheduled",
-                from_status=article.status,
-                user=None,
-                revision=revision,
-            )
-            published.append(article)
-    return published
-
-
-# The admin's transition buttons and forms dispatch through this table.
-TRANSITION_SERVICES = {
-    "submit": article_submit,
-    "start_review": review_start,
-    "request_changes": review_request_changes,
-    "approve": review_approve,
-    "archive": article_archive,
-    "restore": article_restore,
-    "assign_reviewer": review_assign,
-}
-
-
-def apply_transition(*, article: Article, name: str, user: Any, **kwargs: Any) -> Article:
-    try:
-        service = TRANSITION_SERVICES[name]
-    except KeyError:
-        raise WorkflowError(f"Unknown action “{name}”.") from None
-    return service(article=article, user=user, **kwargs)

@@ -15,7 +15,9 @@ from typing import Any
 
 from accounts import reauth
 from articles.models import Article, ArticleRevision
+from reviews import policy
 from reviews.models import ApprovalSignature, ReviewDecision
+from reviews.people import display_name
 from reviews.workflow import Status
 
 FINAL_MEANING = "Approved for publication"
@@ -48,7 +50,7 @@ def meaning(article: Article) -> str:
     """What this sign-off means, once the transition has decided whether it was the last."""
     if article.status == Status.APPROVED:
         return FINAL_MEANING
-    count = article.approvals_this_round().count()
+    count = policy.approvals_this_round(article).count()
     required = article.topic.required_approvals
     if count < required:
         return f"Approved (sign-off {count} of {required})"
@@ -68,7 +70,7 @@ def sign(
     return ApprovalSignature.objects.create(
         decision=decision,
         signer=signer,
-        printed_name=profile.display_name if profile else signer.get_full_name(),
+        printed_name=display_name(signer),
         credentials=profile.credentials if profile else "",
         meaning=meaning(article),
         signed_at=signed_at,

@@ -1,15 +1,22 @@
 """The review state machine, as an abstract model that Article inherits.
 
-Transitions only change the instance; their conditions have no side effects.
-Snapshots, audit entries, notifications and locking live in reviews.services,
-which is the only code that calls these methods.
+Transitions only change the instance, and only the workflow's own fields (status, the
+reviewer holding the article, the archive reason). They take the facts they depend on
+as arguments (`submit(problems=…)`, `approve(policy_met=…)`), computed once by
+reviews.services, the only code that calls them; their conditions query nothing.
+
+This module and reviews.roles import nothing from the articles app: Article builds on
+them, and everything else in reviews builds on Article.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_fsm as fsm
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from reviews import roles
@@ -25,34 +32,31 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-# The working copy may not be edited while the board holds it.
-LOCKED_STATUSES = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
+# The named sets of states. Each is defined here once and used everywhere.
+# With the board: writers cannot edit the working copy; the public may see it as pending.
+WITH_THE_BOARD = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
+# Waiting for a board member: what the queue lists and what a reviewer can be assigned to.
+AWAITING_REVIEW = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE})
+# Waiting for a board member to start reviewing it.
+READY_FOR_REVIEW = frozenset({Status.SUBMITTED, Status.REVIEW_DUE})
+# The working copy the writers may submit.
+SUBMITTABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
+# A live revision whose working copy is unchanged: editing it starts a new draft.
+APPROVED_CONTENT = frozenset({Status.APPROVED, Status.REVIEW_DUE})
+NOT_ARCHIVED = frozenset(s for s in Status if s != Status.ARCHIVED)
+
+# Who may take each step (reviews.roles), named once for the transitions below, the
+# services that carry them out and the action model that offers them.
+AUTHOR_RULE = roles.authors_and_editors
+REVIEW_RULE = roles.board_members
+ARCHIVE_RULE = roles.editors_only("archive or restore articles")
+ASSIGN_RULE = roles.editors_only("assign reviewers")
+SCHEDULE_RULE = roles.editors_only("change when an approved article goes live")
+SYSTEM_RULE = roles.scheduler_only
 
 
-def _can_author(instance: Any, user: Any) -> bool:
-    return roles.can_edit_content(instance, user)
-
-
-def _can_review(instance: Any, user: Any) -> bool:
-    return roles.can_review_article(instance, user)
-
-
-def _can_approve(instance: Any, user: Any) -> bool:
-    # Any eligible board member may add a sign-off; the policy decides when it is enough.
-    return _can_review(instance, user) and not instance.has_approved_this_round(user)
-
-
-def _is_editor(instance: Any, user: Any) -> bool:
-    return roles.is_editor(user)
-
-
-def _is_system(instance: Any, user: Any) -> bool:
-    # flag_review_due is run by the scheduler (user None), never from the admin.
-    return user is None
-
-
-def _content_complete(instance: Any) -> bool:
-    return not instance.submission_problems()
+class WorkflowError(Exception):
+    """A step that cannot happen in the article's current state (HTTP 409)."""
 
 
 def _has_live_revision(instance: Any) -> bool:
@@ -61,34 +65,46 @@ def _has_live_revision(instance: Any) -> bool:
 
 
 class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
+    """The workflow's state of an article: its status, who holds it, which round."""
+
     status = fsm.FSMField(
         default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True
     )
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_articles",
+    )
+    # Incremented at each submit and each re-review, so sign-offs count per round.
+    review_round = models.PositiveIntegerField(default=0, editable=False)
+    archive_reason = models.TextField(blank=True, editable=False)
 
     class Meta:
         abstract = True
 
     @fsm.transition(
         field=status,
-        source=[Status.DRAFT, Status.CHANGES_REQUESTED],
+        source=list(SUBMITTABLE),
         target=Status.SUBMITTED,
-        permission=_can_author,
-        conditions=[_content_complete],
-        custom={"label": "Submit for medical review"},
+        permission=roles.permits(AUTHOR_RULE),
+        custom={"label": "Submit for medical review", "rule": AUTHOR_RULE},
     )
-    def submit(self, comment: str = "") -> None:
-        """Freeze the working copy for the board (the snapshot is taken by the service)."""
+    def submit(self, *, problems: Sequence[str]) -> None:
+        """Hand the working copy to the board, unless the submission check found problems."""
+        if problems:
+            raise ValidationError(list(problems))
 
     @fsm.transition(
         field=status,
-        source=[Status.SUBMITTED, Status.REVIEW_DUE],
+        source=list(READY_FOR_REVIEW),
         target=Status.IN_REVIEW,
-        permission=_can_review,
-        custom={"label": "Claim for review"},
+        permission=roles.permits(REVIEW_RULE),
+        custom={"label": "Start review", "rule": REVIEW_RULE},
     )
-    def start_review(self, reviewer: Any = None) -> None:
-        if reviewer is not None:
-            self.assigned_reviewer = reviewer
+    def start_review(self, *, reviewer: Any) -> None:
+        self.assigned_reviewer = reviewer
 
     @fsm.transition(
         field=status,
@@ -96,29 +112,29 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
         target=Status.CHANGES_REQUESTED,
         # Anyone whose sign-off could count may also object: on a two-approval topic
         # the specialist must be able to stop what the first reviewer would pass.
-        permission=_can_review,
-        custom={"label": "Request changes", "form": "reviews.forms.RequiredCommentForm"},
+        permission=roles.permits(REVIEW_RULE),
+        custom={"label": "Request changes", "rule": REVIEW_RULE},
     )
-    def request_changes(self, comment: str = "") -> None:
-        """Send the article back to its authors with the reviewer's comment."""
+    def request_changes(self) -> None:
+        """Send the article back to its authors (the service keeps the reviewer's request)."""
 
     @fsm.transition(
         field=status,
         source=Status.IN_REVIEW,
         target=fsm.RETURN_VALUE(Status.IN_REVIEW, Status.APPROVED),
-        permission=_can_approve,
-        custom={"label": "Approve", "form": "reviews.forms.ApprovalForm"},
+        permission=roles.permits(REVIEW_RULE),
+        custom={"label": "Approve", "rule": REVIEW_RULE},
     )
-    def approve(self, comment: str = "") -> str:
+    def approve(self, *, policy_met: bool) -> str:
         """Approved once the topic's sign-off policy is met; otherwise stays in review."""
-        return Status.APPROVED if self.sign_off_policy_met() else Status.IN_REVIEW
+        return Status.APPROVED if policy_met else Status.IN_REVIEW
 
     @fsm.transition(
         field=status,
-        source=[Status.APPROVED, Status.REVIEW_DUE],
+        source=list(APPROVED_CONTENT),
         target=Status.DRAFT,
-        permission=_can_author,
-        custom={"admin": False},
+        permission=roles.permits(AUTHOR_RULE),
+        custom={"label": "Revise", "rule": AUTHOR_RULE},
     )
     def revise(self) -> None:
         """Editing live content starts a new draft; the live revision stays public."""
@@ -127,36 +143,56 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.APPROVED,
         target=Status.REVIEW_DUE,
-        permission=_is_system,
+        permission=roles.permits(SYSTEM_RULE),
         conditions=[_has_live_revision],
-        custom={"admin": False},
+        custom={"label": "Flag review due", "rule": SYSTEM_RULE},
     )
     def flag_review_due(self) -> None:
-        """The live revision's next review date has passed."""
+        """The live revision's next review date has passed: a new round, open to the board."""
+        self.assigned_reviewer = None
 
     @fsm.transition(
         field=status,
-        source=[s for s in Status if s != Status.ARCHIVED],
+        source=list(NOT_ARCHIVED),
         target=Status.ARCHIVED,
-        permission=_is_editor,
-        custom={"label": "Archive", "form": "reviews.forms.RequiredReasonForm"},
+        permission=roles.permits(ARCHIVE_RULE),
+        custom={"label": "Archive", "rule": ARCHIVE_RULE},
     )
-    def archive(self, reason: str = "") -> None:
+    def archive(self, *, reason: str) -> None:
         self.archive_reason = reason
-        # A withdrawn article must not go live later by schedule.
-        self.scheduled_revision = None
-        self.scheduled_live_at = None
 
     @fsm.transition(
         field=status,
         source=Status.ARCHIVED,
         target=Status.DRAFT,
-        permission=_is_editor,
-        custom={"label": "Restore to draft"},
+        permission=roles.permits(ARCHIVE_RULE),
+        custom={"label": "Restore to draft", "rule": ARCHIVE_RULE},
     )
     def restore(self) -> None:
-        """Back to draft and off the public site: it must be approved again to return."""
+        """Back to draft (the service takes it off the public site until approved again)."""
         self.archive_reason = ""
-        self.live_revision = None
-        self.scheduled_revision = None
-        self.scheduled_live_at = None
+
+
+def transition_meta(name: str) -> fsm.Transition:
+    """The declaration of the transition called `name` (label, rule, sources)."""
+    method = getattr(ReviewWorkflow, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        raise WorkflowError(f"“{name}” is not a step of the review workflow.")
+    return next(iter(meta.transitions.values()))
+
+
+def refusal(article: ReviewWorkflow, name: str, user: Any) -> tuple[int, str] | None:
+    """Why `user` may not take transition `name` now, as (HTTP status, sentence), or None.
+
+    409 when the article's state does not allow it, 403 when the user may not.
+    """
+    meta = transition_meta(name)
+    method = getattr(article, name)
+    if not fsm.can_proceed(method, check_conditions=False):
+        return 409, (
+            f"“{meta.custom['label']}” is not possible while the article is "
+            f"{article.get_status_display().lower()}."
+        )
+    reason = meta.custom["rule"](article, user)
+    return (403, reason) if reason else None

@@ -66,11 +66,17 @@ warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts import reauth  # noqa: E402
+from articles.models import Article, Topic  # noqa: E402
+from references.models import Reference  # noqa: E402
+from reviews import services  # noqa: E402
 
 WORKERS = 2
 CONNECTIONS = 16
@@ -112,13 +118,6 @@ def _body(keys: list[str], words: int) -> str:
 
 
 def publish_article(n_sources: int, *, slug: str, words: int) -> str:
-    from django.contrib.auth import get_user_model
-
-    from accounts import reauth
-    from articles.models import Article, Topic
-    from references.models import Reference
-    from reviews import services
-
     users = {u.username: u for u in get_user_model().objects.all()}
     refs = [
         Reference.objects.create(
@@ -156,7 +155,6 @@ def build_site() -> dict[str, str]:
     settings.DEBUG = True  # seed_demo is dev-only
     call_command("seed_demo", stdout=StringIO())
     settings.DEBUG = False
-    from articles.models import Topic
 
     return {
         "article, 20 sources": publish_article(20, slug="bench-20", words=1270),

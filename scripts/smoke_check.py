@@ -14,26 +14,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+import django  # noqa: E402  (after the path and settings above)
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+
 
 def main() -> int:
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test import Client, override_settings
-
-    from articles.models import Article
-
     # The drill checks the data, not a collectstatic run: plain static storage, no manifest.
     plain_static = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=plain_static):
-        return _check(Client(HTTP_HOST="testserver", raise_request_exception=False), Article)
+        return _check(Client(HTTP_HOST="testserver", raise_request_exception=False))
 
 
-def _check(client, Article) -> int:  # noqa: N803  (the model class, imported after setup)
+def _check(client: Client) -> int:
     article = Article.objects.live().order_by("pk").first()
     if article is None:
         print("smoke: FAILED: the restored database has no live article to open")

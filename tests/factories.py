@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts import reauth
 from articles.models import Article, Topic
 from references.models import Reference
-from reviews import roles
+from reviews import roles, services
 from reviews.models import ReviewerProfile
 
 
@@ -108,15 +109,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
 def signature(user, password: str = "pw"):
     """The approver's re-authentication, as the approval form obtains it (factory password)."""
-    from accounts import reauth
-
     return reauth.reauthenticate(user=user, password=password)
 
 
 def claim_and_approve(article, user, *, go_live_at=None):
     """Claim a submitted article and sign it off with the full checklist."""
-    from reviews import services
-
     article = services.review_start(article=article, user=user)
     return services.review_approve(
         article=article,

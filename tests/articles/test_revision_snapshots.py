@@ -255,7 +255,7 @@ def test_review_screen_still_flags_a_source_retracted_after_submit(
 
     page = client.get(_review_url(article)).content.decode()
 
-    assert '<span class="flag">Retracted</span>' in page
+    assert '<li class="finding finding-alert">Retracted by the publisher.</li>' in page
     assert OLD_TITLE in page
 
 

@@ -36,7 +36,7 @@ def _run_together(work) -> list[BaseException]:
         try:
             barrier.wait()
             work(n)
-        except BaseException as err:  # noqa: BLE001  (reported by the test)
+        except BaseException as err:
             errors.append(err)
         finally:
             connection.close()

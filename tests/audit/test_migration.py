@@ -11,6 +11,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from reviews.models import AuditEntry
+
 BEFORE = [("reviews", "0003_decision_go_live_at")]
 
 
@@ -41,8 +43,6 @@ def test_existing_entries_are_hashed_in_order_and_verify():
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
-
-    from reviews.models import AuditEntry
 
     assert list(AuditEntry.objects.order_by("seq").values_list("seq", "transition")) == [
         (1, "submit"),

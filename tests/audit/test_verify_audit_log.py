@@ -4,6 +4,7 @@ or reordered behind the application's back, and names the first broken link."""
 from __future__ import annotations
 
 import io
+import itertools
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,9 +12,9 @@ from django.db import connection
 
 from accounts import services as account_services
 from accounts.models import AccountEvent
-from audit.chain import GENESIS
+from audit.chain import GENESIS, digest
 from reviews import services
-from reviews.models import ApprovalSignature, AuditEntry
+from reviews.models import ApprovalSignature, AuditEntry, audit_entry_content
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def history(approved, writer):
 def test_entries_link_into_one_chain(history):
     assert [e.seq for e in history] == [1, 2, 3, 4]
     assert history[0].prev_hash == GENESIS
-    for before, after in zip(history, history[1:], strict=False):
+    for before, after in itertools.pairwise(history):
         assert after.prev_hash == before.entry_hash
 
 
@@ -104,8 +105,6 @@ def test_reordered_entries_are_caught(history):
 
 def test_a_recomputed_forgery_still_breaks_the_next_link(history):
     """Re-hashing an edited entry does not help: the next entry points at the old hash."""
-    from audit.chain import digest
-    from reviews.models import audit_entry_content
 
     target = history[1]
     target.comment = "forged"

@@ -153,7 +153,7 @@ def test_a_retraction_reaches_readers_through_varnish(varnish, writer, reviewer)
     assert _get(url)[1]["X-Cache"] == "HIT"
     source.retracted = True
     source.save()
-    status, headers, body = _get(url)
+    _, headers, body = _get(url)
     assert headers["X-Cache"] == "MISS"
     assert "[Retracted]" in body
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.template import Context, Template
 
+from articles.demo.references import REFERENCES
 from references import formatting
 from references.models import Reference
+from references.nlm import parse_nlm_citation
 
 SEVEN = [
     {"family": "Wiffen", "given": "Philip J"},
@@ -189,7 +192,6 @@ def test_format_reference_refuses_an_unknown_style():
 
 
 def test_template_filters_escape_the_text():
-    from django.template import Context, Template
 
     ref = _cochrane(title="<b>Bold</b> claims", author=[], doi="")
     html = Template("{% load references %}{{ ref|vancouver }} | {{ ref|ama }}").render(
@@ -200,7 +202,6 @@ def test_template_filters_escape_the_text():
 
 
 def _demo_references() -> list[Reference]:
-    from articles.demo.references import REFERENCES
 
     return [Reference(**data) for data in REFERENCES]
 
@@ -219,7 +220,6 @@ def test_demo_sources_are_valid_and_already_normalised(ref):
 )
 def test_vancouver_output_reads_back_through_the_nlm_parser(ref):
     """What we print is a citation PubMed tools (and our own paste box) read back unchanged."""
-    from references.nlm import parse_nlm_citation
 
     parsed = parse_nlm_citation(formatting.vancouver(ref))
     assert parsed.title == ref.title

@@ -52,7 +52,7 @@ def test_a_missing_file_is_a_clear_error():
 def test_a_file_in_an_unknown_format_is_a_clear_error_and_changes_nothing(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("Some notes, not a bibliography.")
-    with pytest.raises(CommandError, match="BibTeX .*RIS .*CSL-JSON"):
+    with pytest.raises(CommandError, match=r"BibTeX .*RIS .*CSL-JSON"):
         _run(path)
     assert not Reference.objects.exists()
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from articles.models import Article
 from references import services
 from references.models import Reference, ReferenceEvent
+from reviews import services as review_services
 from reviews.models import AuditEntry
 from reviews.workflow import Status
 
@@ -115,7 +116,6 @@ def test_an_article_under_review_is_not_moved_but_the_reason_is_recorded(in_revi
 
 
 def test_flag_for_rereview_records_why_it_cannot_move_a_live_article_being_edited(approved, writer):
-    from reviews import services as review_services
 
     approved.body = approved.body + " More."
     approved = review_services.article_save(article=approved, user=writer, changed_fields={"body"})

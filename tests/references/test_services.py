@@ -113,7 +113,7 @@ def test_concurrent_creation_of_one_doi_makes_one_row():
                 data={**WIFFEN, "doi": "https://doi.org/10.1002/14651858.CD007938.PUB4"}
             )
             results.append((reference.pk, created))
-        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

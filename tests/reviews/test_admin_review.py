@@ -23,9 +23,17 @@ pytestmark = pytest.mark.django_db
 
 
 def review_url(article: Article, action: str | None = None) -> str:
+    """The review screen, or the URL one of its buttons posts to."""
+    if action == "comment":
+        return reverse("admin:articles_article_comment", args=[article.pk])
     if action:
-        return reverse("admin:articles_article_review_action", args=[article.pk, action])
+        return reverse("admin:articles_article_action", args=[article.pk, action])
     return reverse("admin:articles_article_review", args=[article.pk])
+
+
+def reader_url(article: Article) -> str:
+    revision = article.current_revision
+    return reverse("admin:articles_article_read", args=[article.pk, revision.number])
 
 
 def status_of(article: Article) -> str:
@@ -58,10 +66,10 @@ def test_editor_sees_the_queue(client, editor, in_review):
     assert in_review.title in page.text
 
 
-def test_claim_from_the_queue_assigns_the_reviewer(client, reviewer, submitted):
+def test_start_review_from_the_queue_assigns_the_reviewer(client, reviewer, submitted):
     client.force_login(reviewer)
 
-    response = client.post(review_url(submitted, "claim"))
+    response = client.post(review_url(submitted, "start_review"))
 
     assert response.status_code == 302
     article = Article.objects.get(pk=submitted.pk)
@@ -81,14 +89,21 @@ def test_index_links_to_the_workbench(client, reviewer):
 # --- review screen ----------------------------------------------------------------
 
 
-def test_review_screen_renders_the_submitted_revision(client, reviewer, in_review):
+def test_review_screen_shows_the_revision_in_the_public_layout(client, reviewer, in_review):
     client.force_login(reviewer)
 
     page = client.get(review_url(in_review))
+    reader = client.get(reader_url(in_review))
 
     assert page.status_code == 200
-    assert in_review.current_revision.body_html in page.text
+    assert f'src="{reader_url(in_review)}"' in page.text
     assert 'name="claims_supported"' in page.text
+    # The frame is the public page itself: the site's stylesheet, not the admin's.
+    assert reader.status_code == 200
+    assert in_review.current_revision.body_html in reader.text
+    assert "/static/vetted/site.css" in reader.text
+    assert "/static/admin/" not in reader.text
+    assert reader["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_review_screen_shows_the_diff_against_the_live_revision(client, reviewer, approved, writer):
@@ -113,8 +128,8 @@ def test_review_screen_highlights_retracted_and_old_sources(client, reviewer, wr
 
     page = client.get(review_url(article))
 
-    assert "Older than 5 years" in page.text
-    assert "Retracted" in page.text
+    assert "Published 2001: older than the 5-year limit set for research sources." in page.text
+    assert "Retracted by the publisher." in page.text
 
 
 def test_review_screen_link_on_the_change_form(client, reviewer, in_review):
@@ -195,7 +210,7 @@ def test_board_editor_schedules_go_live_on_approval(client, board_editor, submit
 def test_request_changes_requires_a_comment(client, reviewer, in_review):
     client.force_login(reviewer)
 
-    response = client.post(review_url(in_review, "request-changes"), {"comment": ""})
+    response = client.post(review_url(in_review, "request_changes"), {"comment": ""})
 
     assert response.status_code == 400
     assert status_of(in_review) == Status.IN_REVIEW
@@ -205,7 +220,7 @@ def test_request_changes_is_shown_to_the_writer_on_the_change_form(
     client, reviewer, writer, in_review
 ):
     client.force_login(reviewer)
-    client.post(review_url(in_review, "request-changes"), {"comment": "Add the 2024 NICE dose."})
+    client.post(review_url(in_review, "request_changes"), {"comment": "Add the 2024 NICE dose."})
     client.force_login(writer)
 
     page = client.get(reverse("admin:articles_article_change", args=[in_review.pk]))
@@ -252,7 +267,7 @@ def test_comment_text_is_escaped(client, reviewer, in_review):
 def test_editor_assigns_a_reviewer_from_the_review_screen(client, editor, reviewer, submitted):
     client.force_login(editor)
 
-    client.post(review_url(submitted, "assign"), {"reviewer": reviewer.pk})
+    client.post(review_url(submitted, "assign_reviewer"), {"reviewer": reviewer.pk})
 
     assert Article.objects.get(pk=submitted.pk).assigned_reviewer == reviewer
 
@@ -260,16 +275,22 @@ def test_editor_assigns_a_reviewer_from_the_review_screen(client, editor, review
 def test_reviewer_cannot_assign(client, reviewer, second_reviewer, submitted):
     client.force_login(reviewer)
 
-    response = client.post(review_url(submitted, "assign"), {"reviewer": second_reviewer.pk})
+    response = client.post(
+        review_url(submitted, "assign_reviewer"), {"reviewer": second_reviewer.pk}
+    )
 
     assert response.status_code == 403
     assert Article.objects.get(pk=submitted.pk).assigned_reviewer is None
 
 
-def test_review_actions_require_post(client, reviewer, in_review):
+def test_opening_an_action_page_changes_nothing(client, reviewer, in_review):
     client.force_login(reviewer)
 
-    assert client.get(review_url(in_review, "approve")).status_code == 405
+    page = client.get(review_url(in_review, "approve"))
+
+    assert page.status_code == 200
+    assert status_of(in_review) == Status.IN_REVIEW
+    assert not ReviewDecision.objects.exists()
 
 
 def test_writer_cannot_open_someone_elses_review_screen(client, in_review):
@@ -323,7 +344,7 @@ def test_user_turns_their_own_emails_off(client, writer):
 
 def test_approve_through_the_change_form_transition_form(client, reviewer, in_review):
     client.force_login(reviewer)
-    url = reverse("admin:articles_article_transition", args=[in_review.pk, "approve"])
+    url = reverse("admin:articles_article_action", args=[in_review.pk, "approve"])
 
     client.post(url, SIGNED)
 
@@ -332,11 +353,11 @@ def test_approve_through_the_change_form_transition_form(client, reviewer, in_re
 
 def test_transition_form_without_the_checklist_changes_nothing(client, reviewer, in_review):
     client.force_login(reviewer)
-    url = reverse("admin:articles_article_transition", args=[in_review.pk, "approve"])
+    url = reverse("admin:articles_article_action", args=[in_review.pk, "approve"])
 
     response = client.post(url, {"comment": "Looks fine."})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert status_of(in_review) == Status.IN_REVIEW
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from reviews import services
 from reviews.models import AuditEntry
 from reviews.workflow import Status
 from tests import factories
@@ -36,6 +37,10 @@ def change_form_data(client, article: Article, **overrides) -> dict:
             data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
     data.update(overrides)
     return data
+
+
+def action_url(article: Article, name: str) -> str:
+    return reverse("admin:articles_article_action", args=[article.pk, name])
 
 
 def status_of(article: Article) -> str:
@@ -82,20 +87,23 @@ def test_status_posted_in_the_admin_form_is_ignored(client, writer, draft):
     assert draft.status == Status.DRAFT
 
 
-def test_writer_submits_with_the_transition_button(client, writer, draft):
+def test_writer_submits_with_the_workflow_button(client, writer, draft):
     client.force_login(writer)
-    data = change_form_data(client, draft, _fsm_transition_to="submit")
-    response = client.post(change_url(draft), data, follow=True)
+    data = change_form_data(client, draft, _workflow_action="submit")
+    page = client.post(change_url(draft), data, follow=True)
+    assert status_of(draft) == Status.DRAFT  # the button opens the step's page first
+    assert "The working copy is frozen as revision 1" in page.text
+    response = client.post(action_url(draft, "submit"), {"next": "change"}, follow=True)
     assert status_of(draft) == Status.SUBMITTED
     assert "Submitted for medical review" in response.text
 
 
 def test_submit_button_reports_an_unknown_citation_and_changes_nothing(client, writer, draft):
     client.force_login(writer)
-    data = change_form_data(
-        client, draft, body="Claim [@nosuchsource].", _fsm_transition_to="submit"
-    )
-    response = client.post(change_url(draft), data, follow=True)
+    data = change_form_data(client, draft, body="Claim [@nosuchsource].", _workflow_action="submit")
+    client.post(change_url(draft), data, follow=True)
+    response = client.post(action_url(draft, "submit"), {"next": "change"})
+    assert response.status_code == 400
     assert status_of(draft) == Status.DRAFT
     assert "[@nosuchsource]" in response.text
     assert not draft.revisions.exists()
@@ -113,17 +121,18 @@ def test_content_is_read_only_while_in_review(client, writer, in_review):
 
 def test_request_changes_without_a_comment_shows_an_error(client, reviewer, in_review):
     client.force_login(reviewer)
-    url = reverse("admin:articles_article_transition", args=[in_review.pk, "request_changes"])
-    response = client.post(url, {"comment": ""})
-    assert response.status_code == 200
+    response = client.post(action_url(in_review, "request_changes"), {"comment": ""})
+    assert response.status_code == 400
     assert "a comment is required" in response.text
     assert status_of(in_review) == Status.IN_REVIEW
 
 
 def test_request_changes_with_a_comment_returns_the_article(client, reviewer, in_review):
     client.force_login(reviewer)
-    url = reverse("admin:articles_article_transition", args=[in_review.pk, "request_changes"])
-    client.post(url, {"comment": "The dose in paragraph 2 needs a source."})
+    client.post(
+        action_url(in_review, "request_changes"),
+        {"comment": "The dose in paragraph 2 needs a source."},
+    )
     assert status_of(in_review) == Status.CHANGES_REQUESTED
     entry = AuditEntry.objects.filter(article=in_review).latest("pk")
     assert entry.comment == "The dose in paragraph 2 needs a source."
@@ -132,12 +141,13 @@ def test_request_changes_with_a_comment_returns_the_article(client, reviewer, in
 def test_author_on_the_board_gets_a_clear_refusal_in_the_admin(client, db):
     author = factories.reviewer(username="drauthor")
     article = factories.ArticleFactory(authors=[author])
-    from reviews import services
 
     services.article_submit(article=article, user=author)
     client.force_login(author)
-    data = change_form_data(client, article, _fsm_transition_to="start_review")
-    response = client.post(change_url(article), data, follow=True)
+    page = client.get(change_url(article))
+    assert 'value="start_review"' not in page.text  # no button for a step they may not take
+    response = client.post(action_url(article, "start_review"))
+    assert response.status_code == 403
     assert "wrote or co-wrote this article" in response.text
     assert status_of(article) == Status.SUBMITTED
 
@@ -153,7 +163,7 @@ def test_change_page_shows_the_audit_history(client, writer, in_review):
     client.force_login(writer)
     page = client.get(change_url(in_review))
     assert "Review history" in page.text
-    assert "start_review" in page.text
+    assert "Review started" in page.text
 
 
 def test_markdownx_preview_is_for_staff_only(client, writer):
@@ -182,7 +192,6 @@ def test_stale_form_posted_after_a_co_author_submitted_is_refused_loudly(client,
     data = change_form_data(client, draft, title="Edited in a stale tab", body="New body.")
     co_author = factories.writer(username="coauthor")
     draft.authors.add(co_author)
-    from reviews import services
 
     services.article_submit(article=draft, user=co_author)
     response = client.post(change_url(draft), data, follow=True)
@@ -192,18 +201,17 @@ def test_stale_form_posted_after_a_co_author_submitted_is_refused_loudly(client,
     assert draft.title != "Edited in a stale tab"
 
 
-def test_unknown_transition_names_are_not_found(client, writer, draft):
+def test_unknown_action_names_are_not_found(client, writer, draft):
     client.force_login(writer)
-    url = reverse("admin:articles_article_transition", args=[draft.pk, "publish_now"])
-    assert client.get(url).status_code == 404
-    data = change_form_data(client, draft, _fsm_transition_to="save")
-    assert client.post(change_url(draft), data).status_code == 404
+    assert client.get(action_url(draft, "publish_now")).status_code == 404
+    assert client.post(action_url(draft, "flag_review_due")).status_code == 404
+    data = change_form_data(client, draft, _workflow_action="save")
+    assert client.post(change_url(draft), data, follow=True).status_code == 404
     assert status_of(draft) == Status.DRAFT
 
 
 def test_writers_see_only_their_own_articles_revisions_and_history(client, writer, submitted):
     other = factories.ArticleFactory(title="Someone else's piece")
-    from reviews import services
 
     services.article_submit(article=other, user=other.authors.get())
     client.force_login(writer)

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from reviews import services
+from reviews import scheduling, services
 from reviews.models import AuditEntry, ReviewDecision
 from reviews.workflow import Status
 from tests import factories
@@ -112,7 +112,7 @@ def test_overlapping_publish_scheduled_runs_publish_once():
     def run():
         try:
             barrier.wait()
-            published.extend(a.pk for a in services.publish_scheduled(now=later))
+            published.extend(a.pk for a in scheduling.publish_scheduled(now=later))
         finally:
             connection.close()
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from reviews import services
-from reviews.diff import diff_references, diff_revisions, diff_text
+from reviews.diff import diff_references, diff_rendered, diff_revisions, diff_text
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,54 @@ def test_revision_diff_covers_text_and_references(approved, writer, reviewer):
 
     labels = {f.label: f for f in result.fields}
     assert labels["Title"].changed
-    assert "<ins>" in labels["Body"].new
     assert not labels["Summary"].changed
+    (body,) = result.rendered
+    assert body.label == "Body" and body.changed
+    assert "<ins>Rewritten</ins>" in "".join(row.inline for row in body.rows)
     assert result.references.added == [new_ref]
     assert result.references.removed == [old_ref]
+
+
+# --- the rendered text, as a reader notices changes -------------------------------------
+
+
+def test_rendered_diff_compares_text_not_markup():
+    old = "<h2>Dose</h2><p>Take 500 mg every 6 hours.</p><ul><li>With food</li></ul>"
+    new = "<h2>Dose</h2><p>Take 1 g every 6 hours.</p><ul><li>With food</li></ul>"
+
+    result = diff_rendered(old, new)
+
+    assert [(r.kind, r.change) for r in result.rows] == [
+        ("h2", "same"),
+        ("p", "changed"),
+        ("li", "same"),
+    ]
+    assert str(result.rows[1].inline) == "Take <del>500 mg</del><ins>1 g</ins> every 6 hours."
+    assert result.counts() == {"changed": 1, "added": 0, "removed": 0}
+
+
+def test_rendered_diff_shows_added_and_removed_paragraphs_whole():
+    old = "<p>Keep this.</p><p>Drop this old advice entirely.</p>"
+    new = "<p>Keep this.</p><p>A completely different new warning.</p>"
+
+    rows = diff_rendered(old, new).rows
+
+    assert [r.change for r in rows] == ["same", "removed", "added"]
+    assert str(rows[1].old) == "<del>Drop this old advice entirely.</del>"
+    assert str(rows[2].new) == "<ins>A completely different new warning.</ins>"
+
+
+def test_citation_numbers_are_kept_as_superscripts():
+    old = '<p>Works<sup class="citation"><a href="#ref-1">1</a></sup>.</p>'
+    new = '<p>Works<sup class="citation"><a href="#ref-1">1,2</a></sup>.</p>'
+
+    (row,) = diff_rendered(old, new).rows
+
+    assert str(row.inline) == "Works<del><sup>1</sup></del><ins><sup>1,2</sup></ins>."
+
+
+def test_rendered_diff_escapes_text():
+    (row,) = diff_rendered("", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>").rows
+
+    assert "<script>" not in row.inline
+    assert "&lt;script&gt;" in row.inline

@@ -181,10 +181,13 @@ def test_reference_rows_flag_old_and_retracted_sources(writer):
 
     rows = selectors.review_references(revision=article.current_revision)
 
-    assert [(r.reference, r.outdated, r.retracted) for r in rows] == [
+    assert [(r.reference, r.flagged, r.retracted) for r in rows] == [
         (old, True, False),
         (recent, False, False),
-        (gone, False, True),
+        (gone, True, True),
+    ]
+    assert [f.text for f in rows[0].findings] == [
+        f"Published {today.year - 6}: older than the 5-year limit set for research sources."
     ]
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from articles.models import Article
-from reviews import services
+from reviews import scheduling, services
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewerProfile
 from reviews.workflow import Status
 from tests import factories
@@ -388,7 +388,7 @@ def _scheduled(submitted, board_editor, *, hours=2):
 def test_publish_scheduled_waits_for_the_go_live_time(submitted, board_editor):
     article = _scheduled(submitted, board_editor)
 
-    assert services.publish_scheduled() == []
+    assert scheduling.publish_scheduled() == []
     assert Article.objects.get(pk=article.pk).live_revision is None
 
 
@@ -396,7 +396,7 @@ def test_publish_scheduled_switches_the_live_revision(submitted, board_editor):
     article = _scheduled(submitted, board_editor)
     revision = article.scheduled_revision
 
-    services.publish_scheduled(now=timezone.now() + datetime.timedelta(hours=3))
+    scheduling.publish_scheduled(now=timezone.now() + datetime.timedelta(hours=3))
 
     article.refresh_from_db()
     assert article.live_revision == revision
@@ -409,8 +409,8 @@ def test_publish_scheduled_is_idempotent(submitted, board_editor):
     _scheduled(submitted, board_editor)
     later = timezone.now() + datetime.timedelta(hours=3)
 
-    first = services.publish_scheduled(now=later)
-    second = services.publish_scheduled(now=later)
+    first = scheduling.publish_scheduled(now=later)
+    second = scheduling.publish_scheduled(now=later)
 
     assert len(first) == 1
     assert second == []
@@ -421,14 +421,14 @@ def test_publish_scheduled_skips_archived_articles(submitted, board_editor, edit
     article = _scheduled(submitted, board_editor)
     services.article_archive(article=article, user=editor, reason="Withdrawn.")
 
-    assert services.publish_scheduled(now=timezone.now() + datetime.timedelta(hours=3)) == []
+    assert scheduling.publish_scheduled(now=timezone.now() + datetime.timedelta(hours=3)) == []
 
 
 def test_editor_moves_a_scheduled_go_live(submitted, board_editor, editor):
     article = _scheduled(submitted, board_editor)
     later = timezone.now() + datetime.timedelta(days=3)
 
-    article = services.article_reschedule(article=article, user=editor, go_live_at=later)
+    article = scheduling.article_reschedule(article=article, user=editor, go_live_at=later)
 
     assert article.scheduled_live_at == later
     assert article.live_revision is None
@@ -439,7 +439,7 @@ def test_editor_clearing_the_go_live_time_publishes_now(submitted, board_editor,
     article = _scheduled(submitted, board_editor)
     revision = article.scheduled_revision
 
-    article = services.article_reschedule(article=article, user=editor, go_live_at=None)
+    article = scheduling.article_reschedule(article=article, user=editor, go_live_at=None)
 
     assert article.live_revision == revision
     assert article.scheduled_live_at is None
@@ -449,13 +449,13 @@ def test_reviewer_cannot_reschedule(submitted, board_editor, reviewer):
     article = _scheduled(submitted, board_editor)
 
     with pytest.raises(PermissionDenied):
-        services.article_reschedule(article=article, user=reviewer, go_live_at=None)
+        scheduling.article_reschedule(article=article, user=reviewer, go_live_at=None)
     assert Article.objects.get(pk=article.pk).live_revision is None
 
 
 def test_reschedule_without_a_schedule_is_refused(approved, editor):
     with pytest.raises(services.WorkflowError):
-        services.article_reschedule(article=approved, user=editor, go_live_at=None)
+        scheduling.article_reschedule(article=approved, user=editor, go_live_at=None)
 
 
 def test_board_listing_leaves_out_expired_and_inactive_members(reviewer, second_reviewer):

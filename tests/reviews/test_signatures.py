@@ -157,7 +157,7 @@ def test_signatures_cannot_be_edited_or_deleted(approved):
 
 def review_url(article, action=""):
     if action:
-        return reverse("admin:articles_article_review_action", args=[article.pk, action])
+        return reverse("admin:articles_article_action", args=[article.pk, action])
     return reverse("admin:articles_article_review", args=[article.pk])
 
 
@@ -240,7 +240,10 @@ def test_the_signature_shows_on_the_review_screen_and_in_the_history(client, rev
 
 def test_change_form_approve_button_also_signs(client, reviewer, in_review):
     client.force_login(reviewer)
-    url = reverse("admin:articles_article_transition", args=[in_review.pk, "approve"])
+    change = client.get(reverse("admin:articles_article_change", args=[in_review.pk]))
+    assert 'name="_workflow_action" value="approve"' in change.content.decode()
+    url = reverse("admin:articles_article_action", args=[in_review.pk, "approve"])
+    assert 'type="password"' in client.get(url).content.decode()
 
     unsigned = client.post(url, FULL_CHECKLIST)
     assert "Enter your password to sign" in unsigned.content.decode()

@@ -6,10 +6,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from articles.models import Article
-from reviews import services
+from reviews import actions, scheduling, services, steps
 from reviews.models import AuditEntry, ReviewDecision
 from reviews.services import WorkflowError
 from reviews.workflow import Status
@@ -168,8 +169,8 @@ def test_role_may_not_take_transition(request, transition, start, actor):
     before = status_of(article)
     audit_before = AuditEntry.objects.count()
     with pytest.raises(PermissionDenied):
-        services.apply_transition(
-            article=article, name=transition, user=user, **TRANSITION_KWARGS.get(transition, {})
+        actions.get(transition).service(
+            article=article, user=user, **TRANSITION_KWARGS.get(transition, {})
         )
     assert status_of(article) == before
     assert AuditEntry.objects.count() == audit_before
@@ -195,8 +196,8 @@ def test_transition_refused_in_the_wrong_state(request, transition, start, actor
     user = request.getfixturevalue(actor)
     before = status_of(article)
     with pytest.raises(WorkflowError, match="not possible while the article is"):
-        services.apply_transition(
-            article=article, name=transition, user=user, **TRANSITION_KWARGS.get(transition, {})
+        actions.get(transition).service(
+            article=article, user=user, **TRANSITION_KWARGS.get(transition, {})
         )
     assert status_of(article) == before
 
@@ -245,9 +246,12 @@ def test_submit_refused_while_title_or_body_is_missing(writer):
     assert not article.revisions.exists()
 
 
-def test_flag_review_due_is_not_available_to_people(approved, editor):
-    with pytest.raises(WorkflowError):
-        services.apply_transition(article=approved, name="flag_review_due", user=editor)
+def test_flag_review_due_is_not_an_action_anyone_can_take(approved, editor):
+    assert actions.get("flag_review_due") is None
+    assert steps.refusal(approved, "flag_review_due", editor) == (
+        403,
+        "Only the scheduler does that.",
+    )
 
 
 def test_writers_cannot_edit_while_under_review(in_review, writer):
@@ -374,7 +378,6 @@ def test_audit_entries_cannot_be_edited_or_deleted(submitted):
 
 
 def test_articles_that_were_ever_live_cannot_be_deleted(approved):
-    from django.db.models import ProtectedError
 
     with pytest.raises(ProtectedError):
         Article.objects.filter(pk=approved.pk).delete()
@@ -424,7 +427,7 @@ def test_restore_cancels_a_scheduled_go_live(submitted, editor, board_editor):
     article = factories.claim_and_approve(submitted, board_editor, go_live_at=soon)
     services.article_archive(article=article, user=editor, reason="Pulled before launch.")
     services.article_restore(article=article, user=editor)
-    assert services.publish_scheduled(now=soon + datetime.timedelta(minutes=1)) == []
+    assert scheduling.publish_scheduled(now=soon + datetime.timedelta(minutes=1)) == []
     assert Article.objects.get(pk=article.pk).live_revision is None
 
 
@@ -442,7 +445,7 @@ def test_saving_a_stale_copy_cannot_undo_a_publish(submitted, writer, board_edit
     soon = timezone.now() + datetime.timedelta(minutes=5)
     article = factories.claim_and_approve(submitted, board_editor, go_live_at=soon)
     stale = Article.objects.get(pk=article.pk)  # a writer opens the edit form
-    services.publish_scheduled(now=soon + datetime.timedelta(minutes=1))
+    scheduling.publish_scheduled(now=soon + datetime.timedelta(minutes=1))
     stale.audience_notes = "For people with kidney disease."
     services.article_save(article=stale, user=writer, changed_fields=["audience_notes"])
     article.refresh_from_db()
@@ -535,7 +538,7 @@ def test_go_live_time_set_with_a_first_sign_off_holds_when_the_second_completes_
     assert article.status == Status.APPROVED
     assert article.live_revision is None
     assert article.scheduled_live_at == next_week
-    assert services.publish_scheduled(now=next_week + datetime.timedelta(minutes=1)) == [article]
+    assert scheduling.publish_scheduled(now=next_week + datetime.timedelta(minutes=1)) == [article]
 
 
 def test_an_approval_stops_counting_when_its_approver_lapses(writer, reviewer, second_reviewer):
@@ -566,7 +569,7 @@ def test_archiving_cancels_a_scheduled_go_live(submitted, editor, board_editor):
     article = factories.claim_and_approve(submitted, board_editor, go_live_at=soon)
     services.article_archive(article=article, user=editor, reason="Pulled.")
     with pytest.raises(WorkflowError, match="archived"):
-        services.article_reschedule(article=article, user=editor, go_live_at=None)
-    assert services.publish_scheduled(now=soon + datetime.timedelta(minutes=1)) == []
+        scheduling.article_reschedule(article=article, user=editor, go_live_at=None)
+    assert scheduling.publish_scheduled(now=soon + datetime.timedelta(minutes=1)) == []
     article.refresh_from_db()
     assert (article.live_revision, article.scheduled_revision) == (None, None)

@@ -69,7 +69,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<11} {password:<18} {', '.join(groups)}")
 
     def _users(self) -> dict:
-        User = get_user_model()  # noqa: N806
+        User = get_user_model()
         users = {}
         today = timezone.localdate()
         for username, first, last, groups, password in DEMO_USERS:

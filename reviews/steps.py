@@ -1,0 +1,132 @@
+"""What every workflow step shares: lock the row, check who and when, record, notify.
+
+reviews.services (review actions) and reviews.scheduling (going live) are built from
+these; the action model asks `refusal` which buttons to offer and why a step is refused,
+so a screen and the service it calls can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from articles.models import Article, ArticleRevision
+from reviews import policy, roles, workflow
+from reviews.models import ApprovalSignature, AuditEntry
+from reviews.people import display_name
+from reviews.workflow import AWAITING_REVIEW, Status, WorkflowError
+
+# Steps that are not transitions of the state machine: the state they need, and who may.
+NON_TRANSITION_STEPS: dict[str, tuple[Callable[[Article], str | None], roles.Rule]] = {
+    "assign_reviewer": (
+        lambda article: (
+            None
+            if article.status in AWAITING_REVIEW
+            else (
+                "A reviewer can be assigned only while the article awaits review, not while it "
+                f"is {article.get_status_display().lower()}."
+            )
+        ),
+        workflow.ASSIGN_RULE,
+    ),
+    "reschedule": (
+        lambda article: (
+            "This article is archived; restore it before scheduling."
+            if article.status == Status.ARCHIVED
+            else None
+            if article.scheduled_revision_id
+            else "Nothing is scheduled to go live for this article."
+        ),
+        workflow.SCHEDULE_RULE,
+    ),
+}
+
+
+def holder_refusal(article: Article, user: Any) -> str | None:
+    """A board member who holds the article (assigned, or kept from the last round) keeps it
+    until an editor reassigns it."""
+    holder = article.assigned_reviewer
+    if holder is None or user is None or holder.pk == user.pk or not roles.is_board_member(holder):
+        return None
+    return f"{display_name(holder)} holds this article for review; ask an editor to reassign it."
+
+
+# Checks beyond state and role that some transitions need (facts about this round).
+_EXTRA_CHECKS: dict[str, Callable[[Article, Any], str | None]] = {
+    "start_review": holder_refusal,
+    "approve": policy.second_sign_off_refusal,
+}
+
+
+def refusal(article: Article, name: str, user: Any) -> tuple[int, str] | None:
+    """Why `user` may not take step `name` on `article` now, as (HTTP status, sentence).
+
+    409: the article's state does not allow it; 403: this user may not. None: they may.
+    """
+    if name in NON_TRANSITION_STEPS:
+        state_check, rule = NON_TRANSITION_STEPS[name]
+        if reason := state_check(article):
+            return 409, reason
+        reason = rule(article, user)
+        return (403, reason) if reason else None
+    if found := workflow.refusal(article, name, user):
+        return found
+    extra = _EXTRA_CHECKS.get(name)
+    if extra is not None and (reason := extra(article, user)):
+        return 403, reason
+    return None
+
+
+def check(article: Article, name: str, user: Any) -> None:
+    """Raise the refusal, if any: WorkflowError (409) or PermissionDenied (403)."""
+    found = refusal(article, name, user)
+    if found is None:
+        return
+    status, reason = found
+    raise WorkflowError(reason) if status == 409 else PermissionDenied(reason)
+
+
+def lock(article: Article) -> Article:
+    """Re-read the article under a row lock so racing steps serialise."""
+    return (
+        # Only the article's row: its reviewer is an outer join, which PostgreSQL cannot lock.
+        Article.objects.select_for_update(of=("self",))
+        .select_related("topic", "assigned_reviewer__reviewer_profile")
+        .get(pk=article.pk)
+    )
+
+
+def record(
+    *,
+    article: Article,
+    action: AuditEntry.Action,
+    from_status: str,
+    user: Any,
+    comment: str = "",
+    revision: ArticleRevision | None = None,
+    signature: ApprovalSignature | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        article=article,
+        revision=revision if revision is not None else article.current_revision,
+        actor=user,
+        transition=action,
+        from_status=from_status,
+        to_status=article.status,
+        comment=comment,
+        signature=signature,
+    )
+
+
+def notify_after_commit(send: Callable[..., Any], **kwargs: Any) -> None:
+    """Email once the step is committed. A mail failure is logged, never raised: the
+    step has happened, so the person who took it must not see an error."""
+
+    # A named function, not functools.partial: Django logs failures by __qualname__.
+    def send_notification() -> None:
+        send(**kwargs)
+
+    transaction.on_commit(send_notification, robust=True)
