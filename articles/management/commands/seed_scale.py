@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from articles import publishing
 from articles.demo import scale
+from articles.markdown import render_article
 from articles.models import Article, ArticleRevision, Topic
 from references.models import Reference
 from reviews import roles, services
@@ -73,6 +74,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seeding {articles} articles from number {first} with {workers} workers…"
         )
+        if workers == 1:
+            self._seed_articles(articles, revisions, index=0, count=1)
+            self._report(start)
+            return
         connections.close_all()
         # Each worker is a fresh process on the same database (the one in use here, which
         # may be a benchmark's test database).
@@ -88,6 +93,9 @@ class Command(BaseCommand):
         ]  # fmt: skip
         if any(process.wait() != 0 for process in processes):
             raise CommandError("A seeding worker failed; see its output above.")
+        self._report(start)
+
+    def _report(self, start: float) -> None:
         elapsed = time.perf_counter() - start
         total = Article.objects.filter(slug__startswith="scale-").count()
         self.stdout.write(f"{total} scale articles in the database; this run took {elapsed:.0f} s.")
@@ -211,7 +219,9 @@ def _seed_one(number: int, *, revisions: int, context: _Context) -> None:
     revision: ArticleRevision | None = None
     for round_number, body in enumerate(spec.bodies, start=1):
         article.body = body
-        revision = services._snapshot(article, writer)  # the snapshot a real submit takes
+        # Rendered and frozen as a real submit does.
+        rendered = render_article(article.body, article.professional_body)
+        revision = services._snapshot(article, writer, rendered)
         approved_at = first_day + datetime.timedelta(days=90 * round_number)
         revision.approved_at = revision.last_reviewed_at = approved_at
         revision.published_at = revision.content_updated_at = approved_at
