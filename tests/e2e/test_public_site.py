@@ -181,7 +181,9 @@ def test_machine_readable_surfaces_carry_only_approved_content(page, demo_site):
         "content", "Can gabapentin cause muscle spasms?"
     )
 
-    for path in ("/sitemap.xml", "/feeds/articles.rss", "/feeds/articles.atom", "/"):
+    surfaces = ("/sitemap-articles.xml", "/feeds/articles.rss", "/feeds/articles.atom", "/")
+    assert "/sitemap-articles.xml" in page.request.get(demo_site + "/sitemap.xml").text()
+    for path in surfaces:
         body = page.request.get(demo_site + path).text()
         assert "gabapentin-muscle-spasms" in body, path
         for slug in (DRAFT, SUBMITTED, IN_REVIEW):
