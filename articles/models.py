@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
+from articles.markdown import render_article, render_plain, validate_markdown
 from reviews.workflow import ReviewWorkflow, Status
 
 
@@ -82,12 +83,14 @@ class Article(ReviewWorkflow):
     )
     summary = models.TextField(help_text="One or two plain sentences shown under the title.")
     body = MarkdownxField(
-        help_text="Markdown. Cite sources inline: [@key], [@a; @b], [@pmid:123], [@doi:10.…]."
+        help_text="Markdown. Cite sources inline: [@key], [@a; @b], [@pmid:123], [@doi:10.…].",
+        validators=[validate_markdown],
     )
     professional_body = MarkdownxField(
         "professional section",
         blank=True,
         help_text="Optional: shown only to readers who choose 'healthcare professional'.",
+        validators=[validate_markdown],
     )
     audience_notes = models.TextField(
         blank=True, help_text="Internal: who this is written for (not shown publicly)."
@@ -172,15 +175,17 @@ class Article(ReviewWorkflow):
 
     # Used by the workflow's conditions and by the submission checklist in the admin.
     def submission_problems(self) -> list[str]:
-        from articles.markdown import render_article
-
         problems = []
         for field in ("title", "summary", "body"):
             if not (getattr(self, field) or "").strip():
                 problems.append(f"The {field} is empty.")
         if problems:
             return problems
+        # Parsed once per text (articles.markdown caches the Markdown pass), so the
+        # checklist, the workflow's condition and the snapshot share one parse.
         rendered = render_article(self.body, self.professional_body)
+        if rendered.refusals:
+            return rendered.refusals
         if rendered.unresolved_keys:
             keys = ", ".join(f"[@{k}]" for k in rendered.unresolved_keys)
             problems.append(f"These citations match no reference in the library: {keys}.")
@@ -348,7 +353,7 @@ class SitePage(models.Model):
 
     key = models.SlugField(max_length=40, choices=Key.choices, unique=True)
     title = models.CharField(max_length=200)
-    body = MarkdownxField()
+    body = MarkdownxField(validators=[validate_markdown])
     body_html = models.TextField(editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -361,8 +366,6 @@ class SitePage(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        from articles.markdown import render_plain
-
         self.body_html = render_plain(self.body)
         super().save(*args, **kwargs)
 

@@ -186,6 +186,8 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
+# Per staff user: markdownx previews after each pause in typing, so this is generous.
+VETTED_PREVIEW_RATE = env.str("VETTED_PREVIEW_RATE", default="60/m")
 SILENCED_SYSTEM_CHECKS = [
     # The local-memory cache is per process: fine for the single-process dev server;
     # production sets REDIS_URL, whose backend (Django's own) increments atomically.

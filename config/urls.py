@@ -3,9 +3,9 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
-from markdownx.views import MarkdownifyView
 
 from articles.feeds import LatestReviewedArticlesAtomFeed, LatestReviewedArticlesFeed
+from articles.preview import markdown_preview
 from articles.sitemaps import SITEMAPS
 
 
@@ -22,11 +22,7 @@ admin.site.index_title = "Articles, reviews and sources"
 urlpatterns = [
     path("admin/", admin.site.urls),
     # markdownx's preview and upload endpoints are for logged-in staff only.
-    path(
-        "markdownx/markdownify/",
-        staff_member_required(MarkdownifyView.as_view()),
-        name="markdownx_markdownify",
-    ),
+    path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
     # The editor's drag-and-drop upload stays refused: app servers keep no files
     # (they scale out statelessly) and the CSP allows same-origin images only.
     path("markdownx/upload/", staff_member_required(uploads_disabled), name="markdownx_upload"),

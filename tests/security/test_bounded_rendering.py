@@ -1,0 +1,187 @@
+"""Every path that renders writer Markdown finishes well under a second, or refuses.
+
+The corpus (tests/security/pathological.py) holds the issue's inputs, which took
+from 3 s to past the 30 s worker timeout (or raised RecursionError), and texts at
+each cap. Each is timed through the function every path shares and through the
+endpoints writers reach: the live preview, the change page, the staff preview and
+submit.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles import markdown
+from articles.models import Article, SitePage
+from reviews.workflow import Status
+from tests import factories
+from tests.reviews.test_admin_workflow import change_form_data
+from tests.security.conftest import timed
+from tests.security.pathological import CORPUS, ISSUE_CORPUS
+
+pytestmark = pytest.mark.django_db
+
+# The issue's bar is one second on this machine; the renders take a fraction of it.
+BOUND = 1.0
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_rendering_an_article_is_bounded(name):
+    text = CORPUS[name]
+    # Body and professional section at once: the most one article renders.
+    rendered, seconds = timed(lambda: markdown.render_article(text, text))
+    assert seconds < BOUND, f"{name}: {seconds:.2f}s"
+    if rendered.refusals:
+        assert "limit" in rendered.refusals[0]
+        assert "Not rendered." in rendered.body_html
+    elif text.rstrip().endswith("x"):
+        # Accepted text is rendered whole: nothing deep is silently dropped.
+        assert re.search(r">x\s*<", rendered.body_html), name
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_site_pages_and_the_preview_function_are_bounded(name):
+    text = CORPUS[name]
+    _, seconds = timed(lambda: (markdown.render_plain(text), markdown.markdownify(text)))
+    assert seconds < BOUND, f"{name}: {seconds:.2f}s"
+
+
+@pytest.mark.parametrize("name", list(ISSUE_CORPUS))
+def test_the_live_preview_answers_quickly_with_a_message(client, writer, name):
+    client.force_login(writer)
+    response, seconds = timed(
+        lambda: client.post(reverse("markdownx_markdownify"), {"content": ISSUE_CORPUS[name]})
+    )
+    assert response.status_code == 200
+    assert seconds < BOUND
+    assert "Not rendered." in response.text
+    assert "limit" in response.text
+
+
+def test_deeply_nested_lists_are_refused_not_a_server_error(client, writer):
+    client.force_login(writer)
+    response = client.post(reverse("markdownx_markdownify"), {"content": "- " * 500 + "x"})
+    assert response.status_code == 200
+    assert "nested too deeply" in response.text
+
+
+def test_nesting_within_the_limit_renders_in_full():
+    text = "".join("  " * i + f"- level {i}\n" for i in range(markdown.LIMITS.nesting // 2))
+    html = markdown.render_plain(text)
+    assert f"level {markdown.LIMITS.nesting // 2 - 1}" in html
+    assert html.count("<ul>") == markdown.LIMITS.nesting // 2
+
+
+def test_the_preview_without_content_is_a_bad_request(client, writer):
+    client.force_login(writer)
+    assert client.post(reverse("markdownx_markdownify"), {}).status_code == 400
+
+
+def test_the_article_form_refuses_text_beyond_a_limit_with_a_message(client, writer):
+    topic = factories.TopicFactory()
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Brackets",
+            "slug": "brackets",
+            "summary": "S.",
+            "topic": topic.pk,
+            "body": "[" * 20_000,
+            "professional_body": "- " * 500 + "x",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "“[” characters" in errors["body"][0]
+    assert "nested too deeply" in errors["professional_body"][0]
+    assert not Article.objects.filter(slug="brackets").exists()
+
+
+def test_the_site_page_form_refuses_text_beyond_a_limit(client, editor):
+    page = SitePage.objects.create(key=SitePage.Key.EDITORIAL_POLICY, title="Policy", body="Ok")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_sitepage_change", args=[page.pk]),
+        {"key": page.key, "title": "Policy", "body": "<div>" * 40_000},
+    )
+    assert response.status_code == 200
+    assert "the limit is" in response.context["adminform"].form.errors["body"][0]
+    page.refresh_from_db()
+    assert page.body == "Ok"
+
+
+@pytest.fixture
+def bricked(writer):
+    """A draft whose body was saved before the limits existed."""
+    article = factories.ArticleFactory(authors=[writer])
+    Article.objects.filter(pk=article.pk).update(body="[" * 20_000 + " [@nosuch]")
+    return Article.objects.get(pk=article.pk)
+
+
+def test_a_saved_pathological_body_leaves_the_change_page_usable(client, writer, bricked):
+    client.force_login(writer)
+    url = reverse("admin:articles_article_change", args=[bricked.pk])
+    response, seconds = timed(lambda: client.get(url))
+    assert response.status_code == 200
+    assert seconds < BOUND
+    assert "“[” characters" in response.text  # the submission check says why
+
+
+def test_a_saved_pathological_body_leaves_the_staff_preview_usable(client, writer, bricked):
+    client.force_login(writer)
+    url = reverse("articles:preview", kwargs={"slug": bricked.slug})
+    response, seconds = timed(lambda: client.get(url))
+    assert response.status_code == 200
+    assert seconds < BOUND
+    assert "Not rendered." in response.text
+
+
+def test_submitting_a_saved_pathological_body_is_refused_quickly(client, writer, bricked):
+    client.force_login(writer)
+    url = reverse("admin:articles_article_change", args=[bricked.pk])
+    data = change_form_data(client, bricked, _fsm_transition_to="submit")
+    data["body"] = bricked.body
+    response, seconds = timed(lambda: client.post(url, data, follow=True))
+    assert response.status_code == 200
+    assert seconds < BOUND
+    bricked.refresh_from_db()
+    assert bricked.status == Status.DRAFT
+    assert bricked.revisions.count() == 0
+
+
+class _ParseCounter:
+    def __init__(self, monkeypatch):
+        self.texts: list[str] = []
+        original = markdown._MD.render
+
+        def counting(text, env=None):
+            self.texts.append(text)
+            return original(text, env)
+
+        monkeypatch.setattr(markdown._MD, "render", counting)
+
+
+def test_the_change_page_parses_each_text_once(client, writer, monkeypatch):
+    article = factories.ArticleFactory(authors=[writer], professional_body="For clinicians.")
+    client.force_login(writer)
+    counter = _ParseCounter(monkeypatch)
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert response.status_code == 200
+    # The checklist and the workflow's condition both check the body: one parse each text.
+    assert sorted(counter.texts) == sorted([article.body, article.professional_body])
+
+
+def test_submit_parses_each_text_once(client, writer, monkeypatch):
+    article = factories.ArticleFactory(authors=[writer])
+    client.force_login(writer)
+    data = change_form_data(client, article, _fsm_transition_to="submit")
+    markdown._convert_within_limits.cache_clear()  # the GET above parsed it
+    counter = _ParseCounter(monkeypatch)
+    client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    article.refresh_from_db()
+    assert article.status == Status.SUBMITTED
+    assert counter.texts == [article.body]
