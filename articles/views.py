@@ -112,7 +112,11 @@ def _feedback_context(request: HttpRequest, page: selectors.PublicArticle) -> di
 
 
 @require_POST
-@ratelimit(key="ip", rate=lambda group, request: settings.VETTED_FEEDBACK_RATE, block=True)
+@ratelimit(
+    key="config.client_ip.ratelimit_key",
+    rate=lambda group, request: settings.VETTED_FEEDBACK_RATE,
+    block=True,
+)
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     """One "Was this helpful?" vote per reader per article; a second one changes nothing."""
     article = get_object_or_404(Article.objects.live().select_related("live_revision"), slug=slug)
@@ -246,7 +250,11 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 @vary_on_cookie
-@ratelimit(key="ip", rate=lambda group, request: settings.VETTED_SEARCH_RATE, block=True)
+@ratelimit(
+    key="config.client_ip.ratelimit_key",
+    rate=lambda group, request: settings.VETTED_SEARCH_RATE,
+    block=True,
+)
 def search_view(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     page_obj = _paginate(request, search.search_articles(query)) if query else None

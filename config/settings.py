@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -182,8 +183,16 @@ CONTENT_SECURITY_POLICY = {
 # Throttling of anonymous writes and expensive reads (django-ratelimit), per client IP.
 RATELIMIT_VIEW = "articles.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-# Behind a load balancer, name the header that carries the client address.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# Client addresses come from config.client_ip: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
+# proxies (each appending to X-Forwarded-For) the address the outermost one saw.
+VETTED_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if env.str("RATELIMIT_IP_META_KEY", default=""):
+    # It named a raw header, which clients can forge and which broke on odd values.
+    raise ImproperlyConfigured(
+        "RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT to the number of "
+        "proxies in front of the app instead (see the README)."
+    )
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
 VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
 # Per staff user: markdownx previews after each pause in typing, so this is generous.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from articles import markdown
@@ -185,3 +186,19 @@ def test_submit_parses_each_text_once(client, writer, monkeypatch):
     article.refresh_from_db()
     assert article.status == Status.SUBMITTED
     assert counter.texts == [article.body]
+
+
+def test_the_live_preview_is_throttled_per_user(client, writer, other_writer, settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.VETTED_PREVIEW_RATE = "3/m"
+    cache.clear()
+    url = reverse("markdownx_markdownify")
+    client.force_login(writer)
+    statuses = [client.post(url, {"content": f"Draft {i}"}).status_code for i in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    paused = client.post(url, {"content": "Draft"})
+    assert "Preview paused" in paused.text
+    # Per user, not per address: a colleague at the same desk is unaffected.
+    client.force_login(other_writer)
+    assert client.post(url, {"content": "Mine"}).status_code == 200
+    cache.clear()
