@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
@@ -158,6 +158,12 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
     @admin.display(description="live", boolean=True)
     def is_live(self, obj: Article) -> bool:
         return obj.live_revision_id is not None and obj.status != Status.ARCHIVED
+
+    def view_on_site(self, obj: Article) -> str:
+        # The public page once live; before that, the staff preview of the working copy.
+        if obj.live_revision_id and obj.status != Status.ARCHIVED:
+            return obj.get_absolute_url()
+        return reverse("articles:preview", kwargs={"slug": obj.slug})
 
     @admin.display(description="public page")
     def public_link(self, obj: Article) -> str:

@@ -7,6 +7,7 @@ from django.urls import include, path
 from articles.feeds import LatestReviewedArticlesAtomFeed, LatestReviewedArticlesFeed
 from articles.preview import markdown_preview
 from articles.sitemaps import SITEMAPS
+from config.views import view_on_site
 
 
 def uploads_disabled(request: HttpRequest) -> JsonResponse:
@@ -20,6 +21,12 @@ admin.site.site_title = "Vetted editorial"
 admin.site.index_title = "Articles, reviews and sources"
 
 urlpatterns = [
+    # Ahead of the admin's own "View on site" shortcut, which checks nothing.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
     # markdownx's preview and upload endpoints are for logged-in staff only.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
