@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -19,6 +21,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import Article, ArticleFeedback, ArticleRevision, SitePage, Topic
+from config.admin_widgets import SafeAutocompleteMixin
 from reviews import admin_views, roles, selectors, services
 from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
@@ -109,7 +112,7 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(FSMAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     fsm_fields = ["status"]
     list_display = [
         "title",
@@ -308,10 +311,39 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
             article.authors.add(request.user)
 
     def _get_fsm_transition_func(self, *, obj, transition_name):
-        # A made-up transition name in a URL or POST is a 404, not a server error.
-        if transition_name not in services.TRANSITION_SERVICES:
-            raise Http404(f"No action called “{transition_name}”.")
+        # A made-up transition name in a URL or POST is a 404, not a server error; so is
+        # a service with no transition method behind it (assign_reviewer: review screen).
+        method = getattr(obj, transition_name, None)
+        if transition_name not in services.TRANSITION_SERVICES or not hasattr(
+            method, "_django_fsm"
+        ):
+            raise Http404(f"No action called “{transition_name}” here.")
         return super()._get_fsm_transition_func(obj=obj, transition_name=transition_name)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, IntegrityError) as err:
+            # The article changed between the form's checks and its save (archived,
+            # claimed, its slug taken): the save's transaction rolled back whole.
+            return self._conflict(request, object_id, err)
+
+    def _conflict(self, request, object_id, err: Exception) -> TemplateResponse:
+        if isinstance(err, ValidationError):
+            reasons = err.messages
+        else:
+            reasons = ["Someone saved a conflicting change at the same moment."]
+        article = self.get_object(request, object_id) if object_id else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Your edits were not saved",
+            "original": article,
+            "reasons": reasons,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/conflict.html", context, status=409
+        )
 
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
         try:
@@ -325,6 +357,14 @@ class ArticleAdmin(FSMAdminMixin, admin.ModelAdmin):
             PermissionDenied,
         ) as err:
             self.message_user(request, str(err) or "That action is not allowed.", messages.ERROR)
+            return False
+        except IntegrityError:
+            self.message_user(
+                request,
+                "Someone acted on this article at the same moment; nothing was changed. "
+                "Reload the page and try again.",
+                messages.ERROR,
+            )
             return False
         except ValidationError as err:
             for message in err.messages:

@@ -12,6 +12,7 @@ import django_fsm as fsm
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -39,6 +40,8 @@ _REFUSALS: tuple[tuple[type[Exception], int], ...] = (
     (fsm.TransitionNotAllowed, 409),
     (fsm.ConcurrentTransition, 409),
     (ValidationError, 400),
+    # A race lost to a constraint: the service's transaction rolled back.
+    (IntegrityError, 409),
 )
 
 
@@ -188,7 +191,12 @@ def _refused(
     model_admin: ModelAdmin, request: HttpRequest, article: Article, err: Exception, **forms: Any
 ) -> HttpResponse:
     status = next(code for kind, code in _REFUSALS if isinstance(err, kind))
-    text = err.messages if isinstance(err, ValidationError) else [str(err)]
+    if isinstance(err, ValidationError):
+        text = err.messages
+    elif isinstance(err, IntegrityError):
+        text = ["Someone acted on this article at the same moment; nothing was changed."]
+    else:
+        text = [str(err)]
     for message in text:
         messages.error(request, message or "That action is not allowed.")
     article.refresh_from_db()
