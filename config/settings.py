@@ -84,14 +84,27 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database answers a 503 page (config.views) after this, not a hang.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, answering as an empty cache while Redis is refused or
+            # hung (config/cache.py): pages and search never wait on it for long.
+            "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": "vetted",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
+            # After a failure, seconds before Redis is tried again.
+            "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=10),
         }
     }
 else:
@@ -184,6 +197,8 @@ CONTENT_SECURITY_POLICY = {
 # Throttling of anonymous writes and expensive reads (django-ratelimit), per client IP.
 RATELIMIT_VIEW = "articles.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# With the cache (Redis) down, throttles let requests through; config.cache logs it.
+RATELIMIT_FAIL_OPEN = True
 # Client addresses come from config.client_ip: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
 # proxies (each appending to X-Forwarded-For) the address the outermost one saw.
 VETTED_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -16,6 +16,9 @@ def uploads_disabled(request: HttpRequest) -> JsonResponse:
     )
 
 
+# A database that cannot be reached answers 503 with a page, not a bare 500.
+handler500 = "config.views.server_error"
+
 admin.site.site_header = "Vetted editorial"
 admin.site.site_title = "Vetted editorial"
 admin.site.index_title = "Articles, reviews and sources"

@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.views import defaults
+
+from articles.context_processors import site
+
+# Seconds a client (or a load balancer) should wait before asking again.
+RETRY_AFTER = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that cannot be reached is a branded 503 "back soon" page.
+
+    Called while the exception is being handled, so sys.exc_info() names it. The page
+    is rendered without the request's context processors: they would reach for the
+    session, that is the database, again.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return service_unavailable(request)
+    return defaults.server_error(request)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    html = render_to_string("503.html", {**site(request), "retry_after": RETRY_AFTER})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
