@@ -1,10 +1,20 @@
 """The editor's live preview (markdownx posts the field's text here as it is typed).
 
 Staff only, POST only, and throttled per user: each preview is a full render, so
-one account must not be able to keep the workers busy with them.
+one account must not be able to keep the workers busy with them. A long text also
+needs one of the server's preview render slots (VETTED_PREVIEW_RENDER_SLOTS, one by
+default): however many writers preview long texts at once, the other workers stay
+free for readers. A slot is an exclusive lock on a file, so the kernel releases it
+if a worker dies mid-render.
 """
 
 from __future__ import annotations
+
+import fcntl
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -14,11 +24,37 @@ from django_ratelimit.decorators import ratelimit
 
 from articles.markdown import markdownify
 
+# Shorter texts render in a few milliseconds and never wait for a slot.
+LONG_TEXT = 10_000
+
 # markdownx puts whatever the endpoint answers into the preview pane.
 PAUSED = (
     "<p><strong>Preview paused.</strong> You have asked for many previews in a short "
     "time; it resumes within a minute. Your text is not affected.</p>"
 )
+BUSY = (
+    "<p><strong>Preview busy.</strong> Long texts are previewed one at a time and "
+    "another is being prepared; pause typing again in a moment. Your text is not "
+    "affected.</p>"
+)
+
+
+@contextmanager
+def render_slot() -> Iterator[bool]:
+    """Hold one of this server's preview render slots if one is free; never waits."""
+    directory = Path(tempfile.gettempdir())
+    for index in range(settings.VETTED_PREVIEW_RENDER_SLOTS):
+        with open(directory / f"vetted-preview-render-{index}.lock", "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            return
+    yield False
 
 
 @staff_member_required
@@ -30,4 +66,11 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     content = request.POST.get("content")
     if content is None:
         return HttpResponseBadRequest("Nothing to preview: send the text as “content”.")
-    return HttpResponse(markdownify(content))
+    if len(content) < LONG_TEXT:
+        return HttpResponse(markdownify(content))
+    with render_slot() as granted:
+        if not granted:
+            response = HttpResponse(BUSY, status=503)
+            response["Retry-After"] = "1"
+            return response
+        return HttpResponse(markdownify(content))

@@ -2,12 +2,71 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
+from django_ratelimit.core import is_ratelimited
+
+from articles.markdown import LIMITS, refusal_html
+from articles.preview import PAUSED
+from config.client_ip import ratelimit_key
 
 NULL = "\x00"
+# The editor's preview posts one field as multipart (UTF-8: at most 4 bytes a character).
+PREVIEW_MAX_BYTES = LIMITS.characters * 4 + 16_384
+
+
+class PreviewGuardMiddleware:
+    """The live preview's cheap refusals, made before sessions, CSRF or body parsing.
+
+    A request larger than any text the renderer accepts is a 413 without its body being
+    read (the CSRF check would parse it); a session over the preview rate is a 429 after
+    one cache increment. So ten clients posting "[" * 20000 previews back to back cost
+    the workers little more than their connections. (The view's own throttle, per user,
+    still holds for a user with several sessions.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self._path: str | None = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._path is None:
+            self._path = reverse("markdownx_markdownify")
+        if request.path != self._path:
+            return self.get_response(request)
+        if _content_length(request) > PREVIEW_MAX_BYTES:
+            message = (
+                f"The text is too long to preview: the limit is {LIMITS.characters:,} "
+                "characters. Split it into more than one article."
+            )
+            return HttpResponse(refusal_html(message), status=413)
+        if is_ratelimited(
+            request,
+            group="articles.preview.session",
+            key=_session_or_address,
+            rate=lambda group, request: settings.VETTED_PREVIEW_RATE,
+            increment=True,
+        ):
+            return HttpResponse(PAUSED, status=429)
+        return self.get_response(request)
+
+
+def _session_or_address(group: str, request: HttpRequest) -> str:
+    session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if session:
+        return hashlib.sha256(session.encode()).hexdigest()
+    return ratelimit_key(group, request)
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 class RejectNullCharactersMiddleware:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.PreviewGuardMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -213,6 +214,8 @@ VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
 # Per staff user: markdownx previews after each pause in typing, so this is generous.
 VETTED_PREVIEW_RATE = env.str("VETTED_PREVIEW_RATE", default="60/m")
+# Long texts previewed at once per app server (articles/preview.py); the rest wait.
+VETTED_PREVIEW_RENDER_SLOTS = env.int("VETTED_PREVIEW_RENDER_SLOTS", default=1)
 SILENCED_SYSTEM_CHECKS = [
     # The local-memory cache is per process: fine for the single-process dev server;
     # production sets REDIS_URL, whose backend (Django's own) increments atomically.
