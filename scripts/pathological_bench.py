@@ -117,9 +117,9 @@ def start_gunicorn(port: int, database_url: str, threads: int) -> subprocess.Pop
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{ARTICLE}", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{ARTICLE}", timeout=10)
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or still importing
             time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not start")
