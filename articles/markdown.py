@@ -65,7 +65,7 @@ class Limits:
     """What one Markdown field may hold. Measured with scripts/pathological_bench.py:
     the slowest text within these caps renders in a fraction of a second."""
 
-    characters: int = 50_000  # a long article is 20,000; the demo's longest is 2,000
+    characters: int = 30_000  # ~5,000 words; a long health article is 10,000, the demo's 2,000
     brackets: int = 2_000  # "[" opens every link and citation; each costs parser work
     html_tags: int = 1_000  # raw HTML: nh3's tree builder is quadratic in nesting depth
     nesting: int = 16  # block levels: a quote is one, a list (list + item) two
