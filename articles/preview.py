@@ -3,15 +3,17 @@
 Staff only, POST only, and throttled per user: each preview is a full render, so
 one account must not be able to keep the workers busy with them. A long text also
 needs one of the server's preview render slots (VETTED_PREVIEW_RENDER_SLOTS, one by
-default): however many writers preview long texts at once, the other workers stay
-free for readers. A slot is an exclusive lock on a file, so the kernel releases it
-if a worker dies mid-render.
+default), which then rests as long as the render took: however many writers preview
+long texts at once, the other workers stay free for readers and long previews use at
+most half a core. A slot is an exclusive lock on a file, so the kernel releases it if
+a worker dies mid-render.
 """
 
 from __future__ import annotations
 
 import fcntl
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,20 +43,41 @@ BUSY = (
 
 @contextmanager
 def render_slot() -> Iterator[bool]:
-    """Hold one of this server's preview render slots if one is free; never waits."""
+    """Hold one of this server's preview render slots if one is free; never waits.
+
+    A slot also rests after each render for as long as the render took (the time it is
+    free again is written in its lock file): long previews use at most half of one core
+    per slot, whatever the number of writers asking.
+    """
     directory = Path(tempfile.gettempdir())
     for index in range(settings.VETTED_PREVIEW_RENDER_SLOTS):
-        with open(directory / f"vetted-preview-render-{index}.lock", "a") as handle:
+        with open(directory / f"vetted-preview-render-{index}.lock", "a+") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue
             try:
+                handle.seek(0)
+                if time.time() < _float(handle.read()):
+                    continue  # resting after the last render
+                started = time.monotonic()
                 yield True
+                rested_until = time.time() + (time.monotonic() - started)
+                handle.seek(0)
+                handle.truncate()
+                handle.write(str(rested_until))
+                handle.flush()
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
             return
     yield False
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
 
 
 @staff_member_required

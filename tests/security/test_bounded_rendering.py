@@ -10,6 +10,7 @@ submit.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -223,10 +224,16 @@ def test_long_previews_take_turns_and_short_ones_never_wait(client, writer):
     client.force_login(writer)
     url = reverse("markdownx_markdownify")
     long_text = "Some words. " * 1_000
+    start = time.monotonic()
     with render_slot() as granted:
         assert granted
         busy = client.post(url, {"content": long_text})
         assert busy.status_code == 503
         assert "Preview busy" in busy.text
         assert client.post(url, {"content": "**Short**"}).status_code == 200
+        time.sleep(0.5)  # a long render
+    held = time.monotonic() - start
+    # The slot rests as long as it was held, then renders again.
+    assert client.post(url, {"content": long_text}).status_code == 503
+    time.sleep(held + 0.05)
     assert client.post(url, {"content": long_text}).status_code == 200
