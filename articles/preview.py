@@ -26,8 +26,9 @@ from django_ratelimit.decorators import ratelimit
 
 from articles.markdown import markdownify
 
-# Shorter texts render in a few milliseconds and never wait for a slot.
-LONG_TEXT = 10_000
+# A preview request this large (some 5,000 to 16,000 characters) needs a render slot;
+# shorter texts render in a few milliseconds and never wait for one.
+LONG_REQUEST_BYTES = 16_384
 
 # markdownx puts whatever the endpoint answers into the preview pane.
 PAUSED = (
@@ -49,17 +50,11 @@ def render_slot() -> Iterator[bool]:
     free again is written in its lock file): long previews use at most half of one core
     per slot, whatever the number of writers asking.
     """
-    directory = Path(tempfile.gettempdir())
-    for index in range(settings.VETTED_PREVIEW_RENDER_SLOTS):
-        with open(directory / f"vetted-preview-render-{index}.lock", "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+    for path in _slot_paths():
+        with open(path, "a+") as handle:
+            if not _lock_if_ready(handle):
                 continue
             try:
-                handle.seek(0)
-                if time.time() < _float(handle.read()):
-                    continue  # resting after the last render
                 started = time.monotonic()
                 yield True
                 rested_until = time.time() + (time.monotonic() - started)
@@ -71,6 +66,41 @@ def render_slot() -> Iterator[bool]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
             return
     yield False
+
+
+def slot_ready() -> bool:
+    """Whether render_slot() would grant a slot now (a glance: it reserves nothing)."""
+    for path in _slot_paths():
+        with open(path, "a+") as handle:
+            if _lock_if_ready(handle):
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                return True
+    return False
+
+
+def busy_response() -> HttpResponse:
+    response = HttpResponse(BUSY, status=503)
+    response["Retry-After"] = "1"
+    return response
+
+
+def _slot_paths() -> list[Path]:
+    directory = Path(tempfile.gettempdir())
+    count = settings.VETTED_PREVIEW_RENDER_SLOTS
+    return [directory / f"vetted-preview-render-{index}.lock" for index in range(count)]
+
+
+def _lock_if_ready(handle) -> bool:
+    """Lock the slot's file unless another worker holds it or it is resting."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    handle.seek(0)
+    if time.time() < _float(handle.read()):
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+    return True
 
 
 def _float(text: str) -> float:
@@ -89,11 +119,16 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     content = request.POST.get("content")
     if content is None:
         return HttpResponseBadRequest("Nothing to preview: send the text as “content”.")
-    if len(content) < LONG_TEXT:
+    if not is_long(request):
         return HttpResponse(markdownify(content))
     with render_slot() as granted:
         if not granted:
-            response = HttpResponse(BUSY, status=503)
-            response["Retry-After"] = "1"
-            return response
+            return busy_response()
         return HttpResponse(markdownify(content))
+
+
+def is_long(request: HttpRequest) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > LONG_REQUEST_BYTES
+    except ValueError:
+        return False

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
 from articles.markdown import LIMITS, refusal_html
-from articles.preview import PAUSED
+from articles.preview import PAUSED, busy_response, is_long, slot_ready
 from config.client_ip import ratelimit_key
 
 NULL = "\x00"
@@ -24,9 +24,10 @@ class PreviewGuardMiddleware:
 
     A request larger than any text the renderer accepts is a 413 without its body being
     read (the CSRF check would parse it); a session over the preview rate is a 429 after
-    one cache increment. So ten clients posting "[" * 20000 previews back to back cost
-    the workers little more than their connections. (The view's own throttle, per user,
-    still holds for a user with several sessions.)
+    one cache increment; a long text while the server's render slot is taken is a 503
+    "busy" after one file lock. So ten clients posting pathological previews back to
+    back cost the workers little more than their connections. (The view's own checks,
+    staff only and a throttle per user, still apply to whatever gets through.)
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -52,6 +53,8 @@ class PreviewGuardMiddleware:
             increment=True,
         ):
             return HttpResponse(PAUSED, status=429)
+        if is_long(request) and not slot_ready():
+            return busy_response()  # before the body is parsed: waiting writers cost little
         return self.get_response(request)
 
 

@@ -223,7 +223,7 @@ def test_long_previews_take_turns_and_short_ones_never_wait(client, writer):
     long preview is answered at once with a message instead of a second busy worker."""
     client.force_login(writer)
     url = reverse("markdownx_markdownify")
-    long_text = "Some words. " * 1_000
+    long_text = "Some words. " * 2_000  # over LONG_REQUEST_BYTES
     start = time.monotonic()
     with render_slot() as granted:
         assert granted
