@@ -3,10 +3,10 @@
 Staff only, POST only, and throttled per user: each preview is a full render, so
 one account must not be able to keep the workers busy with them. A long text also
 needs one of the server's preview render slots (VETTED_PREVIEW_RENDER_SLOTS, one by
-default), which then rests as long as the render took: however many writers preview
-long texts at once, the other workers stay free for readers and long previews use at
-most half a core. A slot is an exclusive lock on a file, so the kernel releases it if
-a worker dies mid-render.
+default), which then rests three times as long as the render took: however many
+writers preview long texts at once, the other workers stay free for readers and long
+previews use at most a quarter of a core. A slot is an exclusive lock on a file, so
+the kernel releases it if a worker dies mid-render.
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles.markdown import markdownify
+
+# After a long render its slot rests this many times as long as the render took, so
+# long previews use at most a quarter of one core per slot, however many writers ask.
+REST_FACTOR = 3
 
 # A preview request this large (some 5,000 to 16,000 characters) needs a render slot;
 # shorter texts render in a few milliseconds and never wait for one.
@@ -46,9 +50,8 @@ BUSY = (
 def render_slot() -> Iterator[bool]:
     """Hold one of this server's preview render slots if one is free; never waits.
 
-    A slot also rests after each render for as long as the render took (the time it is
-    free again is written in its lock file): long previews use at most half of one core
-    per slot, whatever the number of writers asking.
+    A slot also rests after each render, REST_FACTOR times as long as the render took
+    (the time it is free again is written in its lock file).
     """
     for path in _slot_paths():
         with open(path, "a+") as handle:
@@ -57,7 +60,7 @@ def render_slot() -> Iterator[bool]:
             try:
                 started = time.monotonic()
                 yield True
-                rested_until = time.time() + (time.monotonic() - started)
+                rested_until = time.time() + REST_FACTOR * (time.monotonic() - started)
                 handle.seek(0)
                 handle.truncate()
                 handle.write(str(rested_until))
