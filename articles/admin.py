@@ -12,9 +12,12 @@ path beside the workbench's, with their own messages and forms.)
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -23,6 +26,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import Article, ArticleFeedback, ArticleRevision, SitePage, Topic
 from articles.submission import check_submission
+from config.admin_widgets import SafeAutocompleteMixin
 from reviews import actions, admin_views, roles, selectors, services
 from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
@@ -121,7 +125,7 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "state",
@@ -178,6 +182,12 @@ class ArticleAdmin(admin.ModelAdmin):
     def reviewer_name(self, obj: Article) -> str:
         reviewer = obj.assigned_reviewer
         return "—" if reviewer is None else display_name(reviewer, credentials=True)
+
+    def view_on_site(self, obj: Article) -> str:
+        # The public page once live; before that, the staff preview of the working copy.
+        if obj.live_revision_id and obj.status != Status.ARCHIVED:
+            return obj.get_absolute_url()
+        return reverse("articles:preview", kwargs={"slug": obj.slug})
 
     @admin.display(description="public page")
     def public_link(self, obj: Article) -> str:
@@ -345,6 +355,31 @@ class ArticleAdmin(admin.ModelAdmin):
         named_others = roles.is_editor(request.user) and article.authors.exists()
         if not change and not named_others:
             article.authors.add(request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, IntegrityError) as err:
+            # The article changed between the form's checks and its save (archived,
+            # claimed, its slug taken): the save's transaction rolled back whole.
+            return self._conflict(request, object_id, err)
+
+    def _conflict(self, request, object_id, err: Exception) -> TemplateResponse:
+        if isinstance(err, ValidationError):
+            reasons = err.messages
+        else:
+            reasons = ["Someone saved a conflicting change at the same moment."]
+        article = self.get_object(request, object_id) if object_id else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Your edits were not saved",
+            "original": article,
+            "reasons": reasons,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/conflict.html", context, status=409
+        )
 
 
 def _stale_edit_of_locked(request: HttpRequest, article: Article) -> bool:

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
 from articles import markdown
+from articles.markdown import validate_markdown
 from references.models import Reference
 from reviews import roles
 from reviews.workflow import AWAITING_REVIEW, ReviewWorkflow, Status
@@ -84,12 +85,14 @@ class Article(ReviewWorkflow):
     )
     summary = models.TextField(help_text="One or two plain sentences shown under the title.")
     body = MarkdownxField(
-        help_text="Markdown. Cite sources inline: [@key], [@a; @b], [@pmid:123], [@doi:10.…]."
+        help_text="Markdown. Cite sources inline: [@key], [@a; @b], [@pmid:123], [@doi:10.…].",
+        validators=[validate_markdown],
     )
     professional_body = MarkdownxField(
         "professional section",
         blank=True,
         help_text="Optional: shown only to readers who choose 'healthcare professional'.",
+        validators=[validate_markdown],
     )
     audience_notes = models.TextField(
         blank=True, help_text="Internal: who this is written for (not shown publicly)."
@@ -287,7 +290,7 @@ class SitePage(models.Model):
 
     key = models.SlugField(max_length=40, choices=Key.choices, unique=True)
     title = models.CharField(max_length=200)
-    body = MarkdownxField()
+    body = MarkdownxField(validators=[validate_markdown])
     body_html = models.TextField(editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

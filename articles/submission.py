@@ -36,6 +36,9 @@ def check_submission(article: Article) -> Submission:
     if problems:
         return Submission(problems)
     rendered = markdown.render_article(article.body, article.professional_body)
+    if rendered.refusals:
+        # Past a rendering limit (size, nesting, sources): say which, render nothing more.
+        return Submission(list(rendered.refusals), rendered)
     if rendered.unresolved_keys:
         keys = ", ".join(f"[@{k}]" for k in rendered.unresolved_keys)
         problems.append(f"These citations match no reference in the library: {keys}.")

@@ -117,7 +117,11 @@ def _pending_or_404(request: HttpRequest, article: Article, audience: str) -> Ht
 
 @require_POST
 @same_origin_post
-@ratelimit(key="ip", rate=lambda group, request: settings.VETTED_FEEDBACK_RATE, block=True)
+@ratelimit(
+    key="config.client_ip.ratelimit_key",
+    rate=lambda group, request: settings.VETTED_FEEDBACK_RATE,
+    block=True,
+)
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     """One "Was this helpful?" vote per reader per article; a second one changes nothing."""
     article = get_object_or_404(Article.objects.live().select_related("live_revision"), slug=slug)
@@ -268,7 +272,11 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 @public_page()
-@ratelimit(key="ip", rate=lambda group, request: settings.VETTED_SEARCH_RATE, block=True)
+@ratelimit(
+    key="config.client_ip.ratelimit_key",
+    rate=lambda group, request: settings.VETTED_SEARCH_RATE,
+    block=True,
+)
 def search_view(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     topics = selectors.public_topics()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,11 @@ logger = logging.getLogger(__name__)
 
 LISTS = "gen:lists"  # home, topics, search, board, feeds, sitemap, site pages
 SITE = "gen:site"  # site-wide parts of article pages (the disclaimers)
+# Every page depends on it: bumped when an invalidation could not reach the cache.
+EPOCH = "gen:epoch"
+# Set when a bump was lost (the cache was down): the next chance, the epoch is bumped,
+# so that nothing cached before the outage is served after it.
+_epoch_owed = threading.Event()
 STORED_STATUSES = frozenset({200, 410})
 # Headers a stored page keeps; everything else is added again on the way out.
 _PASSED_ON = frozenset({"vary", "set-cookie", "x-page-cache"})
@@ -51,12 +57,19 @@ class Policy:
 
 def bump(*names: str) -> None:
     """Start new generations: pages cached under the old ones are never served again."""
+    if _epoch_owed.is_set():
+        names = (*names, EPOCH)
     if not names:
         return
     try:
-        cache.set_many({name: uuid.uuid4().hex for name in names}, timeout=None)
-    except Exception:  # a cache outage must not undo an approval; entries expire anyway
+        failed = cache.set_many({name: uuid.uuid4().hex for name in names}, timeout=None)
+    except Exception:  # a cache outage must not undo an approval
         logger.exception("Could not invalidate cached pages: %s", ", ".join(names[:5]))
+        failed = names
+    if failed:
+        _epoch_owed.set()
+    else:
+        _epoch_owed.clear()
 
 
 def enabled() -> bool:
@@ -79,7 +92,9 @@ class PageCacheMiddleware:
         if policy is None:
             return self.get_response(request)
         key = self._key(request)
-        names = policy.generations(**kwargs)
+        if _epoch_owed.is_set():
+            bump()  # an invalidation this process could not make: drop everything first
+        names = [*policy.generations(**kwargs), EPOCH]
         try:
             found = cache.get_many([key, *names])
             generations = self._generations(names, found)

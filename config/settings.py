@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # ETags and 304s for every page (the ETag is taken before compression).
     "django.middleware.http.ConditionalGetMiddleware",
+    "config.middleware.PreviewGuardMiddleware",
+    "config.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +95,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # An unreachable database answers a 503 page (config.views) after this, not a hang.
+    _db_options["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     if env.bool("DATABASE_POOL", default=True):
         # psycopg's pool keeps connections open per worker process; replaces CONN_MAX_AGE.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -132,9 +137,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, answering as an empty cache while Redis is refused or
+            # hung (config/cache.py): pages and search never wait on it for long.
+            "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": "vetted",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
+            # After a failure, seconds before Redis is tried again.
+            "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=10),
         }
     }
 else:
@@ -234,13 +247,13 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
 
 # Content Security Policy (django-csp): everything is served by the site itself, so
-# scripts, styles, images and connections are same-origin only. Inline styles are
-# allowed for the admin's widgets; inline scripts never are.
+# scripts, styles, images and connections are same-origin only, and neither inline
+# scripts nor inline styles run (templates keep their CSS in static/vetted/*.css).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -254,10 +267,24 @@ CONTENT_SECURITY_POLICY = {
 # Throttling of anonymous writes and expensive reads (django-ratelimit), per client IP.
 RATELIMIT_VIEW = "articles.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-# Behind a load balancer, name the header that carries the client address.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# With the cache (Redis) down, throttles let requests through; config.cache logs it.
+RATELIMIT_FAIL_OPEN = True
+# Client addresses come from config.client_ip: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
+# proxies (each appending to X-Forwarded-For) the address the outermost one saw.
+VETTED_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if env.str("RATELIMIT_IP_META_KEY", default=""):
+    # It named a raw header, which clients can forge and which broke on odd values.
+    raise ImproperlyConfigured(
+        "RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT to the number of "
+        "proxies in front of the app instead (see the README)."
+    )
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
 VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
+# Per staff user: markdownx previews after each pause in typing, so this is generous.
+VETTED_PREVIEW_RATE = env.str("VETTED_PREVIEW_RATE", default="60/m")
+# Long texts previewed at once per app server (articles/preview.py); the rest wait.
+VETTED_PREVIEW_RENDER_SLOTS = env.int("VETTED_PREVIEW_RENDER_SLOTS", default=1)
 SILENCED_SYSTEM_CHECKS = [
     # The local-memory cache is per process: fine for the single-process dev server;
     # production sets REDIS_URL, whose backend (Django's own) increments atomically.

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
-from markdownx.views import MarkdownifyView
 
 from articles.feeds import LatestReviewedArticlesAtomFeed, LatestReviewedArticlesFeed
+from articles.preview import markdown_preview
 from articles.sitemaps import sitemap_index, sitemap_section
 from caching.http import public_page
+from config.views import view_on_site
 
 
 def uploads_disabled(request: HttpRequest) -> JsonResponse:
@@ -14,6 +15,9 @@ def uploads_disabled(request: HttpRequest) -> JsonResponse:
         {"image": ["Image uploads are not available: Vetted stores no files."]}, status=403
     )
 
+
+# A database that cannot be reached answers 503 with a page, not a bare 500.
+handler500 = "config.views.server_error"
 
 admin.site.site_header = "Vetted editorial"
 admin.site.site_title = "Vetted editorial"
@@ -25,13 +29,15 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     # Second sign-in step and authenticator set-up (before the admin's catch-all patterns).
     path("admin/two-factor/", include("accounts.urls")),
+    # Ahead of the admin's own "View on site" shortcut, which checks nothing.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
     # markdownx's preview and upload endpoints are for logged-in staff only.
-    path(
-        "markdownx/markdownify/",
-        staff_member_required(MarkdownifyView.as_view()),
-        name="markdownx_markdownify",
-    ),
+    path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
     # The editor's drag-and-drop upload stays refused: app servers keep no files
     # (they scale out statelessly) and the CSP allows same-origin images only.
     path("markdownx/upload/", staff_member_required(uploads_disabled), name="markdownx_upload"),

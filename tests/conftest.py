@@ -79,6 +79,9 @@ def _editorial_groups_survive_flush(request):
     request.getfixturevalue("transactional_db")
     migration = importlib.import_module("reviews.migrations.0002_editorial_groups")
     migration.grant_group_permissions(Group, Permission)
+    importlib.import_module("reviews.migrations.0009_view_rounds_and_source_events").grant(
+        Group, Permission
+    )
 
 
 @pytest.fixture

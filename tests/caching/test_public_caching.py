@@ -4,6 +4,7 @@ server-side page cache that every event which changes a page invalidates."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 
 from articles.models import LivePage, SitePage
@@ -283,3 +284,17 @@ def test_a_draft_url_is_not_found_and_not_cached(client, draft):
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 404
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_an_invalidation_lost_to_a_cache_outage_is_made_up_for(client, live, editor, monkeypatch):
+    """Archived while the cache could not be written: once it answers again, the page that
+    was cached before the outage is never served."""
+    url = live.get_absolute_url()
+    _warm(client, url)
+    backend = type(caches["default"])
+    with monkeypatch.context() as outage:
+        # Every write refused, as a cache that is down answers (Django's contract).
+        outage.setattr(backend, "set_many", lambda self, data, *a, **kw: list(data))
+        services.article_archive(article=live, user=editor, reason="Superseded")
+    response = client.get(url)
+    assert response.status_code == 410

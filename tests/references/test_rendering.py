@@ -81,8 +81,10 @@ def test_citations_in_code_are_left_as_written(refs):
 
 
 def test_html_and_script_in_the_body_and_keys_are_sanitised(refs):
+    # Mid-line, so this is one paragraph (CommonMark makes a line that starts with
+    # <script> a raw HTML block, sanitised as a whole: see the next test).
     body = (
-        '<script>alert(1)</script><img src=x onerror="alert(2)"> '
+        'Intro <script>alert(1)</script><img src=x onerror="alert(2)"> '
         "[@<img src=x onerror=alert(3)>] [@alpha] [link](javascript:alert(4))"
     )
     html = render_article(body).body_html
@@ -90,8 +92,18 @@ def test_html_and_script_in_the_body_and_keys_are_sanitised(refs):
     # The bad key survives only as escaped text; no tag carries an event handler.
     assert re.search(r"<[^>]*onerror", html) is None
     assert "&lt;img src=x onerror=alert(3)&gt;" in html
-    assert "javascript:" not in html
+    # The javascript: link is refused: it stays as the text the writer typed.
+    assert re.search(r"<a[^>]*javascript:", html) is None
     assert _sups(html)[-1] == "1"
+
+
+def test_a_raw_html_block_is_sanitised_as_a_whole(refs):
+    body = '<script>alert(1)</script><img src=x onerror="alert(2)"> [@alpha]\n\nText [@alpha].'
+    html = render_article(body).body_html
+    assert "<script" not in html
+    assert "alert(1)" not in html
+    assert re.search(r"<[^>]*onerror", html) is None
+    assert _sups(html) == ["1"]
 
 
 def test_professional_section_continues_the_numbering(refs):
