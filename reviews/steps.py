@@ -109,7 +109,9 @@ def record(
     revision: ArticleRevision | None = None,
     signature: ApprovalSignature | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    """Write the step's audit entry; a step that changed the status also restarts the
+    article's "in this status since" clock (what the queue and the dashboard order by)."""
+    entry = AuditEntry.objects.create(
         article=article,
         revision=revision if revision is not None else article.current_revision,
         actor=user,
@@ -119,6 +121,10 @@ def record(
         comment=comment,
         signature=signature,
     )
+    if from_status != article.status:
+        article.status_changed_at = entry.created_at
+        Article.objects.filter(pk=article.pk).update(status_changed_at=entry.created_at)
+    return entry
 
 
 def notify_after_commit(send: Callable[..., Any], **kwargs: Any) -> None:
