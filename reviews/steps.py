@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django_tasks.base import Task
 
 from articles.models import Article, ArticleRevision
 from reviews import policy, roles, workflow
@@ -127,12 +128,13 @@ def record(
     return entry
 
 
-def notify_after_commit(send: Callable[..., Any], **kwargs: Any) -> None:
-    """Email once the step is committed. A mail failure is logged, never raised: the
-    step has happened, so the person who took it must not see an error."""
+def notify_after_commit(notice: Task, **kwargs: Any) -> None:
+    """Queue an email task (reviews.notifications) once the step is committed; a worker
+    sends it. A failure to queue or to send is logged and recorded, never raised: the step
+    has happened, so the person who took it must not see an error, nor wait for mail."""
 
     # A named function, not functools.partial: Django logs failures by __qualname__.
-    def send_notification() -> None:
-        send(**kwargs)
+    def enqueue_notification() -> None:
+        notice.enqueue(**kwargs)
 
-    transaction.on_commit(send_notification, robust=True)
+    transaction.on_commit(enqueue_notification, robust=True)
