@@ -107,6 +107,9 @@ class RevisionInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
 
 class QueueFilter(admin.SimpleListFilter):
     title = "queue"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import signal
 import smtplib
 import time
@@ -70,13 +71,22 @@ def slow_mail(settings):
 
 
 def run_worker() -> None:
-    """What `manage.py db_worker` does in production, until the queue is empty."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    """What `manage.py db_worker` does in production, until the queue is empty.
+
+    The command sets up signal handlers and its loggers for a process of its own; both
+    are put back afterwards so that the rest of the suite is unaffected.
+    """
+    signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
+    saved = [(logger.level, list(logger.handlers)) for logger in loggers]
     try:
         call_command("db_worker", "--batch", "--no-startup-delay", "-v0", stdout=io.StringIO())
     finally:
-        for number, handler in handlers.items():
+        for number, handler in signals.items():
             signal.signal(number, handler)
+        for logger, (level, handlers) in zip(loggers, saved, strict=True):
+            logger.setLevel(level)
+            logger.handlers[:] = handlers
 
 
 def approve_through_the_admin(client, reviewer, article) -> tuple[object, float]:
