@@ -12,9 +12,9 @@ path beside the workbench's, with their own messages and forms.)
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -291,8 +291,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return f"{obj.helpful_yes} / {obj.helpful_no}"
 
     def get_queryset(self, request: HttpRequest):
-        # Votes are counted per row shown (a subquery on the vote index), never grouped
-        # over every article; the writers and reviewer come with their printed names.
+        # The writers and the reviewer come with their printed names (no query per row).
         return (
             super()
             .get_queryset(request)
@@ -300,8 +299,10 @@ class ArticleAdmin(admin.ModelAdmin):
             .prefetch_related(
                 Prefetch("authors", queryset=User.objects.select_related("reviewer_profile"))
             )
-            .annotate(helpful_yes=_votes(helpful=True), helpful_no=_votes(helpful=False))
         )
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return ArticleChangeList
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
         # No title holds a NUL byte, and PostgreSQL refuses one in a query: search the rest.
@@ -366,15 +367,28 @@ class ArticleAdmin(admin.ModelAdmin):
             article.authors.add(request.user)
 
 
-def _votes(*, helpful: bool) -> Coalesce:
-    counted = (
-        ArticleFeedback.objects.filter(article=OuterRef("pk"), helpful=helpful)
-        .order_by()
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
+class ArticleChangeList(ChangeList):
+    """The article list, with the readers' votes counted for the page's rows only: one
+    query on the vote index, never grouped over every article (nor over the rows a deep
+    page skips)."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        articles = list(self.result_list)
+        votes = {
+            row["article"]: row
+            for row in ArticleFeedback.objects.filter(article__in=articles)
+            .order_by()
+            .values("article")
+            .annotate(
+                yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
+            )
+        }
+        for article in articles:
+            counted = votes.get(article.pk, {})
+            article.helpful_yes = counted.get("yes", 0)
+            article.helpful_no = counted.get("no", 0)
+        self.result_list = articles
 
 
 def _stale_edit_of_locked(request: HttpRequest, article: Article) -> bool:

@@ -72,7 +72,6 @@ class Migration(migrations.Migration):
             name='status_changed_at',
             field=models.DateTimeField(default=django.utils.timezone.now, editable=False),
         ),
-        migrations.RunPython(fill_copies, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='article',
             index=models.Index(fields=['updated_at', 'id'], name='article_updated'),
@@ -94,4 +93,7 @@ class Migration(migrations.Migration):
             index=models.Index(condition=models.Q(('next_review_due__isnull', False)), fields=['next_review_due', 'id'], name='article_review_due'),
         ),
         migrations.RunPython(create_indexes, drop_indexes),
+        # Last: PostgreSQL refuses CREATE INDEX on a table updated earlier in the same
+        # transaction (its deferred foreign-key checks are still pending).
+        migrations.RunPython(fill_copies, migrations.RunPython.noop),
     ]

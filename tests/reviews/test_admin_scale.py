@@ -225,3 +225,18 @@ def test_editors_pick_writers_through_the_autocomplete(client, editor, writer):
 
     assert response.status_code == 200
     assert [r["id"] for r in response.json()["results"]] == [str(writer.pk)]
+
+
+def test_the_changelist_shows_each_articles_reader_votes(client, editor, approved, writer):
+    for n, helpful in enumerate([True, True, False]):
+        ArticleFeedback.objects.create(
+            article=approved, revision=approved.live_revision, reader_key=f"r{n}", helpful=helpful
+        )
+    factories.ArticleFactory(authors=[writer], title="Nobody voted")
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:articles_article_changelist"))
+
+    votes = {a.title: (a.helpful_yes, a.helpful_no) for a in page.context["cl"].result_list}
+    assert votes == {approved.title: (2, 1), "Nobody voted": (0, 0)}
+    assert "2 / 1" in page.text
