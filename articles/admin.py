@@ -368,9 +368,15 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 class ArticleChangeList(ChangeList):
-    """The article list, with the readers' votes counted for the page's rows only: one
-    query on the vote index, never grouped over every article (nor over the rows a deep
-    page skips)."""
+    """The article list: narrow rows, and the readers' votes counted for the page's rows
+    only (one query on the vote index, never grouped over every article, nor over the rows
+    a deep page skips)."""
+
+    # What the rows never show: long text, kept out of the sort a deep page may need.
+    DEFERRED = ("summary", "body", "professional_body", "audience_notes", "archive_reason")
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*self.DEFERRED)
 
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
