@@ -430,6 +430,9 @@ class ArticleFeedbackAdmin(admin.ModelAdmin):
     list_display = ["article", "helpful", "created_at"]
     list_filter = ["helpful"]
     list_select_related = ["article"]
+    # Votes grow with the readers: counted up to a cap, never the whole table.
+    show_full_result_count = False
+    paginator = BoundedPaginator
 
     def has_add_permission(self, request) -> bool:
         return False

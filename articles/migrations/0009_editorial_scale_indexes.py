@@ -47,9 +47,13 @@ def fill_copies(apps, schema_editor):
         .values("created_at")[:1]
     )
     Article.objects.update(status_changed_at=Coalesce(Subquery(entered), F("updated_at")))
-    due = ArticleRevision.objects.filter(pk=OuterRef("live_revision_id")).values(
-        "next_review_due"
-    )[:1]
+    # No ordering: the revisions' default order (by article) would join a second article
+    # table into the subquery and hide the outer one.
+    due = (
+        ArticleRevision.objects.filter(pk=OuterRef("live_revision_id"))
+        .order_by()
+        .values("next_review_due")[:1]
+    )
     Article.objects.filter(live_revision__isnull=False).update(next_review_due=Subquery(due))
 
 
