@@ -325,6 +325,20 @@ AXES_ENABLE_ADMIN = False  # accounts.admin shows lockouts to editors, with an u
 VETTED_REQUIRE_2FA = env.bool("VETTED_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
 
+# --- Background work (django-tasks, the backport of Django 6's tasks framework) ---
+# Emails, scheduled publishing, re-review flagging and source checks run as tasks, queued
+# once the step that causes them has committed. `immediate` runs each at once, in the
+# process that queued it (the embedded default and the tests: no services needed);
+# `database` stores it for `manage.py db_worker` processes to run, so a slow mail server or
+# source registry never holds up a request. Any other value is a backend's dotted path.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = env.str("TASKS_BACKEND", default="immediate")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from references import citing, exchange, identifiers, lookup, selectors
 from references.models import Reference, ReferenceEvent
 from references.nlm import ParsedCitation, parse_nlm_citation
-from reviews import notifications
+from reviews import notifications, steps
 from reviews import services as review_services
 
 PERM_ADD = "references.add_reference"
@@ -257,10 +257,9 @@ def reference_find_by_identifiers(
 
 
 def _notify_source_event(event: ReferenceEvent, article_ids: list[int]) -> None:
-    def send_source_notice() -> None:
-        notifications.source_notice(event_id=event.pk, article_ids=article_ids)
-
-    transaction.on_commit(send_source_notice, robust=True)
+    steps.notify_after_commit(
+        notifications.source_notice, event_id=event.pk, article_ids=article_ids
+    )
 
 
 def _flag_live_articles(reference: Reference, reason: str) -> list[int]:

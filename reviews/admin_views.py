@@ -21,13 +21,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles import publishing
 from articles import selectors as public_selectors
 from articles.models import Article, ArticleRevision
-from reviews import actions, diff, roles, selectors, services
+from reviews import actions, diff, paging, roles, selectors, services
 from reviews.forms import CommentForm, NotificationPreferenceForm
 from reviews.models import NotificationPreference, ReviewComment
 from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status, WorkflowError
@@ -97,14 +98,15 @@ def queue_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     board_member = roles.is_board_member(user)
     if not (board_member or roles.is_editor(user) or user.is_superuser):
         raise PermissionDenied
+    page = paging.page_of(request, selectors.review_queue(user=user), selectors.QUEUE_PAGE_SIZE)
     # The queue already leaves out what this member wrote and what someone else holds, so
     # the start_review action's rule reduces to its states here: no query per row.
     rows = [
         {"article": a, "can_start": board_member and a.status in READY_FOR_REVIEW}
-        for a in selectors.review_queue(user=user)
+        for a in page.object_list
     ]
     context = _context(
-        model_admin, request, "Review queue", rows=rows, is_board_member=board_member
+        model_admin, request, "Review queue", rows=rows, page=page, is_board_member=board_member
     )
     return TemplateResponse(request, "admin/reviews/queue.html", context)
 
@@ -131,12 +133,16 @@ def due_report_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespon
         days = 90
     if days not in selectors.DUE_HORIZONS:
         days = 90
-    rows = selectors.due_report(days=days)
+    today = timezone.localdate()
+    page = paging.page_of(
+        request, selectors.due_report(today=today, days=days), selectors.DUE_PAGE_SIZE
+    )
     context = _context(
         model_admin,
         request,
         "Reviews falling due",
-        rows=rows,
+        rows=selectors.due_rows(page.object_list, today=today),
+        page=page,
         days=days,
         horizons=selectors.DUE_HORIZONS,
     )

@@ -1,5 +1,8 @@
-"""Review emails. Called only through transaction.on_commit, so a rolled-back
-transition never sends anything. Users can switch them off (NotificationPreference)."""
+"""Review emails, each a task (django-tasks): reviews.steps.notify_after_commit queues it
+once the step has committed, so a rolled-back transition never sends anything, and a
+worker sends it (settings.TASKS), so a slow or failing mail server never holds up the
+step. Tasks take ids, not objects, and read the rows when they run. Users can switch
+the emails off (NotificationPreference)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django_tasks import task
 
 from articles.models import Article
 from references.models import ReferenceEvent
@@ -62,6 +66,7 @@ def _users_with_perm(perm: str):
     return User.objects.filter(holders, is_active=True).select_related("notification_preference")
 
 
+@task()
 def article_submitted(*, article_id: int) -> int:
     article = _article(article_id)
     author_ids = set(article.authors.values_list("pk", flat=True))
@@ -73,12 +78,14 @@ def article_submitted(*, article_id: int) -> int:
     return _send("submitted", board, {"article": article})
 
 
+@task()
 def reviewer_assigned(*, article_id: int) -> int:
     article = _article(article_id)
     reviewer = article.assigned_reviewer
     return _send("assigned", [reviewer] if reviewer else [], {"article": article})
 
 
+@task()
 def article_resubmitted(*, article_id: int) -> int:
     """Tell the reviewer who sent the article back that the revised revision is theirs."""
     article = _article(article_id)
@@ -86,6 +93,7 @@ def article_resubmitted(*, article_id: int) -> int:
     return _send("resubmitted", [reviewer] if reviewer else [], {"article": article})
 
 
+@task()
 def changes_requested(*, article_id: int) -> int:
     article = _article(article_id)
     decision = (
@@ -98,11 +106,13 @@ def changes_requested(*, article_id: int) -> int:
     )
 
 
+@task()
 def article_approved(*, article_id: int) -> int:
     article = _article(article_id)
     return _send("approved", article.authors.all(), {"article": article})
 
 
+@task()
 def reviews_due(*, article_ids: list[int]) -> int:
     articles = list(Article.objects.filter(pk__in=article_ids).select_related("live_revision"))
     return _send("reviews_due", _users_with_perm(roles.PERM_MANAGE), {"articles": articles})
@@ -114,6 +124,7 @@ def _editors_and_board():
     return sorted(editors | board, key=lambda u: u.pk)
 
 
+@task()
 def rereview_requested(*, article_id: int, reason: str, moved: bool) -> int:
     """A live article needs the board's attention again (e.g. a cited source was retracted)."""
     article = _article(article_id)
@@ -121,6 +132,7 @@ def rereview_requested(*, article_id: int, reason: str, moved: bool) -> int:
     return _send("rereview_requested", _editors_and_board(), context)
 
 
+@task()
 def source_notice(*, event_id: int, article_ids: list[int]) -> int:
     """A source's standing changed (retraction, correction); lists the live articles citing it."""
     event = ReferenceEvent.objects.select_related("reference", "actor").get(pk=event_id)

@@ -41,6 +41,11 @@ def is_editor(user: Any) -> bool:
     )
 
 
+def sees_every_article(user: Any) -> bool:
+    """Editors and board members see every article in the admin; writers their own."""
+    return user.has_perm(PERM_EDIT_ANY) or user.has_perm(PERM_REVIEW)
+
+
 def is_author(article: Authored, user: Any) -> bool:
     if user is None or not user.is_authenticated or article.pk is None:
         return False

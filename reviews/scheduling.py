@@ -20,7 +20,13 @@ from reviews.models import AuditEntry
 from reviews.workflow import Status
 
 # What make_live (and rescheduling) change on the article.
-LIVE_SWITCH_FIELDS = ["live_revision", "scheduled_revision", "scheduled_live_at", "updated_at"]
+LIVE_SWITCH_FIELDS = [
+    "live_revision",
+    "next_review_due",
+    "scheduled_revision",
+    "scheduled_live_at",
+    "updated_at",
+]
 
 
 def publish_approved(
@@ -39,7 +45,9 @@ def publish_approved(
     )
     revision.save(update_fields=["approved_at", "last_reviewed_at", "next_review_due"])
     if article.live_revision_id == revision.pk:
-        return  # re-confirmation of unchanged content: reviewed again, not updated
+        # Re-confirmation of unchanged content: reviewed again, not updated.
+        article.next_review_due = revision.next_review_due
+        return
     if go_live_at and go_live_at > now:
         article.scheduled_revision = revision
         article.scheduled_live_at = go_live_at
@@ -55,6 +63,7 @@ def make_live(article: Article, revision: ArticleRevision, *, now: datetime.date
     revision.content_updated_at = previous.content_updated_at if unchanged else now
     revision.save(update_fields=["published_at", "content_updated_at"])
     article.live_revision = revision
+    article.next_review_due = revision.next_review_due
     clear_schedule(article)
 
 

@@ -3,48 +3,38 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
 from references import currency
 from references.models import ReferenceEvent
-from reviews import policy, roles
+from reviews import paging, policy, roles
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewRound
 from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status
 
 DUE_HORIZONS = (30, 60, 90)
-
-
-def with_waiting_since(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """Annotate when each article entered its current state.
-
-    Entries that leave the state as it was (assigning a reviewer, a first of two
-    sign-offs, rescheduling) do not restart the clock.
-    """
-    latest = (
-        AuditEntry.objects.filter(article=OuterRef("pk"), to_status=OuterRef("status"))
-        .exclude(from_status=F("to_status"))
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
-    return queryset.annotate(waiting_since=Coalesce(Subquery(latest), F("updated_at")))
+# Rows per page of the queue and of the due report.
+QUEUE_PAGE_SIZE = 50
+DUE_PAGE_SIZE = 100
 
 
 def review_queue(*, user: Any) -> QuerySet[Article]:
-    """What awaits this user, oldest first.
+    """What awaits this user, oldest first (by when each entered its state: assigning a
+    reviewer or a first of two sign-offs does not restart the clock).
 
     Board members: submitted articles and articles due for re-review (unless an editor
     assigned them to someone else), and articles in review
     that are theirs or whose topic wants more sign-offs, until they have approved them.
     Never an article they wrote. Editors (who are not on the board) see everything awaiting.
+    Read a page at a time: the order is an index over the articles awaiting review.
     """
-    articles = Article.objects.select_related(
-        "topic", "assigned_reviewer__reviewer_profile", "live_revision", "current_revision"
+    articles = Article.objects.filter(status__in=AWAITING_REVIEW).select_related(
+        "topic", "assigned_reviewer__reviewer_profile"
     )
     if roles.is_board_member(user):
         approved_by_me = ReviewDecision.objects.filter(
@@ -67,11 +57,9 @@ def review_queue(*, user: Any) -> QuerySet[Article]:
             )
             .exclude(authors=user)
         )
-    elif roles.is_editor(user) or user.is_superuser:
-        articles = articles.filter(status__in=AWAITING_REVIEW)
-    else:
+    elif not (roles.is_editor(user) or user.is_superuser):
         return Article.objects.none()
-    return with_waiting_since(articles).order_by("waiting_since", "pk")
+    return articles.order_by("status_changed_at", "pk")
 
 
 @dataclass
@@ -80,26 +68,30 @@ class StateSummary:
     label: str
     count: int
     oldest: Article | None
+    # False when the state holds more than paging.COUNT_CAP articles: `count` is then
+    # PostgreSQL's estimate ("about 95,000").
+    exact: bool = True
 
 
 def editor_dashboard() -> list[StateSummary]:
-    """Articles per state, each with the one that has waited longest in it."""
-    counts = dict(
-        Article.objects.order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
+    """Articles per state, each with the one that has waited longest in it.
+
+    Two indexed reads per state whatever the number of articles: a count that stops at
+    paging.COUNT_CAP (beyond it, the planner's estimate) and the oldest entry.
+    """
     summaries = []
     for status in Status:
-        oldest = None
-        if counts.get(status):
-            oldest = (
-                with_waiting_since(Article.objects.filter(status=status))
-                .order_by("waiting_since", "pk")
-                .first()
-            )
-        summaries.append(StateSummary(status, status.label, counts.get(status, 0), oldest))
+        in_state = Article.objects.filter(status=status)
+        count = paging.bounded_count(in_state)
+        exact = count <= paging.COUNT_CAP
+        if not exact:
+            count = max(paging.estimated_count(in_state), count)
+        oldest = (
+            in_state.order_by("status_changed_at", "pk")
+            .only("pk", "title", "status", "status_changed_at")
+            .first()
+        )
+        summaries.append(StateSummary(status, status.label, count, oldest, exact))
     return summaries
 
 
@@ -119,23 +111,22 @@ class DueRow:
         return "later"
 
 
-def due_report(*, today: datetime.date | None = None, days: int = 90) -> list[DueRow]:
-    """Live articles whose next review falls due within `days` (overdue ones included)."""
+def due_report(*, today: datetime.date | None = None, days: int = 90) -> QuerySet[Article]:
+    """Live articles whose next review falls due within `days` (overdue ones included),
+    soonest first: an index over the live revisions' review dates, read a page at a time."""
     today = today or timezone.localdate()
-    articles = (
+    return (
         Article.objects.live()
-        .filter(live_revision__next_review_due__lte=today + datetime.timedelta(days=days))
-        .select_related("topic", "live_revision")
-        .order_by("live_revision__next_review_due", "pk")
+        .filter(next_review_due__lte=today + datetime.timedelta(days=days))
+        .select_related("topic")
+        .order_by("next_review_due", "pk")
     )
-    return [
-        DueRow(
-            a,
-            a.live_revision.next_review_due,
-            (a.live_revision.next_review_due - today).days,
-        )
-        for a in articles
-    ]
+
+
+def due_rows(articles: Iterable[Article], *, today: datetime.date | None = None) -> list[DueRow]:
+    """The due report's rows for these articles (one page of `due_report`)."""
+    today = today or timezone.localdate()
+    return [DueRow(a, a.next_review_due, (a.next_review_due - today).days) for a in articles]
 
 
 @dataclass

@@ -384,6 +384,7 @@ def article_restore(*, article: Article, user: Any, comment: str = "") -> Articl
     from_status = article.status
     article.restore()
     article.live_revision = None
+    article.next_review_due = None
     scheduling.clear_schedule(article)
     article.save()
     publishing.article_changed(article)

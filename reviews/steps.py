@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django_tasks.base import Task
 
 from articles.models import Article, ArticleRevision
 from reviews import policy, roles, workflow
@@ -109,7 +110,9 @@ def record(
     revision: ArticleRevision | None = None,
     signature: ApprovalSignature | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    """Write the step's audit entry; a step that changed the status also restarts the
+    article's "in this status since" clock (what the queue and the dashboard order by)."""
+    entry = AuditEntry.objects.create(
         article=article,
         revision=revision if revision is not None else article.current_revision,
         actor=user,
@@ -119,14 +122,19 @@ def record(
         comment=comment,
         signature=signature,
     )
+    if from_status != article.status:
+        article.status_changed_at = entry.created_at
+        Article.objects.filter(pk=article.pk).update(status_changed_at=entry.created_at)
+    return entry
 
 
-def notify_after_commit(send: Callable[..., Any], **kwargs: Any) -> None:
-    """Email once the step is committed. A mail failure is logged, never raised: the
-    step has happened, so the person who took it must not see an error."""
+def notify_after_commit(notice: Task, **kwargs: Any) -> None:
+    """Queue an email task (reviews.notifications) once the step is committed; a worker
+    sends it. A failure to queue or to send is logged and recorded, never raised: the step
+    has happened, so the person who took it must not see an error, nor wait for mail."""
 
     # A named function, not functools.partial: Django logs failures by __qualname__.
-    def send_notification() -> None:
-        send(**kwargs)
+    def enqueue_notification() -> None:
+        notice.enqueue(**kwargs)
 
-    transaction.on_commit(send_notification, robust=True)
+    transaction.on_commit(enqueue_notification, robust=True)

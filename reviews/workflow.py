@@ -18,6 +18,7 @@ import django_fsm as fsm
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from reviews import roles
 
@@ -80,6 +81,9 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
     # Incremented at each submit and each re-review, so sign-offs count per round.
     review_round = models.PositiveIntegerField(default=0, editable=False)
     archive_reason = models.TextField(blank=True, editable=False)
+    # When the article entered its current status (steps that leave the status as it was
+    # do not restart the clock): the queue and the dashboard order by it, through an index.
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         abstract = True

@@ -31,6 +31,9 @@ GROUPS = {
         "reviews.add_reviewerprofile", "reviews.change_reviewerprofile",
         "reviews.view_reviewerprofile", "reviews.view_auditentry", "reviews.view_reviewdecision",
         "reviews.view_reviewcomment", "reviews.add_reviewcomment",
+        # Picking an article's writers (the admin's autocomplete reads the user list);
+        # granted to existing databases by 0009.
+        "auth.view_user",
     ],
 }  # fmt: skip
 

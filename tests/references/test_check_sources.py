@@ -13,12 +13,15 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from articles.models import Article
 from references import lookup, services
 from references.models import Reference, ReferenceEvent
 from reviews.models import AuditEntry
 from reviews.workflow import Status
 from tests.references.test_lookup import recorded
+from tests.reviews.test_tasks import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +73,26 @@ def test_a_new_retraction_flags_the_live_article_and_notifies(
     recipients = {address for message in mail.outbox for address in message.to}
     assert {editor.email, reviewer.email} <= recipients
     assert "Marked retracted" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_check_can_be_queued_for_a_worker(cited, approved, respx_mock, settings):
+    """Cron queues the check (`--enqueue`); a worker makes the slow requests later."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    respx_mock.get(EFETCH).mock(return_value=recorded("efetch_9500320.xml"))
+    respx_mock.get(CROSSREF_WORKS).mock(return_value=recorded("crossref_updates_none.json"))
+
+    out = _run("--enqueue", f"--key={cited.key}")
+
+    assert "Queued check_sources" in out
+    assert not respx_mock.calls
+    run_worker()
+    cited.refresh_from_db()
+    assert cited.retracted
+    assert Article.objects.get(pk=approved.pk).status == Status.REVIEW_DUE
+    task = DBTaskResult.objects.get(task_path="references.tasks.check_sources")
+    assert task.return_value["checked"] == 1
+    assert "Marked retracted" in task.return_value["new_notices"][cited.key]
 
 
 def test_running_it_again_records_and_sends_nothing_new(

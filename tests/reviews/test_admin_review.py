@@ -325,6 +325,7 @@ def test_due_report_page_lists_articles_due_soon(client, editor, approved):
     soon = timezone.localdate() + datetime.timedelta(days=20)
     approved.live_revision.next_review_due = soon
     approved.live_revision.save(update_fields=["next_review_due"])
+    Article.objects.filter(pk=approved.pk).update(next_review_due=soon)
     client.force_login(editor)
 
     page = client.get(reverse("admin:articles_article_due"), {"days": 30})

@@ -250,7 +250,13 @@ CASES = [
         lambda w: w.admin("reviews_notificationpreference_changelist"),
         _all(403),
     ),
-    Case("users", lambda w: w.admin("auth_user_changelist"), _all(403)),
+    # Editors read people (to pick writers); only superusers change accounts.
+    Case("users", lambda w: w.admin("auth_user_changelist"), _all(403, editor=200)),
+    Case(
+        "background task results",
+        lambda w: w.admin("django_tasks_database_dbtaskresult_changelist"),
+        _all(403),
+    ),
     Case("groups", lambda w: w.admin("auth_group_changelist"), _all(403)),
     Case("topics", lambda w: w.admin("articles_topic_changelist"), _all(200)),
     Case("site pages", lambda w: w.admin("articles_sitepage_changelist"), _all(403, editor=200)),

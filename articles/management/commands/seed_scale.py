@@ -240,5 +240,6 @@ def _seed_one(number: int, *, revisions: int, context: _Context) -> None:
         )
     ReviewDecision.objects.bulk_create(decisions)
     article.current_revision = article.live_revision = revision
+    article.next_review_due = revision.next_review_due
     article.save()
     publishing.store_live_page(article)  # the live page, stored as a real approval stores it

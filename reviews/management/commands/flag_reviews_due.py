@@ -1,4 +1,7 @@
-"""Cron: move approved articles past their next review date to review_due (idempotent)."""
+"""Cron: move approved articles past their next review date to review_due (idempotent).
+
+With --enqueue it queues the job (reviews.tasks) for a worker instead of running it here.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews import services
+from reviews import services, tasks
 
 
 class Command(BaseCommand):
@@ -14,6 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--today", help="Pretend today is YYYY-MM-DD (for testing).")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Queue the job for a worker (TASKS_BACKEND)."
+        )
 
     def handle(self, *args, **options) -> None:
         today = None
@@ -24,6 +30,10 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--today must be a date like 2026-01-31, not {options['today']!r}."
                 ) from None
+        if options["enqueue"]:
+            result = tasks.flag_reviews_due.enqueue(today=today.isoformat() if today else None)
+            self.stdout.write(f"Queued flag_reviews_due (task {result.id}).")
+            return
         flagged = services.flag_reviews_due(today=today)
         for article in flagged:
             self.stdout.write(f"Review due: {article.title}")
