@@ -106,8 +106,10 @@ class Command(BaseCommand):
         numbers = [n for n in range(articles) if n % count == index and f"scale-{n}" not in done]
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             for start in range(0, len(numbers), BATCH):
-                with transaction.atomic():
-                    for number in numbers[start : start + BATCH]:
+                for number in numbers[start : start + BATCH]:
+                    # One article a transaction: parallel workers add search terms in a
+                    # consistent order and never deadlock on them.
+                    with transaction.atomic():
                         _seed_one(number, revisions=revisions, context=context)
                 if index == 0:
                     self.stdout.write(f"  worker 0: {start + BATCH} of {len(numbers)}")
