@@ -197,54 +197,53 @@ def _snippet(headline: str) -> SafeString:
 
 
 class _Postgres:
+    # Written into each statement, not computed once in a CTE: the planner must see the
+    # query to estimate how many rows match, and choose between the GIN index (rare
+    # words) and the newest-first index stopping early (common ones).
+    TSQ = f"to_tsquery('{CONFIG}', %(q)s)"
+
     def __init__(self, query: Query, *, topic_id: int | None, professional_only: bool):
         self.query = query
         self.filters = ""
-        self.filter_params: list = []
+        self.params: dict[str, object] = {"q": query.tsquery(), "topic": topic_id}
         if topic_id is not None:
-            self.filters += " AND e.topic_id = %s"
-            self.filter_params.append(topic_id)
+            self.filters += " AND e.topic_id = %(topic)s"
         if professional_only:
             self.filters += " AND e.has_professional_section"
 
-    def _sql(self, sql: str, extra: list | None = None, *, filtered: bool = True) -> list[tuple]:
-        """Run `sql`: its first parameter is the tsquery, then the filters', then `extra`."""
-        params = [self.query.tsquery(), *(self.filter_params if filtered else []), *(extra or [])]
+    def _sql(self, sql: str, **extra: object) -> list[tuple]:
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, {**self.params, **extra})
             return cursor.fetchall()
-
-    # The tsquery is computed once per statement (a CTE) and reused.
-    _Q = f"WITH q AS (SELECT to_tsquery('{CONFIG}', %s) AS query)"
 
     def page_ids(self, offset: int, limit: int) -> tuple[list[int], int, bool]:
         # Title and summary matches: the most recent HEAD_POOL of them, ranked on `head`.
         pool = self._sql(
-            f"""{self._Q},
-            pool AS (
+            f"""SELECT pool.page_id, count(*) OVER ()
+            FROM (
                 SELECT e.page_id, e.content_updated_at, e.head
-                FROM articles_searchentry e, q
-                WHERE e.head @@ q.query{self.filters}
+                FROM articles_searchentry e
+                WHERE e.head @@ {self.TSQ}{self.filters}
                 ORDER BY e.content_updated_at DESC
                 LIMIT {HEAD_POOL}
-            )
-            SELECT pool.page_id, count(*) OVER ()
-            FROM pool, q
-            ORDER BY ts_rank(pool.head, q.query) DESC, pool.content_updated_at DESC, pool.page_id
-            LIMIT %s OFFSET %s""",
-            [limit, offset],
+            ) pool
+            ORDER BY ts_rank(pool.head, {self.TSQ}) DESC, pool.content_updated_at DESC,
+                pool.page_id
+            LIMIT %(limit)s OFFSET %(offset)s""",
+            limit=limit,
+            offset=offset,
         )
         ids = [row[0] for row in pool]
         in_head = pool[0][1] if pool else self._count_head() if offset else 0
         if len(ids) < limit:
             # Then articles that mention the words only in their text, newest first.
             rest = self._sql(
-                f"""{self._Q}
-                SELECT e.page_id FROM articles_searchentry e, q
-                WHERE e.document @@ q.query AND NOT e.head @@ q.query{self.filters}
+                f"""SELECT e.page_id FROM articles_searchentry e
+                WHERE e.document @@ {self.TSQ} AND NOT e.head @@ {self.TSQ}{self.filters}
                 ORDER BY e.content_updated_at DESC, e.page_id
-                LIMIT %s OFFSET %s""",
-                [limit - len(ids), max(0, offset - in_head)],
+                LIMIT %(limit)s OFFSET %(offset)s""",
+                limit=limit - len(ids),
+                offset=max(0, offset - in_head),
             )
             ids += [row[0] for row in rest]
         total, estimated = self._total()
@@ -252,10 +251,9 @@ class _Postgres:
 
     def _count_head(self) -> int:
         rows = self._sql(
-            f"""{self._Q}
-            SELECT count(*) FROM (
-                SELECT 1 FROM articles_searchentry e, q
-                WHERE e.head @@ q.query{self.filters} LIMIT {HEAD_POOL}
+            f"""SELECT count(*) FROM (
+                SELECT 1 FROM articles_searchentry e
+                WHERE e.head @@ {self.TSQ}{self.filters} LIMIT {HEAD_POOL}
             ) pool"""
         )
         return rows[0][0]
@@ -270,10 +268,9 @@ class _Postgres:
         if estimate > 2 * COUNT_LIMIT:
             return estimate, True
         rows = self._sql(
-            f"""{self._Q}
-            SELECT count(*) FROM (
-                SELECT 1 FROM articles_searchentry e, q
-                WHERE e.document @@ q.query{self.filters} LIMIT {COUNT_LIMIT + 1}
+            f"""SELECT count(*) FROM (
+                SELECT 1 FROM articles_searchentry e
+                WHERE e.document @@ {self.TSQ}{self.filters} LIMIT {COUNT_LIMIT + 1}
             ) found"""
         )
         if rows[0][0] <= COUNT_LIMIT:
@@ -283,7 +280,7 @@ class _Postgres:
     def _estimate(self) -> int:
         plan = self._sql(
             f"""EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_searchentry e
-            WHERE e.document @@ to_tsquery('{CONFIG}', %s){self.filters}"""
+            WHERE e.document @@ {self.TSQ}{self.filters}"""
         )
         raw = plan[0][0]
         return int((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]["Plan Rows"])
@@ -293,16 +290,12 @@ class _Postgres:
             return []
         headlines = dict(
             self._sql(
-                f"""{self._Q}
-                SELECT e.page_id, ts_headline('{CONFIG}', e.summary || ' ' || e.body_text,
-                    q.query, %s)
-                FROM articles_searchentry e, q WHERE e.page_id = ANY(%s)""",
-                [
-                    f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, "
-                    'MaxFragments=2, FragmentDelimiter=" … "',
-                    ids,
-                ],
-                filtered=False,
+                f"""SELECT e.page_id, ts_headline('{CONFIG}', e.summary || ' ' || e.body_text,
+                    {self.TSQ}, %(options)s)
+                FROM articles_searchentry e WHERE e.page_id = ANY(%(ids)s)""",
+                options=f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, "
+                'MaxFragments=2, FragmentDelimiter=" … "',
+                ids=ids,
             )
         )
         pages = {p.pk: p for p in _pages(ids)}
