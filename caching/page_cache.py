@@ -15,6 +15,7 @@ no interleaving can bring back what the event replaced.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -25,6 +26,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
@@ -81,6 +84,22 @@ def is_private(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
+@functools.lru_cache(maxsize=4096)
+def _policy_for(path: str) -> tuple[Policy | None, dict[str, Any]]:
+    """The cache policy of the view at `path` (resolved once per path, per process)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None, {}
+    return getattr(match.func, "page_cache", None), match.kwargs
+
+
+@receiver(setting_changed, dispatch_uid="page_cache_urlconf")
+def _urlconf_changed(sender: Any, setting: str, **kwargs: Any) -> None:
+    if setting == "ROOT_URLCONF":
+        _policy_for.cache_clear()
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous GETs of cacheable views. Place it above GZipMiddleware."""
 
@@ -113,11 +132,7 @@ class PageCacheMiddleware:
     def _policy(self, request: HttpRequest) -> tuple[Policy | None, dict[str, Any]]:
         if request.method not in ("GET", "HEAD") or not enabled() or is_private(request):
             return None, {}
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None, {}
-        return getattr(match.func, "page_cache", None), match.kwargs
+        return _policy_for(request.path_info)
 
     @staticmethod
     def _key(request: HttpRequest) -> str:
