@@ -71,6 +71,13 @@ class PublicArticle:
 # --- lists -------------------------------------------------------------------
 
 
+# What a card prints: nothing else is read (the stored pages stay in the database).
+LIST_FIELDS = (
+    "article", "slug", "title", "summary", "last_reviewed_at", "content_updated_at",
+    "topic__name", "topic__slug",
+)  # fmt: skip
+
+
 def listed_pages() -> QuerySet[LivePage]:
     """Live articles as lists show them: their stored pages, newest content first.
 
@@ -79,7 +86,7 @@ def listed_pages() -> QuerySet[LivePage]:
     return (
         LivePage.objects.listed()
         .select_related("topic")
-        .defer("patient_page", "professional_page", "cache_tags")
+        .only(*LIST_FIELDS)
         .order_by("-content_updated_at", "pk")
     )
 
@@ -139,10 +146,9 @@ def feed_pages() -> QuerySet[LivePage]:
     return (
         listed_pages()
         .select_related("revision")
-        .defer("revision__body", "revision__body_html", "revision__professional_body",
-               "revision__professional_html", "revision__summary")
+        .only(*LIST_FIELDS, "published_at", "announced_at", "revision__number")
         .order_by("-announced_at", "pk")
-    )  # fmt: skip
+    )
 
 
 def site_page(key: str) -> SitePage | None:
