@@ -21,7 +21,6 @@ from references.models import Reference
 from reviews import roles
 from reviews.workflow import AWAITING_REVIEW, ReviewWorkflow, Status
 
-
 _SLUG_PLACEHOLDER = "--slug--"
 
 
