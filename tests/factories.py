@@ -122,3 +122,19 @@ def claim_and_approve(article, user, *, go_live_at=None):
         go_live_at=go_live_at,
         signature=signature(user),
     )
+
+
+def publish(*, writer, reviewer, **fields):
+    """A live article: drafted by `writer`, submitted, claimed and signed off by `reviewer`."""
+    article = ArticleFactory(authors=[writer], **fields)
+    article = services.article_submit(article=article, user=writer)
+    return claim_and_approve(article, reviewer)
+
+
+def approve_edit(article, *, writer, reviewer, **changes):
+    """A new revision of a live article (its fields set to `changes`), approved."""
+    for name, value in changes.items():
+        setattr(article, name, value)
+    article = services.article_save(article=article, user=writer, changed_fields=list(changes))
+    article = services.article_submit(article=article, user=writer)
+    return claim_and_approve(article, reviewer)

@@ -9,7 +9,6 @@ from articles import search
 from articles.models import SearchEntry
 from reviews import services
 from tests import factories
-from tests.conftest import FULL_CHECKLIST
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +22,7 @@ def publish(writer, reviewer):
     def _publish(**fields):
         ref = factories.ReferenceFactory()
         fields["body"] = f"{fields.get('body', 'Plain text.')} [@{ref.key}]"
-        article = factories.ArticleFactory(authors=[writer], **fields)
-        services.article_submit(article=article, user=writer)
-        services.review_start(article=article, user=reviewer)
-        return services.review_approve(
-            article=article,
-            user=reviewer,
-            checklist=FULL_CHECKLIST,
-            signature=factories.signature(reviewer),
-        )
+        return factories.publish(writer=writer, reviewer=reviewer, **fields)
 
     return _publish
 
@@ -107,14 +98,7 @@ def test_only_live_content_is_searchable(publish, writer, editor, reviewer):
     assert _ids("unapproved") == []
     assert _ids("original") == [article.pk]
 
-    services.article_submit(article=article, user=writer)
-    services.review_start(article=article, user=reviewer)
-    services.review_approve(
-        article=article,
-        user=reviewer,
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(reviewer),
-    )
+    article = factories.approve_edit(article, writer=writer, reviewer=reviewer)
     assert _ids("unapproved") == [article.pk]
     assert _ids("original") == []
 

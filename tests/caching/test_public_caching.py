@@ -10,42 +10,14 @@ from django.urls import reverse
 from articles.models import LivePage, SitePage
 from reviews import services
 from tests import factories
-from tests.conftest import FULL_CHECKLIST
 
 pytestmark = pytest.mark.django_db
-
-
-def _publish(*, writer, reviewer, **fields):
-    article = factories.ArticleFactory(authors=[writer], **fields)
-    services.article_submit(article=article, user=writer)
-    services.review_start(article=article, user=reviewer)
-    return services.review_approve(
-        article=article,
-        user=reviewer,
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(reviewer),
-    )
-
-
-def _approve_edit(article, *, writer, reviewer, **changes):
-    """A new revision of a live article, approved through the real workflow."""
-    for name, value in changes.items():
-        setattr(article, name, value)
-    article = services.article_save(article=article, user=writer, changed_fields=list(changes))
-    article = services.article_submit(article=article, user=writer)
-    article = services.review_start(article=article, user=reviewer)
-    return services.review_approve(
-        article=article,
-        user=reviewer,
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(reviewer),
-    )
 
 
 @pytest.fixture
 def live(writer, reviewer):
     source = factories.ReferenceFactory(title="A trial of stretching for night cramps")
-    return _publish(
+    return factories.publish(
         writer=writer,
         reviewer=reviewer,
         title="Night cramps: what helps",
@@ -123,7 +95,7 @@ def test_an_article_page_is_one_query_whatever_its_number_of_sources(
 ):
     for n_sources in (2, 50):
         sources = factories.ReferenceFactory.create_batch(n_sources)
-        article = _publish(
+        article = factories.publish(
             writer=writer,
             reviewer=reviewer,
             body=" ".join(f"Claim [@{s.key}]." for s in sources),
@@ -151,7 +123,9 @@ def _warm(client, url: str) -> str:
 
 def test_approving_a_new_revision_changes_the_cached_page(client, live, writer, reviewer):
     assert "Night cramps: what helps" in _warm(client, live.get_absolute_url())
-    _approve_edit(live, writer=writer, reviewer=reviewer, title="Night cramps: updated advice")
+    factories.approve_edit(
+        live, writer=writer, reviewer=reviewer, title="Night cramps: updated advice"
+    )
     page = client.get(live.get_absolute_url()).text
     assert "Night cramps: updated advice" in page
     assert "Night cramps: updated advice" in client.get("/").text
@@ -188,7 +162,7 @@ def test_restored_and_approved_again_it_is_back(client, live, editor, writer, re
     services.article_archive(article=live, user=editor, reason="Superseded")
     services.article_restore(article=live, user=editor)
     live.refresh_from_db()
-    _approve_edit(live, writer=writer, reviewer=reviewer, summary="Reviewed again.")
+    factories.approve_edit(live, writer=writer, reviewer=reviewer, summary="Reviewed again.")
     response = client.get(live.get_absolute_url())
     assert response.status_code == 200
     assert "Reviewed again." in response.text

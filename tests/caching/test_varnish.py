@@ -16,10 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from articles.models import Article
 from reviews import services
 from tests import factories
-from tests.conftest import FULL_CHECKLIST
 
 VCL = Path(__file__).resolve().parents[2] / "deploy" / "varnish" / "vetted.vcl"
 
@@ -92,22 +90,13 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
-def _publish(writer, reviewer, **fields) -> Article:
-    article = factories.ArticleFactory(authors=[writer], **fields)
-    services.article_submit(article=article, user=writer)
-    services.review_start(article=article, user=reviewer)
-    return services.review_approve(
-        article=article,
-        user=reviewer,
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(reviewer),
-    )
-
-
 def test_varnish_caches_pages_and_the_app_purges_them(varnish, writer, reviewer, editor):
     source = factories.ReferenceFactory()
-    article = _publish(
-        writer, reviewer, title="Cramps: version one", body=f"Stretch first [@{source.key}]."
+    article = factories.publish(
+        writer=writer,
+        reviewer=reviewer,
+        title="Cramps: version one",
+        body=f"Stretch first [@{source.key}].",
     )
     url = varnish + article.get_absolute_url()
 
@@ -120,16 +109,7 @@ def test_varnish_caches_pages_and_the_app_purges_them(varnish, writer, reviewer,
     assert _get(varnish + "/")[1]["X-Cache"] == "HIT"
 
     # A new revision is approved: the next request through Varnish shows it.
-    article.title = "Cramps: version two"
-    article = services.article_save(article=article, user=writer, changed_fields=["title"])
-    services.article_submit(article=article, user=writer)
-    services.review_start(article=article, user=reviewer)
-    services.review_approve(
-        article=article,
-        user=reviewer,
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(reviewer),
-    )
+    factories.approve_edit(article, writer=writer, reviewer=reviewer, title="Cramps: version two")
     status, headers, body = _get(url)
     assert status == 200
     assert "Cramps: version two" in body and "Cramps: version one" not in body
@@ -147,7 +127,7 @@ def test_varnish_caches_pages_and_the_app_purges_them(varnish, writer, reviewer,
 
 def test_a_retraction_reaches_readers_through_varnish(varnish, writer, reviewer):
     source = factories.ReferenceFactory()
-    article = _publish(writer, reviewer, body=f"A claim [@{source.key}].")
+    article = factories.publish(writer=writer, reviewer=reviewer, body=f"A claim [@{source.key}].")
     url = varnish + article.get_absolute_url()
     _get(url)
     assert _get(url)[1]["X-Cache"] == "HIT"
