@@ -11,6 +11,7 @@ path beside the workbench's, with their own messages and forms.)
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
@@ -28,6 +29,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from articles.models import Article, ArticleFeedback, ArticleRevision, SitePage, Topic
 from articles.submission import check_submission
+from articles.widgets import ArticleEditorWidget
 from config.admin_widgets import SafeAutocompleteMixin
 from reviews import actions, admin_views, roles, selectors, services
 from reviews.admin import ReadOnlyAdmin
@@ -35,7 +37,7 @@ from reviews.models import AuditEntry
 from reviews.paging import BoundedPaginator
 from reviews.people import display_name
 from reviews.services import LOCKED_MESSAGE
-from reviews.workflow import AWAITING_REVIEW, SUBMITTABLE, WITH_THE_BOARD, Status
+from reviews.workflow import AUTHOR_RULE, AWAITING_REVIEW, SUBMITTABLE, WITH_THE_BOARD, Status
 
 User = get_user_model()
 
@@ -162,7 +164,11 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "archive_reason",
     ]
     inlines = [RevisionInline, AuditEntryInline]
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    # The editor: cite and image pickers at the cursor, the whole working copy previewed.
+    # (A plain CharField: markdownx's form field would put its own widget back.)
+    formfield_overrides = {
+        MarkdownxField: {"form_class": forms.CharField, "widget": ArticleEditorWidget}
+    }
     # The workflow buttons, the review-screen link and the reviewers' requests for changes.
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -278,8 +284,34 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             extra_context["review_threads"] = selectors.comment_threads(
                 revision=obj.current_revision
             )
-            extra_context["workflow_actions"] = actions.available(obj, request.user)
+            extra_context["workflow_actions"] = [
+                action for action in actions.available(obj, request.user) if action.name != "submit"
+            ]
+            extra_context["submit_state"] = self._submit_state(request, obj)
+            extra_context["editor"] = "body" not in self.get_readonly_fields(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["editor"] = True
+        extra_context["submit_state"] = {
+            "refusal": "",
+            "blockers": check_submission(Article()).problems,
+        }
+        return super().add_view(request, form_url, extra_context)
+
+    @staticmethod
+    def _submit_state(request: HttpRequest, obj: Article) -> dict | None:
+        """The Submit button, always shown to whoever may submit: disabled with the reason
+        when the article's state forbids it, else with what blocks it now (if anything)."""
+        if AUTHOR_RULE(obj, request.user) is not None:
+            return None  # not theirs to submit (a reviewer, another writer)
+        action = actions.get("submit")
+        found = action.refusal(obj, request.user)
+        if found is not None:
+            status, reason = found
+            return None if status == 403 else {"refusal": reason, "blockers": []}
+        return {"refusal": "", "blockers": action.blocked_by(obj)}
 
     def response_change(self, request: HttpRequest, obj: Article):
         """After saving, a workflow button opens its action's page (GET): the article, what
@@ -287,6 +319,27 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         name = request.POST.get(ACTION_PARAM)
         if not name:
             return super().response_change(request, obj)
+        return self._open_action(request, obj, name)
+
+    def response_add(self, request: HttpRequest, obj: Article, post_url_continue=None):
+        name = request.POST.get(ACTION_PARAM)
+        if not name:
+            return super().response_add(request, obj, post_url_continue)
+        return self._open_action(request, obj, name)
+
+    def _open_action(self, request: HttpRequest, obj: Article, name: str):
+        action = actions.get(name)
+        if action is not None and (blockers := action.blocked_by(obj)):
+            # The edits are saved; the writer stays on the form with what to fix.
+            self.message_user(
+                request,
+                format_html(
+                    "Your changes are saved, but the article was not submitted:<ul>{}</ul>",
+                    format_html_join("", "<li>{}</li>", ((b,) for b in blockers)),
+                ),
+                messages.WARNING,
+            )
+            return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
         url = reverse("admin:articles_article_action", args=[obj.pk, name])
         return HttpResponseRedirect(f"{url}?next=change")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
+from images import rendering as image_rendering
+from images.models import Image
+from images.selectors import images_by_id
 from references.citations import (
     CITATION_GROUP_RE,
     CitationKey,
@@ -40,15 +44,16 @@ from references.citations import (
 from references.models import Reference
 from references.selectors import resolve_citation_keys
 
+# No <img>: writers insert figures from the image library (![alt](image:42)), whose
+# markup this module writes after sanitising; an image from anywhere else is refused.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
-    "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "section",
+    "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "section",
     "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "class", "aria-label"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
     "sup": {"class", "id"},
     "span": {"class"},
     "li": {"id"},
@@ -86,6 +91,11 @@ class MarkdownRefused(ValueError):
 # keeps writer HTML from forging one (raw HTML passes through the Markdown pass).
 _NONCE = secrets.token_hex(8)
 _MARKER_RE = re.compile(rf'<sup data-cite-{_NONCE}="([^"]*)"></sup>')
+# An image's marker, alone in its paragraph (a figure) or within a line (a picture).
+_IMAGE_MARKER = rf'<span data-image-{_NONCE}="([^"]*)"></span>'
+_IMAGE_RE = re.compile(rf"<p>{_IMAGE_MARKER}</p>|{_IMAGE_MARKER}")
+_RAW_IMG_RE = re.compile(r"<img\b", re.IGNORECASE)
+LIBRARY_IMAGE_RE = re.compile(r"^image:(\d{1,12})$")
 _HTML_TAG_RE = re.compile(r"<[A-Za-z/!?]")
 _HEADING_ID_RE = re.compile(r"[ \t]*\{:?[ \t]*#([A-Za-z][\w-]{0,80})[ \t]*\}[ \t]*$")
 _ABBREVIATION_RE = re.compile(r"\*\[([^\]\n]{1,100})\]:[ \t]*(.*)$")
@@ -111,6 +121,17 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 def _render_citation(self, tokens: list[Token], idx: int, options, env) -> str:
     return f'<sup data-cite-{_NONCE}="{html.escape(tokens[idx].content)}"></sup>'
+
+
+def _render_image(self, tokens: list[Token], idx: int, options, env) -> str:
+    """![alt](src "title") -> our marker; resolved (or refused) after sanitising."""
+    token = tokens[idx]
+    data = {
+        "src": str(token.attrs.get("src") or ""),
+        "alt": self.renderInlineAsText(token.children or [], options, env),
+        "title": str(token.attrs.get("title") or ""),
+    }
+    return f'<span data-image-{_NONCE}="{html.escape(json.dumps(data))}"></span>'
 
 
 def _nesting_guard(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -199,6 +220,7 @@ def _engine() -> MarkdownIt:
     md.core.ruler.push("vetted_heading_ids", _heading_ids)
     md.core.ruler.push("vetted_abbreviations", _abbreviations)
     md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("image", _render_image)
     # Beyond the guard's limit, so the guard (with its message) always speaks first.
     md.options["maxNesting"] = LIMITS.nesting + 4
     return md
@@ -209,8 +231,9 @@ _MD = _engine()
 
 @dataclass(frozen=True)
 class _Converted:
-    html: str = ""  # sanitised, with citation markers still to number
+    html: str = ""  # sanitised, with citation and image markers still to resolve
     refusal: str = ""
+    raw_images: int = 0  # <img> tags written as raw HTML (dropped by the sanitiser)
 
 
 def check_limits(text: str) -> None:
@@ -250,7 +273,9 @@ def _convert_within_limits(text: str) -> _Converted:
             refusal=f"The text defines {len(definitions):,} abbreviations; the limit is "
             f"{LIMITS.abbreviations}."
         )
-    return _Converted(html=_sanitize(raw, keep_markers=True))
+    return _Converted(
+        html=_sanitize(raw, keep_markers=True), raw_images=len(_RAW_IMG_RE.findall(raw))
+    )
 
 
 def _convert(text: str) -> _Converted:
@@ -268,35 +293,69 @@ def validate_markdown(text: str) -> None:
         raise ValidationError(refusal, code="markdown_refused")
 
 
-# --- citations and sanitising -----------------------------------------------
+# --- citations, images and sanitising -----------------------------------------
+
+# The Markdown parts of an article, in reading order. They are rendered together, so a
+# source is numbered once across all of them, as the published page numbers it. A part
+# added later (a new section) is one more name here, and one more field on Article.
+ARTICLE_PARTS = ("body", "professional_body")
 
 
 @dataclass
 class RenderedArticle:
-    body_html: str
-    professional_html: str = ""
+    # Sanitised HTML of each part, by name (ARTICLE_PARTS).
+    parts: dict[str, str] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
     unresolved_keys: list[str] = field(default_factory=list)
     # Why the text was not rendered (a limit it exceeds); the HTML then says so too.
     refusals: list[str] = field(default_factory=list)
+    # Library images shown, in order of first appearance, each with the file it showed.
+    images: list[Image] = field(default_factory=list)
+    unknown_images: list[str] = field(default_factory=list)  # "image:999"
+    external_images: list[str] = field(default_factory=list)  # "https://…/x.png"
+
+    @property
+    def body_html(self) -> str:
+        return self.parts.get("body", "")
+
+    @property
+    def professional_html(self) -> str:
+        return self.parts.get("professional_body", "")
 
 
-class _Numbering:
-    """Numbers sources by first citation across every part of one article."""
+def _missing_citation(key: CitationKey) -> str:
+    """An unknown key, unmistakable in the preview: what was written and why it failed."""
+    if key.scheme == "key":
+        reason = "no source in the library has this key"
+    else:
+        reason = f"no source in the library has this {key.scheme.upper()}; add it with “Cite”"
+    return (
+        f'<mark class="citation-missing"><span aria-hidden="true">⚠ </span>'
+        f"[@{html.escape(key.written)}] <em>{html.escape(reason)}</em></mark>"
+    )
 
-    def __init__(self, resolved: dict[CitationKey, Reference]):
+
+class _Resolver:
+    """Numbers sources by first citation, and places library images, across every part
+    of one article."""
+
+    def __init__(self, resolved: dict[CitationKey, Reference], images: dict[int, Image]):
         self.resolved = resolved
+        self.library = images
         self.references: list[Reference] = []
         self.numbers: dict[int, int] = {}
         self.unresolved: list[str] = []
+        self.images: list[Image] = []
+        self.unknown_images: list[str] = []
+        self.external_images: list[str] = []
 
-    def replace(self, match: re.Match) -> str:
+    def citation(self, match: re.Match) -> str:
         group = split_group(html.unescape(match.group(1))) or []
         numbers, missing = [], []
         for key in group:
             ref = self.resolved.get(key)
             if ref is None:
-                missing.append(key.written)
+                missing.append(key)
                 if key.written not in self.unresolved:
                     self.unresolved.append(key.written)
                 continue
@@ -310,9 +369,47 @@ class _Numbering:
             if end != start:
                 link += f'–<a href="#ref-{end}">{end}</a>'
             parts.append(link)
-        for written in missing:
-            parts.append(f'<span class="citation-missing">?{html.escape(written)}</span>')
-        return f'<sup class="citation">{",".join(parts)}</sup>'
+        marked = f'<sup class="citation">{",".join(parts)}</sup>' if parts else ""
+        return marked + "".join(_missing_citation(key) for key in missing)
+
+    def image(self, match: re.Match) -> str:
+        block = match.group(1) is not None
+        data = _image_data(match.group(1) if block else match.group(2))
+        src = data.get("src", "")
+        found = LIBRARY_IMAGE_RE.match(src)
+        image = self.library.get(int(found.group(1))) if found else None
+        if image is None:
+            if found:
+                self.unknown_images.append(src)
+                notice = f"{src} is not in the image library"
+            else:
+                self.external_images.append(src)
+                notice = (
+                    f"External image not shown ({src}): upload it to the image library and "
+                    "insert it from there"
+                )
+            mark = (
+                f'<mark class="image-refused"><span aria-hidden="true">⚠ </span>'
+                f"{html.escape(notice)}.</mark>"
+            )
+            return f"<p>{mark}</p>" if block else mark
+        if image not in self.images:
+            self.images.append(image)
+        if block:
+            return image_rendering.figure_html(
+                image, image.current_version, alt=data.get("alt", ""), caption=data.get("title", "")
+            )
+        return image_rendering.picture_html(
+            image.current_version, data.get("alt") or image.alt_text
+        )
+
+
+def _image_data(escaped: str) -> dict[str, str]:
+    try:
+        data = json.loads(html.unescape(escaped))
+    except ValueError:
+        return {}
+    return {k: str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def _cited_keys(raw_parts: list[str]) -> list[CitationKey]:
@@ -323,10 +420,26 @@ def _cited_keys(raw_parts: list[str]) -> list[CitationKey]:
     return keys
 
 
+def _image_ids(raw_parts: list[str]) -> set[int]:
+    ids = set()
+    for raw in raw_parts:
+        for match in _IMAGE_RE.finditer(raw):
+            found = LIBRARY_IMAGE_RE.match(
+                _image_data(match.group(1) or match.group(2)).get("src", "")
+            )
+            if found:
+                ids.add(int(found.group(1)))
+    return ids
+
+
 def _sanitize(html_text: str, *, keep_markers: bool = False) -> str:
     attributes = ALLOWED_ATTRIBUTES
     if keep_markers:
-        attributes = {**attributes, "sup": {*attributes["sup"], f"data-cite-{_NONCE}"}}
+        attributes = {
+            **attributes,
+            "sup": {*attributes["sup"], f"data-cite-{_NONCE}"},
+            "span": {*attributes["span"], f"data-image-{_NONCE}"},
+        }
     return nh3.clean(
         html_text,
         tags=ALLOWED_TAGS,
@@ -347,19 +460,24 @@ def refusal_html(message: str) -> str:
     )
 
 
-def render_article(body: str, professional_body: str = "") -> RenderedArticle:
-    """Render an article's parts with one shared citation numbering, sanitised.
+def render_parts(parts: list[tuple[str, str]]) -> RenderedArticle:
+    """Render an article's Markdown parts, in reading order, with one shared citation
+    numbering and the library's images, sanitised. The one rendering of an article: the
+    editor's live preview, the staff preview and the snapshot frozen at submit all call it.
 
     Text beyond a limit is not rendered: its part carries a notice instead, and
-    `refusals` says why (the submission check refuses such an article).
+    `refusals` says why (the submission check refuses such an article). Raw HTML images
+    are dropped by the sanitiser and counted in `external_images`.
     """
-    raw_parts, refusals = [], []
-    for text in (body or "", professional_body or ""):
-        converted = _convert(text) if text.strip() else _Converted()
+    raw_parts, refusals, raw_images = [], [], 0
+    for _name, text in parts:
+        converted = _convert(text) if (text or "").strip() else _Converted()
         raw_parts.append(converted.html)
+        raw_images += converted.raw_images
         if converted.refusal:
             refusals.append(converted.refusal)
             raw_parts[-1] = refusal_html(converted.refusal)
+    names = [name for name, _text in parts]
     keys = _cited_keys(raw_parts)
     distinct = set(keys)
     if len(distinct) > LIMITS.cited_sources:
@@ -367,17 +485,40 @@ def render_article(body: str, professional_body: str = "") -> RenderedArticle:
             f"The article cites {len(distinct):,} different sources; the limit is "
             f"{LIMITS.cited_sources}."
         )
-        return RenderedArticle(body_html=refusal_html(message), refusals=[message])
-    numbering = _Numbering(resolve_citation_keys(distinct))
-    # The parts are sanitised already; numbering swaps our markers for our own markup.
-    parts = [_MARKER_RE.sub(numbering.replace, raw) for raw in raw_parts]
+        html_parts = dict.fromkeys(names, "")
+        html_parts[names[0]] = refusal_html(message)
+        return RenderedArticle(parts=html_parts, refusals=[message])
+    resolver = _Resolver(resolve_citation_keys(distinct), images_by_id(_image_ids(raw_parts)))
+    # The parts are sanitised already; the resolver swaps our markers for our own markup.
+    rendered = {
+        name: _IMAGE_RE.sub(resolver.image, _MARKER_RE.sub(resolver.citation, raw))
+        for name, raw in zip(names, raw_parts, strict=True)
+    }
+    external = resolver.external_images + ["<img> written as HTML"] * raw_images
     return RenderedArticle(
-        body_html=parts[0],
-        professional_html=parts[1],
-        references=numbering.references,
-        unresolved_keys=numbering.unresolved,
+        parts=rendered,
+        references=resolver.references,
+        unresolved_keys=resolver.unresolved,
         refusals=refusals,
+        images=resolver.images,
+        unknown_images=resolver.unknown_images,
+        external_images=external,
     )
+
+
+def article_parts(article: object) -> list[tuple[str, str]]:
+    """An article's (or a revision's) Markdown parts, in reading order."""
+    return [(name, getattr(article, name, "") or "") for name in ARTICLE_PARTS]
+
+
+def render_working_copy(article: object) -> RenderedArticle:
+    """Render a whole working copy (saved or not) exactly as it would be published."""
+    return render_parts(article_parts(article))
+
+
+def render_article(body: str, professional_body: str = "") -> RenderedArticle:
+    """The body and professional section given as text (see render_parts)."""
+    return render_parts([("body", body), ("professional_body", professional_body)])
 
 
 def render_reference_list(references: list[Reference]) -> str:
@@ -389,10 +530,12 @@ def render_plain(text: str) -> str:
     converted = _convert(text or "")
     if converted.refusal:
         return refusal_html(converted.refusal)
-    return _MARKER_RE.sub(lambda m: html.escape(f"[{html.unescape(m.group(1))}]"), converted.html)
+    plain = _MARKER_RE.sub(lambda m: html.escape(f"[{html.unescape(m.group(1))}]"), converted.html)
+    resolver = _Resolver({}, images_by_id(_image_ids([plain])))
+    return _IMAGE_RE.sub(resolver.image, plain)
 
 
 def markdownify(text: str) -> str:
-    """markdownx live preview: the page as published, reference list included."""
+    """markdownx live preview of one text: the page as published, reference list included."""
     rendered = render_article(text)
     return rendered.body_html + sanitize(render_reference_list(rendered.references))

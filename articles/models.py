@@ -317,6 +317,44 @@ class RevisionReference(models.Model):
         return reference
 
 
+class RevisionImage(models.Model):
+    """The library images a revision shows, in order, each at the file version it showed.
+
+    The revision's stored HTML links that version's files, so replacing an image in the
+    library changes a live page only through the next approved revision.
+    """
+
+    revision = models.ForeignKey(
+        ArticleRevision, on_delete=models.PROTECT, related_name="image_links"
+    )
+    image = models.ForeignKey(
+        "images.Image", on_delete=models.PROTECT, related_name="revision_links"
+    )
+    version = models.ForeignKey(
+        "images.ImageVersion", on_delete=models.PROTECT, related_name="revision_links"
+    )
+    position = models.PositiveSmallIntegerField()
+    # The words printed with it as submitted (alt text, caption, credit, licence) and the
+    # file's SHA-256: part of the content a reviewer signs.
+    snapshot = models.JSONField(default=dict, editable=False)
+
+    class Meta:
+        verbose_name = "shown image"
+        verbose_name_plural = "shown images"
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "position"], name="revisionimage_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["revision", "image"], name="revisionimage_unique_image"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: image {self.image_id} (version {self.version_id})"
+
+
 class SitePage(models.Model):
     """Editor-maintained pages: editorial policy, disclaimers."""
 

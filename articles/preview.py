@@ -20,11 +20,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from articles.markdown import markdownify
+from articles.markdown import ARTICLE_PARTS, markdownify, render_working_copy
+from articles.models import Article
+from articles.submission import check_submission
+
+# The working copy's fields the editor posts with its Markdown parts.
+WORKING_COPY_FIELDS = ("title", "summary", *ARTICLE_PARTS)
 
 # After a long render its slot rests this many times as long as the render took, so
 # long previews use at most a quarter of one core per slot, however many writers ask.
@@ -117,17 +123,36 @@ def _float(text: str) -> float:
 @require_POST
 @ratelimit(key="user", rate=lambda group, request: settings.VETTED_PREVIEW_RATE, block=False)
 def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """One text ("content": markdownx's own preview, for site pages), or a whole working copy
+    (its title, summary and every Markdown part: the article editor's preview)."""
     if getattr(request, "limited", False):
         return HttpResponse(PAUSED, status=429)
     content = request.POST.get("content")
-    if content is None:
+    whole = content is None and any(name in request.POST for name in ARTICLE_PARTS)
+    if content is None and not whole:
         return HttpResponseBadRequest("Nothing to preview: send the text as “content”.")
+    render = _working_copy_preview if whole else lambda request: HttpResponse(markdownify(content))
     if not is_long(request):
-        return HttpResponse(markdownify(content))
+        return render(request)
     with render_slot() as granted:
         if not granted:
             return busy_response()
-        return HttpResponse(markdownify(content))
+        return render(request)
+
+
+def _working_copy_preview(request: HttpRequest) -> JsonResponse:
+    """The whole working copy as the editor has it (nothing is saved), rendered as it will
+    be published: every part numbered together, in the public stylesheet. Also what the
+    submission check says of it, for the reasons shown beside the Submit button."""
+    article = Article(**{name: request.POST.get(name, "") for name in WORKING_COPY_FIELDS})
+    topic = request.POST.get("topic", "")
+    article.topic_id = int(topic) if topic.isdigit() else None
+    submission = check_submission(article)
+    rendered = submission.rendered or render_working_copy(article)
+    document = render_to_string(
+        "articles/working_copy_preview.html", {"article": article, "rendered": rendered}
+    )
+    return JsonResponse({"html": document, "problems": submission.problems})
 
 
 def is_long(request: HttpRequest) -> bool:

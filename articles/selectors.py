@@ -14,15 +14,19 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
 
+from articles.markdown import RenderedArticle
 from articles.models import (
     Article,
     ArticleRevision,
     LivePage,
     LivePageDependency,
+    RevisionImage,
     RevisionReference,
     SitePage,
     Topic,
 )
+from images import storage as image_storage
+from images.models import ImageVersion
 from reviews.models import AuditEntry, ReviewDecision, ReviewerProfile
 from reviews.workflow import WITH_THE_BOARD, Status
 
@@ -47,6 +51,28 @@ class HistoryEntry:
     reviewers: list[ReviewerProfile]
 
 
+@dataclass(frozen=True)
+class LeadImage:
+    """The first figure a revision shows: og:image and the JSON-LD `image`."""
+
+    url: str  # same-origin path of the JPEG/PNG rendition (og:image wants one of those)
+    width: int
+    height: int
+    alt: str
+    content_type: str
+
+    @classmethod
+    def of(cls, version: ImageVersion, alt: str) -> LeadImage:
+        fallback = version.fallback
+        return cls(
+            url=image_storage.url(fallback["name"]),
+            width=fallback["width"],
+            height=fallback["height"],
+            alt=alt,
+            content_type=fallback["type"],
+        )
+
+
 @dataclass
 class PublicArticle:
     article: Article
@@ -56,6 +82,8 @@ class PublicArticle:
     pending: bool = False
     tracker: list[TrackerStep] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
+    # The hook for og:image and the JSON-LD `image` (None: the page has no figure).
+    lead_image: LeadImage | None = None
 
     @property
     def references(self) -> list[Any]:
@@ -184,6 +212,19 @@ def _cited(revision: ArticleRevision) -> list[RevisionReference]:
     )
 
 
+def lead_image(revision: ArticleRevision) -> LeadImage | None:
+    """The revision's first figure, at the file version and alt text it was approved with."""
+    link = (
+        RevisionImage.objects.filter(revision=revision)
+        .select_related("version")
+        .order_by("position")
+        .first()
+    )
+    if link is None:
+        return None
+    return LeadImage.of(link.version, link.snapshot.get("alt_text", ""))
+
+
 def _history(article: Article) -> list[HistoryEntry]:
     """Published versions, newest first, each with the board members who approved it."""
     approvals = ReviewDecision.objects.filter(kind=ReviewDecision.Kind.APPROVE).select_related(
@@ -245,6 +286,7 @@ def public_article(*, article: Article) -> PublicArticle:
         reviewers=revision_reviewers(revision),
         tracker=_tracker(revision, Status.APPROVED),
         history=_history(article),
+        lead_image=lead_image(revision),
     )
 
 
@@ -262,6 +304,7 @@ def pending_article(*, article: Article) -> PublicArticle | None:
         reviewers=[],
         pending=True,
         tracker=_tracker(revision, article.status),
+        lead_image=lead_image(revision),
     )
 
 
@@ -275,6 +318,40 @@ def revision_page(*, article: Article, revision: ArticleRevision) -> PublicArtic
         reviewers=[],
         pending=True,
         tracker=_tracker(revision, article.status),
+        lead_image=lead_image(revision),
+    )
+
+
+def working_copy_page(*, article: Article, rendered: RenderedArticle) -> PublicArticle:
+    """The working copy laid out as its public page would be, from the one rendering of an
+    article (articles.markdown.render_working_copy): the staff's "Preview on the site".
+    Nothing is saved; the page shows under the caution banner and is never indexed."""
+    revision = ArticleRevision(
+        article=article,
+        title=article.title,
+        slug=article.slug,
+        summary=article.summary,
+        body=article.body,
+        professional_body=article.professional_body,
+        body_html=rendered.body_html,
+        professional_html=rendered.professional_html,
+        topic=article.topic,
+    )
+    cited = [
+        RevisionReference(
+            revision=revision, reference=ref, position=i, snapshot=ref.bibliographic_snapshot()
+        )
+        for i, ref in enumerate(rendered.references, start=1)
+    ]
+    first = rendered.images[0] if rendered.images else None
+    return PublicArticle(
+        article=article,
+        revision=revision,
+        cited=cited,
+        reviewers=[],
+        pending=True,
+        tracker=[TrackerStep(label, "todo") for label in ("Submitted", "Under review", "Approved")],
+        lead_image=LeadImage.of(first.current_version, first.alt_text) if first else None,
     )
 
 

@@ -76,6 +76,7 @@ def article_json_ld(page: PublicArticle) -> dict[str, Any] | None:
             for profile in page.reviewers
         ],
         "citation": [_citation(ref) for ref in page.references],
+        "image": _image(page),
         "audience": audience,
         "publisher": {
             "@type": "Organization",
@@ -84,6 +85,20 @@ def article_json_ld(page: PublicArticle) -> dict[str, Any] | None:
         },
     }
     return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+def _image(page: PublicArticle) -> dict[str, Any] | None:
+    """The lead figure (PublicArticle.lead_image); None leaves `image` out."""
+    lead = page.lead_image
+    if lead is None:
+        return None
+    return {
+        "@type": "ImageObject",
+        "url": absolute(lead.url),
+        "width": lead.width,
+        "height": lead.height,
+        "caption": lead.alt,
+    }
 
 
 def _iso(value: datetime.datetime | None) -> str | None:

@@ -1,7 +1,10 @@
 """What a working copy must have before the board can review it.
 
-The check renders the Markdown once; the submit service keeps that rendering for the
-revision it freezes, so one submit renders the article once.
+The check renders the Markdown once (articles.markdown.render_working_copy, the one
+rendering of an article); the submit service keeps that rendering for the revision it
+freezes, so one submit renders the article once. The editor's live preview runs the same
+check on the unsaved text, so the reasons shown beside the Submit button are the ones the
+submit would give.
 """
 
 from __future__ import annotations
@@ -27,15 +30,18 @@ class Submission:
 
 
 def check_submission(article: Article) -> Submission:
-    """Title, summary and body present; every inline citation resolves; a source is cited."""
+    """Title, summary, body and topic present; every inline citation resolves; a source is
+    cited; every image comes from the library."""
     problems = [
         f"The {name} is empty."
         for name in REQUIRED_FIELDS
         if not (getattr(article, name) or "").strip()
     ]
+    if article.topic_id is None:
+        problems.append("Choose a topic.")
     if problems:
         return Submission(problems)
-    rendered = markdown.render_article(article.body, article.professional_body)
+    rendered = markdown.render_working_copy(article)
     if rendered.refusals:
         # Past a rendering limit (size, nesting, sources): say which, render nothing more.
         return Submission(list(rendered.refusals), rendered)
@@ -44,4 +50,14 @@ def check_submission(article: Article) -> Submission:
         problems.append(f"These citations match no reference in the library: {keys}.")
     if not rendered.references:
         problems.append("The article cites no source; cite at least one reference.")
+    if rendered.external_images:
+        shown = ", ".join(rendered.external_images[:3])
+        problems.append(
+            f"Images must come from the image library ({shown}): the site shows no image "
+            "from elsewhere. Upload it with “Image” in the editor and insert it from there."
+        )
+    if rendered.unknown_images:
+        problems.append(
+            f"These images are not in the image library: {', '.join(rendered.unknown_images)}."
+        )
     return Submission(problems, rendered)

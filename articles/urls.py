@@ -19,6 +19,12 @@ urlpatterns = [
     ),
     path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
     path("articles/<slug:slug>/preview/", views.article_preview, name="preview"),
+    path(
+        "articles/<slug:slug>/preview/professional/",
+        views.article_preview,
+        {"audience": selectors.PROFESSIONAL},
+        name="preview_professional",
+    ),
     path("topics/", views.topic_index, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("advisory-board/", views.advisory_board, name="board"),

@@ -28,7 +28,7 @@ from django_ratelimit.decorators import ratelimit
 from articles import publishing, search, selectors
 from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, FeedbackForm
-from articles.markdown import render_article
+from articles.markdown import render_working_copy
 from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
 from caching import page_cache
 from caching.http import no_store, public_page, same_origin_post
@@ -217,12 +217,32 @@ def set_audience(request: HttpRequest) -> HttpResponse:
     return no_store(response)
 
 
+PREVIEW_CAUTION = (
+    "Preview of the working copy: not yet reviewed by our Medical Advisory Board, and not "
+    "public. Readers see an article only once the board approves it."
+)
+
+
 @staff_member_required
-def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
-    """Staff see the working copy as it would render, under a caution banner."""
-    article = get_object_or_404(Article.objects.editable_by(request.user), slug=slug)
-    rendered = render_article(article.body, article.professional_body)
-    return render(request, "articles/preview.html", {"article": article, "rendered": rendered})
+def article_preview(
+    request: HttpRequest, slug: str, audience: str = selectors.PATIENT
+) -> HttpResponse:
+    """Staff see the working copy in the real public page (template, stylesheet, numbering)
+    under a "not yet reviewed" banner; never cached, never indexed."""
+    article = get_object_or_404(
+        Article.objects.editable_by(request.user).select_related("topic"), slug=slug
+    )
+    page = selectors.working_copy_page(article=article, rendered=render_working_copy(article))
+    urls = {
+        selectors.PATIENT: reverse("articles:preview", kwargs={"slug": slug}),
+        selectors.PROFESSIONAL: reverse("articles:preview_professional", kwargs={"slug": slug}),
+    }
+    html = publishing.render_page(
+        page, audience, request=request, caution_detail=PREVIEW_CAUTION, audience_urls=urls
+    )
+    response = no_store(HttpResponse(html))
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @public_page()

@@ -10,13 +10,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
-from articles.markdown import LIMITS, refusal_html
+from articles.markdown import ARTICLE_PARTS, LIMITS, refusal_html
 from articles.preview import PAUSED, busy_response, is_long, slot_ready
 from config.client_ip import ratelimit_key
 
 NULL = "\x00"
-# The editor's preview posts one field as multipart (UTF-8: at most 4 bytes a character).
-PREVIEW_MAX_BYTES = LIMITS.characters * 4 + 16_384
+# The editor's preview posts the working copy's Markdown parts (with its title and summary)
+# as multipart; UTF-8 is at most 4 bytes a character.
+PREVIEW_MAX_BYTES = LIMITS.characters * 4 * len(ARTICLE_PARTS) + 16_384
 
 
 class PreviewGuardMiddleware:

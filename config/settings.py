@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "articles",
     "reviews",
     "references",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -177,7 +178,34 @@ STORAGES = {
     },
 }
 MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# The image library's files (images/storage.py), through Django's storage API: local disk
+# (MEDIA_ROOT) by default; MEDIA_STORAGE=s3 for any S3-compatible object store
+# (django-storages; credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the
+# machine's role). Pages link files through the site's own /media/ path either way.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # Objects stay private: readers get them through /media/ (images.views).
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE is “filesystem” (the default) or “s3”.")
+# Uploads: the largest file accepted, and the most pixels (a guard against pixel bombs).
+VETTED_IMAGE_MAX_BYTES = env.int("VETTED_IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
+VETTED_IMAGE_MAX_PIXELS = env.int("VETTED_IMAGE_MAX_PIXELS", default=50_000_000)
+# Uploaded files are spooled to disk past this size, never held whole in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGIN_URL = "admin:login"
 
@@ -283,6 +311,8 @@ VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
 # Per staff user: markdownx previews after each pause in typing, so this is generous.
 VETTED_PREVIEW_RATE = env.str("VETTED_PREVIEW_RATE", default="60/m")
+# Per staff user: the editor's citation picker searches as the writer types.
+VETTED_CITE_SEARCH_RATE = env.str("VETTED_CITE_SEARCH_RATE", default="120/m")
 # Long texts previewed at once per app server (articles/preview.py); the rest wait.
 VETTED_PREVIEW_RENDER_SLOTS = env.int("VETTED_PREVIEW_RENDER_SLOTS", default=1)
 SILENCED_SYSTEM_CHECKS = [

@@ -12,7 +12,13 @@ from config.views import view_on_site
 
 def uploads_disabled(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
-        {"image": ["Image uploads are not available: Vetted stores no files."]}, status=403
+        {
+            "image": [
+                "Dropped images are not stored: add it to the image library (with its alt "
+                "text, caption and credit) and insert it as ![alt](image:ID)."
+            ]
+        },
+        status=403,
     )
 
 
@@ -38,14 +44,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # markdownx's preview and upload endpoints are for logged-in staff only.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
-    # The editor's drag-and-drop upload stays refused: app servers keep no files
-    # (they scale out statelessly) and the CSP allows same-origin images only.
+    # markdownx's drag-and-drop upload stays refused: an image without alt text, caption
+    # and credit never reaches a page. Images go through the image library (images.admin).
     path("markdownx/upload/", staff_member_required(uploads_disabled), name="markdownx_upload"),
     # Public machine-readable surfaces: live content only.
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("feeds/articles.rss", public_page()(LatestReviewedArticlesFeed()), name="feed-rss"),
     path("feeds/articles.atom", public_page()(LatestReviewedArticlesAtomFeed()), name="feed-atom"),
+    # The image library's files, same-origin (images.views.media_file).
+    path("", include("images.urls")),
     path("", include("references.urls")),
     path("", include("articles.urls")),
 ]

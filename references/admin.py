@@ -11,20 +11,30 @@ import json
 from dataclasses import asdict
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
+from django_ratelimit.core import is_ratelimited
 
 from references import citing, exchange, formatting, identifiers, selectors, services
 from references.models import Reference, ReferenceEvent
 from references.nlm import CitationParseError
+from references.widgets import AuthorsField
 
 PASTE_SESSION_KEY = "references_pasted_citation"
 
@@ -39,6 +49,12 @@ class PasteCitationForm(forms.Form):
 
 
 class ReferenceAdminForm(forms.ModelForm):
+    author = AuthorsField(
+        label="Authors",
+        required=False,
+        help_text="In the order the source lists them. A person: family name, then given names "
+        "or initials (“Wiffen”, “PJ”); a group author: choose “Organisation”.",
+    )
     url = forms.URLField(label="URL", max_length=500, required=False, assume_scheme="https")
     retraction_note = forms.CharField(
         label="Why (retraction notice)",
@@ -57,8 +73,6 @@ class ReferenceAdminForm(forms.ModelForm):
             "accessed", "superseded_by",
         ]  # fmt: skip
         help_texts = {
-            "author": 'A list of names: [{"family": "Wiffen", "given": "PJ"}, '
-            '{"literal": "World Health Organization"}] (a group author is a "literal").',
             "doi": "Paste it in any form (https://doi.org/…, doi:…); it keeps the case you give it "
             "and matches in any case.",
         }
@@ -99,6 +113,54 @@ class ReferenceAdminForm(forms.ModelForm):
                     ),
                 )
         return cleaned
+
+
+class InlineSourceForm(ReferenceAdminForm):
+    """A new source added from the article editor's citation picker, after the writer has
+    checked what was read from their citation (the paste box's services and checks)."""
+
+    class Meta(ReferenceAdminForm.Meta):
+        fields = [
+            "key", "kind", "author", "title", "container_title", "publisher", "year", "month",
+            "day", "volume", "issue", "page", "doi", "pmid", "pmcid", "url", "accessed",
+        ]  # fmt: skip
+        widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def __init__(self, *args, **kwargs):
+        # Ids of its own: it sits beside the article's form (which has its own id_title).
+        kwargs.setdefault("auto_id", "source-%s")
+        super().__init__(*args, **kwargs)
+
+
+def citation_row(reference: Reference) -> dict:
+    """A source as the citation picker lists it."""
+    authors = [formatting.author_name(a) for a in (reference.author or [])[:3]]
+    if len(reference.author or []) > 3:
+        authors.append("et al.")
+    return {
+        "key": reference.key,
+        "kind": reference.get_kind_display(),
+        "authors": ", ".join(authors),
+        "title": reference.title,
+        "container": reference.container_title,
+        "year": reference.year,
+        "doi": reference.doi,
+        "pmid": reference.pmid,
+        "retracted": reference.retracted,
+    }
+
+
+def _throttled(request: HttpRequest) -> bool:
+    return is_ratelimited(
+        request,
+        group="references.cite",
+        key="user",
+        rate=lambda group, request: settings.VETTED_CITE_SEARCH_RATE,
+        increment=True,
+    )
+
+
+_THROTTLED = {"error": "Too many searches in a short time; wait a moment and type again."}
 
 
 class ImportReferencesForm(forms.Form):
@@ -405,6 +467,21 @@ class ReferenceAdmin(admin.ModelAdmin):
                 name=f"{prefix}_paste_choose",
             ),
             path("import/", self.admin_site.admin_view(self.import_view), name=f"{prefix}_import"),
+            path(
+                "cite/search/",
+                self.admin_site.admin_view(self.cite_search_view),
+                name=f"{prefix}_cite_search",
+            ),
+            path(
+                "cite/read/",
+                self.admin_site.admin_view(self.cite_read_view),
+                name=f"{prefix}_cite_read",
+            ),
+            path(
+                "cite/add/",
+                self.admin_site.admin_view(self.cite_add_view),
+                name=f"{prefix}_cite_add",
+            ),
             *super().get_urls(),
         ]
 
@@ -492,6 +569,72 @@ class ReferenceAdmin(admin.ModelAdmin):
         }
         request.session[PASTE_SESSION_KEY] = {**stored, "choices": choices}
         return HttpResponseRedirect(f"{add_url}?from_paste=1")
+
+    # --- the article editor's citation picker -----------------------------------------
+
+    def cite_search_view(self, request: HttpRequest) -> HttpResponse:
+        """GET ?q=…: sources matching by key, author, title, year, DOI or PMID (JSON)."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if _throttled(request):
+            return JsonResponse(_THROTTLED, status=429)
+        found = selectors.search_library(request.GET.get("q", ""))
+        return JsonResponse({"results": [citation_row(reference) for reference in found]})
+
+    def cite_read_view(self, request: HttpRequest) -> HttpResponse:
+        """POST a pasted citation, DOI or PMID: the source already in the library, or the
+        fields read from it (and looked up) in a form to check before adding it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if _throttled(request):
+            return JsonResponse(_THROTTLED, status=429)
+        text = (request.POST.get("citation") or "").strip()
+        if not text:
+            return JsonResponse({"error": "Paste a citation, a DOI or a PMID first."}, status=400)
+        try:
+            pasted = services.read_pasted_source(text=text)
+        except CitationParseError as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
+        ids = {**(pasted.parsed or {}), **(pasted.looked_up or {})}
+        existing = services.reference_find_by_identifiers(
+            doi=ids.get("doi", ""), pmid=ids.get("pmid", ""), pmcid=ids.get("pmcid", "")
+        )
+        if existing is not None:
+            return JsonResponse({"existing": citation_row(existing)})
+        form = InlineSourceForm(initial=pasted.chosen())
+        return JsonResponse({"html": self._inline_source_html(request, form, pasted)})
+
+    def cite_add_view(self, request: HttpRequest) -> HttpResponse:
+        """POST the checked fields: the new source (or the library's, should one with the
+        same identifier have been added meanwhile), or the form again with its errors."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = InlineSourceForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            try:
+                reference, created = services.reference_get_or_create(data=data)
+            except ValidationError as exc:
+                for field_name, errors in getattr(exc, "error_dict", {"__all__": exc}).items():
+                    form.add_error(None if field_name == "__all__" else field_name, errors)
+            else:
+                return JsonResponse({"reference": citation_row(reference), "created": created})
+        return JsonResponse({"html": self._inline_source_html(request, form, None)}, status=400)
+
+    def _inline_source_html(self, request: HttpRequest, form, pasted) -> str:
+        warnings = pasted.warnings if pasted else {}
+        rows = [(field, warnings.get(field.name, [])) for field in form]
+        return render_to_string(
+            "admin/references/reference/_inline_source.html",
+            {"form": form, "pasted": pasted, "warnings": warnings, "rows": rows},
+            request=request,
+        )
 
     # --- import a file ------------------------------------------------------------------
 

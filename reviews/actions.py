@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.submission import check_submission
 from reviews import forms, policy, roles, scheduling, services, steps
 from reviews.models import AuditEntry, ReviewRound
 from reviews.people import display_name
@@ -41,6 +42,12 @@ class Action:
     success: Callable[[Article], str]
     # "danger" for what takes content off the site; "default" for the usual next step.
     style: str = ""
+    # What in the content keeps the action from succeeding now, said beside its button
+    # (the submission check for submit): the writers can fix these, unlike a refusal.
+    blockers: Callable[[Article], list[str]] | None = None
+
+    def blocked_by(self, article: Article) -> list[str]:
+        return self.blockers(article) if self.blockers is not None else []
 
     def refusal(self, article: Article, user: Any) -> Refusal | None:
         """Why `user` may not take this action now (409 state, 403 who), or None."""
@@ -252,6 +259,7 @@ ACTIONS: dict[str, Action] = {
             consequences=_submit_consequences,
             success=_submitted_message,
             style="default",
+            blockers=lambda article: check_submission(article).problems,
         ),
         Action(
             name="start_review",

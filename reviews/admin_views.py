@@ -308,6 +308,10 @@ def action_view(
         code, reason = found
         return _action_page(model_admin, request, article, action, refusal=reason, status=code)
     if request.method == "GET":
+        if blockers := action.blocked_by(article):
+            # Say what to fix, where the confirm button would be; the service refuses too.
+            reason = f"Not yet: {' '.join(blockers)} Change the article, then try again."
+            return _action_page(model_admin, request, article, action, refusal=reason, status=409)
         form = action.get_form(article, user, request=request)
         return _action_page(model_admin, request, article, action, form=form)
     form = action.get_form(article, user, data=request.POST, request=request)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
@@ -15,7 +15,8 @@ from references import currency
 from references.models import ReferenceEvent
 from reviews import paging, policy, roles
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewRound
-from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status
+from reviews.people import display_name
+from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, WITH_THE_BOARD, Status
 
 DUE_HORIZONS = (30, 60, 90)
 # Rows per page of the queue and of the due report.
@@ -299,3 +300,178 @@ def sent_back_revision(*, article: Article) -> ArticleRevision | None:
 
 def approvals_this_round(*, article: Article) -> list[ReviewDecision]:
     return list(policy.approvals_this_round(article).select_related("signature", "revision"))
+
+
+# --- the writer's home ----------------------------------------------------------------
+
+DESK_ROWS = 10
+# A live article whose re-review falls due within this many days is "due" on the desk.
+DESK_DUE_SOON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DeskRow:
+    article: Article
+    where: str  # where it stands, with its date
+    next_step: str  # what the writer does next (or that there is nothing to do)
+    requests: tuple[ReviewDecision, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeskGroup:
+    key: str
+    title: str
+    rows: list[DeskRow]
+    more: bool  # there are more than the rows shown
+    list_query: str  # the article list filtered to this group ("status__exact=draft")
+    empty: str
+
+
+def _day(value: datetime.datetime | datetime.date | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value:%Y-%m-%d}"
+
+
+def _first(queryset: QuerySet[Article]) -> tuple[list[Article], bool]:
+    found = list(queryset[: DESK_ROWS + 1])
+    return found[:DESK_ROWS], len(found) > DESK_ROWS
+
+
+def writer_desk(*, user: Any, today: datetime.date | None = None) -> list[DeskGroup]:
+    """A writer's own articles by what they need: drafts, sent back with the reviewers'
+    requests, waiting for review, due for re-review, live. Each row says where the article
+    stands and what comes next. Six queries whatever the number of articles."""
+    today = today or timezone.localdate()
+    mine = (
+        Article.objects.filter(authors=user)
+        .select_related("assigned_reviewer__reviewer_profile", "live_revision")
+        .defer("body", "professional_body", "audience_notes", "archive_reason")
+    )
+    soon = today + datetime.timedelta(days=DESK_DUE_SOON_DAYS)
+    drafts, more_drafts = _first(mine.filter(status=Status.DRAFT).order_by("-updated_at", "-pk"))
+    sent_back, more_sent_back = _first(
+        mine.filter(status=Status.CHANGES_REQUESTED).order_by("status_changed_at", "pk")
+    )
+    waiting, more_waiting = _first(
+        mine.filter(status__in=WITH_THE_BOARD).order_by("status_changed_at", "pk")
+    )
+    due, more_due = _first(
+        mine.filter(
+            Q(status=Status.REVIEW_DUE) | Q(status=Status.APPROVED, next_review_due__lte=soon)
+        ).order_by(F("next_review_due").asc(nulls_first=True), "pk")
+    )
+    live, more_live = _first(
+        mine.filter(status=Status.APPROVED, live_revision__isnull=False)
+        .exclude(next_review_due__lte=soon)
+        .order_by("-live_revision__published_at", "-pk")
+    )
+    requests: dict[int, list[ReviewDecision]] = {}
+    for decision in ReviewDecision.objects.filter(
+        article__in=sent_back,
+        kind=ReviewDecision.Kind.REQUEST_CHANGES,
+        revision_id__in=[a.current_revision_id for a in sent_back],
+    ).select_related("reviewer__reviewer_profile"):
+        requests.setdefault(decision.article_id, []).append(decision)
+
+    def live_note(article: Article) -> str:
+        if article.live_revision_id is None:
+            return "Not yet public."
+        return f"An earlier version is live at {article.get_absolute_url()}."
+
+    groups = [
+        DeskGroup(
+            "drafts",
+            "My drafts",
+            [
+                DeskRow(
+                    a,
+                    f"Draft, last saved {_day(a.updated_at)}. {live_note(a)}",
+                    "Finish it and submit it for medical review.",
+                )
+                for a in drafts
+            ],
+            more_drafts,
+            "status__exact=draft",
+            "No drafts.",
+        ),
+        DeskGroup(
+            "sent_back",
+            "Sent back to me",
+            [
+                DeskRow(
+                    a,
+                    f"Changes requested {_day(a.status_changed_at)}"
+                    + (f" by {display_name(a.assigned_reviewer)}." if a.assigned_reviewer else "."),
+                    "Answer each of the reviewer's points, revise, and submit again.",
+                    tuple(requests.get(a.pk, ())),
+                )
+                for a in sent_back
+            ],
+            more_sent_back,
+            "status__exact=changes_requested",
+            "Nothing sent back.",
+        ),
+        DeskGroup(
+            "waiting",
+            "Waiting for review",
+            [
+                DeskRow(
+                    a,
+                    (
+                        f"In review with {display_name(a.assigned_reviewer, credentials=True)} "
+                        f"since {_day(a.status_changed_at)}."
+                        if a.status == Status.IN_REVIEW and a.assigned_reviewer
+                        else f"Submitted {_day(a.status_changed_at)}"
+                        + (
+                            f"; {display_name(a.assigned_reviewer)} has it again."
+                            if a.assigned_reviewer
+                            else "; waiting for a board member."
+                        )
+                    ),
+                    "Nothing to do: it is locked until the board finishes. You are emailed then.",
+                )
+                for a in waiting
+            ],
+            more_waiting,
+            "queue=awaiting",
+            "Nothing waiting for review.",
+        ),
+        DeskGroup(
+            "due",
+            "Live, due for re-review",
+            [
+                DeskRow(
+                    a,
+                    f"Live; re-review due {_day(a.next_review_due)}"
+                    + (" (the board is looking again)." if a.status == Status.REVIEW_DUE else "."),
+                    "Check that its sources are still current; update it now if the evidence "
+                    "has moved on, so the board reviews the new version.",
+                )
+                for a in due
+            ],
+            more_due,
+            "queue=due",
+            "Nothing due for re-review in the next 30 days.",
+        ),
+        DeskGroup(
+            "live",
+            "Live",
+            [
+                DeskRow(
+                    a,
+                    f"Live since {_day(a.live_revision.published_at)}; next review "
+                    f"{_day(a.next_review_due)}.",
+                    "Nothing to do. Editing it starts a new draft; the page stays as it is "
+                    "until the board approves the update.",
+                )
+                for a in live
+            ],
+            more_live,
+            "status__exact=approved",
+            "Nothing live yet.",
+        ),
+    ]
+    return groups

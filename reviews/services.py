@@ -21,8 +21,9 @@ from django.utils import timezone
 from accounts import reauth
 from articles import publishing
 from articles.markdown import RenderedArticle
-from articles.models import Article, ArticleRevision, RevisionReference
+from articles.models import Article, ArticleRevision, RevisionImage, RevisionReference
 from articles.submission import check_submission
+from images.models import Image
 from reviews import notifications, policy, roles, scheduling, signatures, steps
 from reviews.models import (
     ApprovalSignature,
@@ -82,14 +83,27 @@ def _hold_round(article: Article, reviewer: Any) -> None:
 # --- the content, and freezing it -------------------------------------------------------
 
 
-def _content_hash(article: Article, references: list) -> str:
+def _image_snapshot(image: Image) -> dict[str, Any]:
+    """What a revision freezes of an image it shows: its file and the words printed with it."""
+    return {
+        "image": image.pk,
+        "sha256": image.current_version.sha256,
+        "alt_text": image.alt_text,
+        "caption": image.caption,
+        "credit": image.credit,
+        "licence": image.licence,
+    }
+
+
+def _content_hash(article: Article, rendered: RenderedArticle) -> str:
     # The sources as printed, not just which ones: a corrected citation is an update.
     return signatures.content_digest(
         title=article.title,
         summary=article.summary,
         body=article.body,
         professional_body=article.professional_body,
-        sources=[ref.bibliographic_snapshot() for ref in references],
+        sources=[ref.bibliographic_snapshot() for ref in rendered.references],
+        images=[_image_snapshot(image) for image in rendered.images],
     )
 
 
@@ -107,7 +121,7 @@ def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> Article
         body_html=rendered.body_html,
         professional_html=rendered.professional_html,
         topic=article.topic,
-        content_hash=_content_hash(article, rendered.references),
+        content_hash=_content_hash(article, rendered),
         created_by=user,
     )
     RevisionReference.objects.bulk_create(
@@ -115,6 +129,17 @@ def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> Article
             revision=revision, reference=ref, position=i, snapshot=ref.bibliographic_snapshot()
         )
         for i, ref in enumerate(rendered.references, start=1)
+    )
+    # Each image at the file it showed: the stored HTML links exactly these versions.
+    RevisionImage.objects.bulk_create(
+        RevisionImage(
+            revision=revision,
+            image=image,
+            version=image.current_version,
+            position=i,
+            snapshot=_image_snapshot(image),
+        )
+        for i, image in enumerate(rendered.images, start=1)
     )
     return revision
 

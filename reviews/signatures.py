@@ -24,25 +24,37 @@ FINAL_MEANING = "Approved for publication"
 
 
 def content_digest(
-    *, title: str, summary: str, body: str, professional_body: str, sources: list[dict]
+    *,
+    title: str,
+    summary: str,
+    body: str,
+    professional_body: str,
+    sources: list[dict],
+    images: list[dict] | None = None,
 ) -> str:
-    """The content hash of a version: its text and its sources as printed."""
+    """The content hash of a version: its text, its sources as printed and the images it
+    shows (their files and words). Without images the hash is what it always was, so
+    signatures made before figures existed still verify."""
     digest = hashlib.sha256()
     for part in (title, summary, body, professional_body):
         digest.update((part or "").encode() + b"\x00")
     digest.update(json.dumps(sources, sort_keys=True, default=str).encode())
+    if images:
+        digest.update(b"\x00images" + json.dumps(images, sort_keys=True).encode())
     return digest.hexdigest()
 
 
 def revision_content_hash(revision: ArticleRevision) -> str:
     """Recompute a stored revision's content hash from what it holds now."""
     sources = list(revision.reference_links.order_by("position").values_list("snapshot", flat=True))
+    images = list(revision.image_links.order_by("position").values_list("snapshot", flat=True))
     return content_digest(
         title=revision.title,
         summary=revision.summary,
         body=revision.body,
         professional_body=revision.professional_body,
         sources=sources,
+        images=images,
     )
 
 

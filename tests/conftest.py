@@ -42,7 +42,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
@@ -63,6 +63,8 @@ def _test_settings(settings):
     # No delayed repeat of invalidations reaching into the next test (tests that need
     # it turn it on).
     settings.VETTED_PURGE_REPEAT_SECONDS = 0
+    # Uploaded images go to a folder of each test's own (local storage, the default).
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()
 
 
@@ -82,6 +84,7 @@ def _editorial_groups_survive_flush(request):
     importlib.import_module("reviews.migrations.0009_view_rounds_and_source_events").grant(
         Group, Permission
     )
+    importlib.import_module("images.migrations.0002_editorial_permissions").grant(Group, Permission)
 
 
 @pytest.fixture

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PILImage
 
 from accounts import reauth
 from articles.models import Article, Topic
+from images import services as image_services
+from images.models import Image
 from references.models import Reference
 from reviews import roles, services
 from reviews.models import ReviewerProfile
@@ -138,3 +143,47 @@ def approve_edit(article, *, writer, reviewer, **changes):
     article = services.article_save(article=article, user=writer, changed_fields=list(changes))
     article = services.article_submit(article=article, user=writer)
     return claim_and_approve(article, reviewer)
+
+
+def image_bytes(
+    width: int = 1200, height: int = 800, kind: str = "JPEG", *, exif: bool = False
+) -> bytes:
+    """An image file made with Pillow (a gradient, so renditions are real work)."""
+    image = PILImage.linear_gradient("L").resize((width, height)).convert("RGB")
+    buffer = io.BytesIO()
+    options = {}
+    if exif:
+        tags = PILImage.Exif()
+        tags[0x010F] = "PhoneMaker"  # Make
+        tags[0x0132] = "2024:01:01 10:00:00"  # DateTime
+        tags[0x8825] = {2: (51.0, 30.0, 0.0), 1: "N"}  # GPS position
+        options["exif"] = tags.tobytes()
+    image.save(buffer, kind, **options)
+    return buffer.getvalue()
+
+
+def upload(data: bytes | None = None, name: str = "figure.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes() if data is None else data)
+
+
+def library_image(user, *, data: bytes | None = None, **text) -> Image:
+    """An image uploaded to the library through the service, with all its words."""
+    words = {
+        "alt_text": "Diagram of the median nerve in the wrist",
+        "caption": "The carpal tunnel, seen from the palm.",
+        "credit": "Illustration: Jane Doe",
+        "licence": "CC BY 4.0",
+        **text,
+    }
+    return image_services.image_upload(file=upload(data), user=user, **words)
+
+
+def author_form_data(names: list[dict], field: str = "author") -> dict[str, str]:
+    """CSL names as the repeating authors field posts them (references.widgets)."""
+    data = {f"{field}-count": str(len(names))}
+    for i, name in enumerate(names):
+        organisation = "literal" in name and "family" not in name
+        data[f"{field}-{i}-kind"] = "organisation" if organisation else "person"
+        for part in ("family", "given", "suffix", "literal"):
+            data[f"{field}-{i}-{part}"] = name.get(part, "")
+    return data

@@ -14,15 +14,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def render_count(monkeypatch):
-    """Count every call to the one Markdown pipeline (articles.markdown.render_article)."""
+    """Count every call to the one Markdown pipeline (articles.markdown.render_parts)."""
     calls = []
-    real = markdown.render_article
+    real = markdown.render_parts
 
     def counting(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(markdown, "render_article", counting)
+    monkeypatch.setattr(markdown, "render_parts", counting)
     return calls
 
 
@@ -31,7 +31,7 @@ def test_one_submit_renders_the_markdown_once(draft, writer, render_count):
 
     assert len(render_count) == 1
     # ... and that one rendering is what the revision froze.
-    assert article.current_revision.body_html == markdown.render_article(draft.body).body_html
+    assert article.current_revision.body_html == markdown.render_working_copy(draft).body_html
 
 
 def test_a_refused_submit_renders_once_too_and_freezes_nothing(writer, render_count):

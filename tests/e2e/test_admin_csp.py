@@ -48,12 +48,13 @@ def test_the_article_form_widgets_work_without_inline_styles(page, demo_site):
     _log_in(page, demo_site, "editor", "vetted-editor")
     draft = Article.objects.get(slug="magnesium-leg-cramps")
     page.goto(f"{demo_site}/admin/articles/article/{draft.pk}/change/")
-    # markdownx: the live preview renders what is typed, citations numbered.
+    # The editor's live preview (a frame in the public stylesheet) renders what is typed,
+    # citations numbered.
     body = page.locator("textarea#id_body")
     body.fill("## Preview works\n\nMagnesium **rarely** helps [@garrison2020].")
-    preview = page.locator(".markdownx-preview").first
-    expect(preview.locator("h2").first).to_have_text("Preview works")
-    expect(preview.locator("sup.citation")).to_have_text("1")
+    preview = page.frame_locator("#preview-frame")
+    expect(preview.locator(".article-body h2").first).to_have_text("Preview works")
+    expect(preview.locator(".article-body sup.citation")).to_have_text("1")
     # select2 autocompletes (authors, topic) are built by scripts.
     expect(page.locator(".field-authors .select2-selection")).to_be_visible()
     page.locator(".field-topic .select2-selection").click()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from references.models import Reference
-from tests.factories import ReferenceFactory
+from tests.factories import ReferenceFactory, author_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +23,11 @@ WIFFEN = (
 
 
 def _form_data(**overrides) -> dict:
+    authors = overrides.pop("author", [{"family": "Smith", "given": "J"}])
     data = {
         "key": "smith2020",
         "kind": "research",
-        "author": json.dumps([{"family": "Smith", "given": "J"}]),
+        **author_form_data(authors),
         "title": "A trial",
         "container_title": "BMJ",
         "publisher": "",
@@ -73,9 +73,9 @@ def test_pasting_a_citation_shows_the_parsed_fields_to_confirm_before_saving(cli
 
     # The writer checks the form and saves it.
     data = {
-        name: (json.dumps(value) if name == "author" else ("" if value is None else value))
+        name: (value if name == "author" else ("" if value is None else value))
         for name, value in form.initial.items()
-        if name in _form_data()
+        if name in _form_data() or name == "author"
     }
     saved = client.post(ADD, _form_data(**data))
     assert saved.status_code == 302
@@ -152,14 +152,41 @@ def test_saving_an_existing_reference_does_not_clash_with_itself(client, writer)
     assert reference.title == "Renamed"
 
 
-def test_add_form_explains_a_malformed_author_list(client, writer):
+def test_add_form_explains_an_author_without_a_family_name(client, writer):
     client.force_login(writer)
-    response = client.post(ADD, _form_data(author=json.dumps(["Wiffen PJ"])))
-    assert response.status_code == 200
-    assert "Author 1 must look like" in " ".join(
-        response.context["adminform"].form.errors["author"]
+    response = client.post(
+        ADD, _form_data(author=[{"family": "Wiffen", "given": "PJ"}, {"given": "S"}])
     )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["author"] == [
+        "Author 2: a person needs a family name (or choose “Organisation”)."
+    ]
     assert not Reference.objects.exists()
+
+
+def test_authors_are_stored_in_the_order_posted_people_and_organisations(client, writer):
+    client.force_login(writer)
+    names = [
+        {"literal": "World Health Organization"},
+        {"family": "Wiffen", "given": "PJ"},
+        {"family": "Derry", "given": "S", "suffix": "Jr"},
+    ]
+    data = _form_data(author=names)
+    # Blank rows (offered for adding one) are ignored.
+    data.update({"author-count": "4", "author-3-kind": "person", "author-3-family": " "})
+    assert client.post(ADD, data).status_code == 302
+    assert Reference.objects.get().author == names
+
+
+def test_the_form_shows_authors_as_rows_not_json(client, writer):
+    reference = ReferenceFactory(author=[{"family": "Wiffen", "given": "PJ"}, {"literal": "WHO"}])
+    client.force_login(writer)
+    html = client.get(reverse("admin:references_reference_change", args=[reference.pk])).content
+    html = html.decode()
+    assert 'name="author-0-family" data-part="family" value="Wiffen"' in html
+    assert 'name="author-1-literal" data-part="literal" value="WHO"' in html
+    assert '<option value="organisation" selected>' in html
+    assert "&quot;family&quot;" not in html
 
 
 @pytest.mark.parametrize(

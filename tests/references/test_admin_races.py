@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
@@ -27,7 +26,7 @@ def _data(key: str, **identifier: str) -> dict:
     return {
         "key": key,
         "kind": "research",
-        "author": json.dumps([{"family": "Smith", "given": "J"}]),
+        **factories.author_form_data([{"family": "Smith", "given": "J"}]),
         "title": "A trial",
         "container_title": "BMJ",
         "year": "2020",

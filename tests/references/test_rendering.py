@@ -67,8 +67,13 @@ def test_identifier_keys_resolve_to_the_same_reference_as_its_key():
 def test_unresolved_keys_are_named_and_flagged_in_the_text(refs):
     rendered = render_article("Known [@alpha]. Unknown [@nosuch; @pmid:99999999].")
     assert rendered.unresolved_keys == ["nosuch", "pmid:99999999"]
-    assert "?nosuch" in rendered.body_html
-    assert _sups(rendered.body_html) == ["1", "?nosuch,?pmid:99999999"]
+    # Unmistakable, with the reason, and never a number.
+    assert _sups(rendered.body_html) == ["1"]
+    marks = re.findall(r'<mark class="citation-missing">(.*?)</mark>', rendered.body_html)
+    assert [re.sub(r"<[^>]+>", "", mark) for mark in marks] == [
+        "⚠ [@nosuch] no source in the library has this key",
+        "⚠ [@pmid:99999999] no source in the library has this PMID; add it with “Cite”",
+    ]
 
 
 def test_citations_in_code_are_left_as_written(refs):

@@ -7,8 +7,6 @@ and emails editors and board members once the change is committed.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +18,7 @@ from references.models import Reference, ReferenceEvent
 from reviews import services as review_services
 from reviews.models import AuditEntry
 from reviews.workflow import Status
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +133,7 @@ def _change_data(reference: Reference, **overrides) -> dict:
     data = {
         "key": reference.key,
         "kind": reference.kind,
-        "author": json.dumps(reference.author),
+        **factories.author_form_data(reference.author),
         "title": reference.title,
         "container_title": reference.container_title,
         "publisher": "",

@@ -184,7 +184,7 @@ def test_markdownx_upload_is_for_staff_only_and_refused_even_then(client, writer
     client.force_login(writer)
     staff = client.post(reverse("markdownx_upload"))
     assert staff.status_code == 403
-    assert "stores no files" in staff.text
+    assert "add it to the image library" in staff.text
 
 
 def test_stale_form_posted_after_a_co_author_submitted_is_refused_loudly(client, writer, draft):

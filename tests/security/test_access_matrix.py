@@ -269,6 +269,14 @@ CASES = [
     Case(
         "source import", lambda w: w.admin("references_reference_import"), _all(200, reviewer=403)
     ),
+    Case("image library", lambda w: w.admin("images_image_changelist"), _all(200)),
+    Case("image upload form", lambda w: w.admin("images_image_add"), _all(200, reviewer=403)),
+    Case("the editor's image picker", lambda w: w.admin("images_image_picker"), _all(200)),
+    Case(
+        "the editor's citation search",
+        lambda w: w.admin("references_reference_cite_search") + "?q=smith",
+        _all(200),
+    ),
     # --- the workbench ----------------------------------------------------------
     Case(
         "review queue",
@@ -290,6 +298,11 @@ CASES = [
     Case(
         "staff preview of a draft",
         lambda w: reverse("articles:preview", kwargs={"slug": w.draft.slug}),
+        _all(200, other_writer=404),
+    ),
+    Case(
+        "staff preview of a draft, for professionals",
+        lambda w: reverse("articles:preview_professional", kwargs={"slug": w.draft.slug}),
         _all(200, other_writer=404),
     ),
     Case(
@@ -364,7 +377,7 @@ CASES = [
         data=lambda w: {
             "key": "shared",
             "kind": "research",
-            "author": "[]",
+            "author-count": "0",
             "title": "Hacked",
             "year": "2020",
         },

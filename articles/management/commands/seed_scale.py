@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from articles import publishing
 from articles.demo import scale
-from articles.markdown import render_article
+from articles.markdown import render_working_copy
 from articles.models import Article, ArticleRevision, Topic
 from references.models import Reference
 from reviews import roles, services
@@ -222,7 +222,7 @@ def _seed_one(number: int, *, revisions: int, context: _Context) -> None:
     for round_number, body in enumerate(spec.bodies, start=1):
         article.body = body
         # Rendered and frozen as a real submit does.
-        rendered = render_article(article.body, article.professional_body)
+        rendered = render_working_copy(article)
         revision = services._snapshot(article, writer, rendered)
         approved_at = first_day + datetime.timedelta(days=90 * round_number)
         revision.approved_at = revision.last_reviewed_at = approved_at

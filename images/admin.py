@@ -1,0 +1,226 @@
+"""The image library in the admin, and the editor's image picker (JSON, staff only).
+
+Uploads, replacements and edits go through images.services, which refuse a bad file
+(with the reason) before anything is stored.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+
+from images import processing, selectors, services, storage
+from images.models import Image, ImageVersion
+
+ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+def thumbnail_url(image: Image) -> str:
+    version = image.current_version
+    return storage.url(version.renditions[0]["name"]) if version else ""
+
+
+class ImageForm(forms.ModelForm):
+    file = forms.FileField(
+        label="Image file",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text="JPEG, PNG or WebP. Camera data (EXIF, location) is removed; the site gets "
+        "sizes for every screen. Choosing a new file on an existing image adds a version: "
+        "pages already approved keep showing the file they were approved with.",
+    )
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit", "licence"]
+        widgets = {
+            "alt_text": forms.TextInput(attrs={"size": 80}),
+            "caption": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            if self.instance.pk is None:
+                raise ValidationError("Choose an image file (JPEG, PNG or WebP).")
+            return None
+        # The cheap checks now, so the form says what is wrong; the service checks again.
+        head = upload.read(settings.VETTED_IMAGE_MAX_BYTES + 1)
+        upload.seek(0)
+        try:
+            processing.check(head, size=upload.size)
+        except processing.ImageRefused as refusal:
+            raise ValidationError(str(refusal)) from refusal
+        return upload
+
+
+class ImageVersionInline(admin.TabularInline):
+    model = ImageVersion
+    verbose_name_plural = "Versions (a new file adds one; approved pages keep theirs)"
+    fields = ["number", "format", "width", "height", "uploaded_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
+    list_display = ["thumbnail", "alt_text", "caption", "credit", "insert_as", "updated_at"]
+    list_display_links = ["thumbnail", "alt_text"]
+    search_fields = ["alt_text", "caption", "credit"]
+    readonly_fields = ["preview", "insert_as"]
+    inlines = [ImageVersionInline]
+    list_select_related = ["current_version"]
+
+    @admin.display(description="image")
+    def thumbnail(self, obj: Image) -> str:
+        if obj.current_version is None:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" class="library-thumbnail" width="120">', thumbnail_url(obj)
+        )
+
+    @admin.display(description="insert in an article as")
+    def insert_as(self, obj: Image) -> str:
+        return format_html("<code>{}</code>", obj.markdown) if obj.pk else "—"
+
+    @admin.display(description="current file")
+    def preview(self, obj: Image) -> str:
+        version = obj.current_version
+        if version is None:
+            return "—"
+        sizes = format_html_join(
+            ", ", "{}×{}", ((r["width"], r["height"]) for r in version.renditions)
+        )
+        return format_html(
+            '<img src="{}" alt="{}" class="library-preview" width="{}"><br>'
+            "Version {} · {} · {}×{} px · renditions {}",
+            storage.url(version.fallback["name"]),
+            obj.alt_text,
+            min(480, version.fallback["width"]),
+            version.number,
+            version.get_format_display(),
+            version.width,
+            version.height,
+            sizes,
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = ["file", "alt_text", "caption", "credit", "licence"]
+        return [*fields, "preview", "insert_as"] if obj is not None else fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # An image any revision shows is part of the record (PROTECT enforces it too).
+        if obj is not None and obj.revision_links.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj: Image) -> None:
+        services.image_delete(image=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for image in queryset:
+            services.image_delete(image=image, user=request.user)
+
+    def save_model(self, request: HttpRequest, obj: Image, form, change: bool) -> None:
+        text = {name: form.cleaned_data[name] for name in services.REQUIRED_TEXT}
+        upload = form.cleaned_data.get("file")
+        if not change:
+            saved = services.image_upload(file=upload, user=request.user, **text)
+            obj.pk, obj.current_version = saved.pk, saved.current_version
+            obj._state.adding = False
+            return
+        services.image_describe(image=obj, user=request.user, **text)
+        if upload is not None:
+            services.image_replace(image=obj, file=upload, user=request.user)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Versions are written by the services only."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # The service refused what the form let through (e.g. the storage failed): its
+            # transaction rolled back, so nothing changed. Say so on the same page.
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
+
+    # --- the editor's picker ---------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "picker/",
+                self.admin_site.admin_view(self.picker_view),
+                name="images_image_picker",
+            ),
+            path(
+                "picker/upload/",
+                self.admin_site.admin_view(self.picker_upload_view),
+                name="images_image_picker_upload",
+            ),
+            *super().get_urls(),
+        ]
+
+    def picker_view(self, request: HttpRequest) -> HttpResponse:
+        return _picker(self, request)
+
+    def picker_upload_view(self, request: HttpRequest) -> HttpResponse:
+        return _picker_upload(self, request)
+
+
+def image_json(image: Image) -> dict:
+    return {
+        "id": image.pk,
+        "alt_text": image.alt_text,
+        "caption": image.caption,
+        "credit": f"{image.credit} · {image.licence}",
+        "thumbnail": thumbnail_url(image),
+        "markdown": image.markdown,
+    }
+
+
+def _picker(model_admin: ImageAdmin, request: HttpRequest) -> HttpResponse:
+    """The library for the editor's image picker: newest first, filtered by words."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    images = selectors.picker_images(query)[: selectors.PICKER_PAGE]
+    return JsonResponse({"results": [image_json(image) for image in images]})
+
+
+def _picker_upload(model_admin: ImageAdmin, request: HttpRequest) -> HttpResponse:
+    """Upload from the editor: the image and its words, or the reasons nothing was stored."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    text = {name: request.POST.get(name, "") for name in services.REQUIRED_TEXT}
+    try:
+        image = services.image_upload(file=request.FILES.get("file"), user=request.user, **text)
+    except ValidationError as exc:
+        return JsonResponse({"errors": exc.message_dict}, status=400)
+    return JsonResponse({"image": image_json(image)}, status=201)

@@ -1,0 +1,152 @@
+"""Writes to the image library: upload, replace a file, edit the words. Nothing else writes."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from images import processing, storage
+from images.models import Image, ImageVersion
+
+PERM_ADD = "images.add_image"
+PERM_CHANGE = "images.change_image"
+
+# The words every figure needs, with the message when one is missing.
+REQUIRED_TEXT = {
+    "alt_text": "Describe the image for readers who cannot see it (alt text).",
+    "caption": "Give the figure a caption.",
+    "credit": "Say who made the image (credit).",
+    "licence": "Say under what licence we use it (e.g. CC BY 4.0, Own work).",
+}
+
+
+def _text(values: dict[str, Any]) -> dict[str, str]:
+    """The four texts, trimmed, or ValidationError naming each missing or too long."""
+    cleaned, errors = {}, {}
+    for name, missing in REQUIRED_TEXT.items():
+        value = " ".join(str(values.get(name) or "").split())
+        limit = Image._meta.get_field(name).max_length
+        if not value:
+            errors[name] = missing
+        elif len(value) > limit:
+            errors[name] = f"At most {limit} characters (this has {len(value)})."
+        cleaned[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _read(file: IO | None) -> bytes:
+    """The upload's bytes, reading no more than the cap allows."""
+    if file is None:
+        raise ValidationError({"file": "Choose an image file (JPEG, PNG or WebP)."})
+    # Never more than one byte past the cap is read, however large the upload.
+    data = file.read(settings.VETTED_IMAGE_MAX_BYTES + 1)
+    try:
+        processing.check(data, size=getattr(file, "size", None))
+    except processing.ImageRefused as refusal:
+        raise ValidationError({"file": str(refusal)}) from refusal
+    return data
+
+
+def _new_version(image: Image, data: bytes, user: Any) -> ImageVersion:
+    try:
+        processed = processing.process(data)
+    except processing.ImageRefused as refusal:
+        raise ValidationError({"file": str(refusal)}) from refusal
+    try:
+        written = storage.store(processed)
+    except storage.StorageFailed as exc:
+        raise ValidationError(
+            {"file": "The image could not be stored just now; nothing was saved. Try again."}
+        ) from exc
+    try:
+        number = (image.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = ImageVersion.objects.create(
+            image=image,
+            number=number,
+            sha256=processed.sha256,
+            format=processed.format,
+            width=processed.width,
+            height=processed.height,
+            original=storage.describe(processed.original, processed.sha256)["name"],
+            renditions=[storage.describe(r, processed.sha256) for r in processed.renditions],
+            fallback=storage.describe(processed.fallback, processed.sha256),
+            uploaded_by=user,
+        )
+    except Exception:
+        # (Files left by a transaction rolled back later are orphans, named by their
+        # content: harmless, and reused if the same file is uploaded again.)
+        storage.remove(written)
+        raise
+    return version
+
+
+@transaction.atomic
+def image_upload(*, file: IO | None, user: Any, **text: Any) -> Image:
+    """Add an image to the library: its file (checked, re-encoded, renditions made once)
+    and its alt text, caption, credit and licence, all required. A refused upload stores
+    nothing and raises ValidationError by field."""
+    if not user.has_perm(PERM_ADD):
+        raise PermissionDenied("You may not add images to the library.")
+    errors: dict[str, Any] = {}
+    try:
+        cleaned = _text(text)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        cleaned = {}
+    try:
+        data = _read(file)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    image = Image.objects.create(uploaded_by=user, **cleaned)
+    image.current_version = _new_version(image, data, user)
+    image.save(update_fields=["current_version", "updated_at"])
+    return image
+
+
+@transaction.atomic
+def image_replace(*, image: Image, file: IO | None, user: Any) -> ImageVersion:
+    """A new file for an image: a new version. Pages already approved keep the version they
+    showed; the next revision submitted shows this one."""
+    if not user.has_perm(PERM_CHANGE):
+        raise PermissionDenied("You may not change images in the library.")
+    data = _read(file)
+    image = Image.objects.select_for_update().get(pk=image.pk)
+    version = _new_version(image, data, user)
+    image.current_version = version
+    image.save(update_fields=["current_version", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def image_describe(*, image: Image, user: Any, **text: Any) -> Image:
+    """Change an image's alt text, caption, credit or licence (what the next revision shows)."""
+    if not user.has_perm(PERM_CHANGE):
+        raise PermissionDenied("You may not change images in the library.")
+    cleaned = _text(text)
+    image = Image.objects.select_for_update().get(pk=image.pk)
+    for name, value in cleaned.items():
+        setattr(image, name, value)
+    image.save(update_fields=[*cleaned, "updated_at"])
+    return image
+
+
+@transaction.atomic
+def image_delete(*, image: Image, user: Any) -> None:
+    """Remove an image no revision ever showed (one that did is part of the record)."""
+    if not user.has_perm("images.delete_image"):
+        raise PermissionDenied("Only editors can delete images.")
+    image = Image.objects.select_for_update().get(pk=image.pk)
+    if image.revision_links.exists():
+        raise ValidationError("An article revision shows this image; it is kept for the record.")
+    Image.objects.filter(pk=image.pk).update(current_version=None)
+    # A queryset delete: ImageVersion.delete() refuses single deletes on purpose.
+    ImageVersion.objects.filter(image=image).delete()
+    image.delete()
