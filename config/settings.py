@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
             ],
+            "builtins": ["articles.templatetags.timefmt"],
         },
     },
 ]

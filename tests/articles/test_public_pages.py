@@ -483,3 +483,14 @@ def test_topics_page_lists_topics_with_their_live_article_counts(client, approve
     assert approved.live_revision.topic.name in page
     assert "1 reviewed article<" in page
     assert "Only pending articles" not in page
+
+
+def test_every_time_element_carries_a_valid_html_datetime(client):
+    """HTML rejects fractional seconds in <time datetime>; the page must print whole seconds."""
+    reviewer = factories.reviewer()
+    article = factories.publish(writer=factories.writer(), reviewer=reviewer)
+    html = client.get(article.get_absolute_url()).content.decode()
+    values = re.findall(r'<time datetime="([^"]+)"', html)
+    assert values, "the article page shows its dates as <time> elements"
+    for value in values:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d\d:\d\d)?", value), value
