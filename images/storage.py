@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 NAME_RE = re.compile(
     r"^images/(?P<sha256>[0-9a-f]{64})/(?P<file>[a-z0-9]{1,20}\.(?:webp|jpg|png))$"
 )
+HASH_RE = re.compile(r"[0-9a-f]{64}")
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
 
 

@@ -1,7 +1,8 @@
 """The library's files, served same-origin so the CSP's img-src stays 'self'.
 
 Files are immutable (named by content), so they are cached for a year. A file shown by
-an approved revision is public; any other (a draft's figure) only for signed-in staff.
+an approved revision is public; any other (a draft's figure) only for signed-in staff who
+may browse the image library (writers, reviewers, editors), never for other staff accounts.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def media_file(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404("No such file.")
     # The approved check first: public files never touch the session (no Vary: Cookie).
     public = selectors.is_published(match["sha256"])
-    if not public and not (request.user.is_authenticated and request.user.is_staff):
+    if not public and not (request.user.is_staff and request.user.has_perm("images.view_image")):
         return no_store(HttpResponse("No such file.", status=404, content_type="text/plain"))
     try:
         handle = default_storage.open(name, "rb")

@@ -164,6 +164,13 @@ def test_a_draft_figure_is_for_staff_only_until_approved(
     assert "Cookie" not in public.get("Vary", "")
 
 
+def test_a_draft_figure_is_refused_to_staff_who_may_not_see_the_library(client, figure):
+    """A staff account outside the editorial groups (say, a support login) sees no drafts."""
+    url = reverse("images:file", kwargs={"name": figure.current_version.fallback["name"]})
+    client.force_login(factories.UserFactory(is_staff=True))
+    assert client.get(url).status_code == 404
+
+
 def test_the_media_path_serves_nothing_but_library_files(client, writer):
     client.force_login(writer)
     for name in ("../config/settings.py", "images/abc/w480.webp", "images/" + "a" * 64 + "/x.exe"):
