@@ -17,17 +17,25 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from articles import contact as contact_messages
 from articles import publishing, search, selectors
 from articles.context_processors import AUDIENCE_COOKIE
-from articles.forms import AudienceForm, FeedbackForm
+from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
 from caching import page_cache
@@ -282,8 +290,55 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page()
 def site_page(request: HttpRequest, key: str) -> HttpResponse:
+    if key == SitePage.Key.CONTACT:
+        # The contact page is the one with a form: it lives at /contact/.
+        return HttpResponsePermanentRedirect(reverse("articles:contact"))
     page = get_object_or_404(SitePage, key=key)
     return render(request, "articles/site_page.html", {"site_page": page})
+
+
+@public_page()
+@require_http_methods(["GET", "HEAD", "POST"])
+@csrf_exempt  # POSTs are checked by same_origin_post (_contact_submit), not a token
+def contact(request: HttpRequest) -> HttpResponse:
+    """The contact page: the editors' text and the form, the same for every reader.
+
+    A message is posted here; the answer is a redirect to ?sent=1 (a confirmation that
+    holds nothing of what was sent), or the form again with its errors, never cached.
+    """
+    if request.method == "POST":
+        return _contact_submit(request)
+    sent = request.GET.get("sent") == "1"
+    return _contact_page(request, ContactForm() if not sent else None, sent=sent)
+
+
+def _contact_page(
+    request: HttpRequest, form: ContactForm | None, *, sent: bool = False, status: int = 200
+) -> HttpResponse:
+    context = {
+        "site_page": selectors.site_page(SitePage.Key.CONTACT),
+        "form": form,
+        "sent": sent,
+        "contact_email": settings.VETTED_CONTACT_EMAIL,
+    }
+    return render(request, "articles/contact.html", context, status=status)
+
+
+@same_origin_post
+@ratelimit(
+    key="config.client_ip.ratelimit_key",
+    rate=lambda group, request: settings.VETTED_CONTACT_RATE,
+    block=True,
+)
+def _contact_submit(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST)
+    if form.is_spam():
+        # Bots get the same answer as people, so that they do not learn to skip the trap.
+        return no_store(HttpResponseRedirect(f"{reverse('articles:contact')}?sent=1"))
+    if not form.is_valid():
+        return no_store(_contact_page(request, form, status=400))
+    contact_messages.receive(form.cleaned_data)
+    return no_store(HttpResponseRedirect(f"{reverse('articles:contact')}?sent=1"))
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
