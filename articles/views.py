@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import (
     Http404,
@@ -33,7 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles import contact as contact_messages
-from articles import publishing, search, selectors
+from articles import paging, publishing, search, selectors
 from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
@@ -51,7 +50,7 @@ _ARTICLE_VIEWS = {"detail": selectors.PATIENT, "detail_professional": selectors.
 
 
 def _paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE):
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return paging.paginate(request, items, per_page)
 
 
 def _reader_key(request: HttpRequest) -> str | None:
@@ -64,6 +63,7 @@ def _article_generations(slug: str, **kwargs: Any) -> list[str]:
 
 @public_page()
 def home(request: HttpRequest) -> HttpResponse:
+    paging.single_page(request)
     context = {
         "latest": selectors.listed_pages()[:6],
         "recently_reviewed": selectors.recently_reviewed_pages()[:5],
@@ -255,6 +255,7 @@ def article_preview(
 
 @public_page()
 def topic_index(request: HttpRequest) -> HttpResponse:
+    paging.single_page(request)
     context = {"topics": selectors.topics_with_article_counts()}
     return render(request, "articles/topic_index.html", context)
 
@@ -268,6 +269,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page()
 def advisory_board(request: HttpRequest) -> HttpResponse:
+    paging.single_page(request)
     context = {
         "members": selectors.advisory_board(),
         "policy": selectors.site_page(SitePage.Key.EDITORIAL_POLICY),
@@ -357,7 +359,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     topics = selectors.public_topics()
     topic = next((t for t in topics if t.slug == request.GET.get("topic")), None)
     professional_only = request.GET.get("audience") == selectors.PROFESSIONAL
-    page = _page_number(request)
+    page = paging.page_number(request)
     results = search.search(
         query, page=page, topic_id=topic.pk if topic else None, professional_only=professional_only
     )
@@ -380,11 +382,3 @@ def search_view(request: HttpRequest) -> HttpResponse:
         else "",
     }
     return render(request, "articles/search.html", context)
-
-
-def _page_number(request: HttpRequest) -> int:
-    """?page=N, where a page that cannot exist is not found (never quietly page 1)."""
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise Http404("No such page.")
-    return int(raw)
