@@ -49,8 +49,8 @@ ONE_YEAR = 60 * 60 * 24 * 365
 _ARTICLE_VIEWS = {"detail": selectors.PATIENT, "detail_professional": selectors.PROFESSIONAL}
 
 
-def _paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE):
-    return paging.paginate(request, items, per_page)
+def _paginate(request: HttpRequest, items: Any):
+    return paging.paginate(request, items, PAGE_SIZE)
 
 
 def _reader_key(request: HttpRequest) -> str | None:
