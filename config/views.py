@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from articles.context_processors import site
-from caching import page_cache
 from caching.http import public_page
 
 logger = logging.getLogger(__name__)
@@ -70,18 +69,14 @@ def _error_page(request: HttpRequest, template: str, *, status: int, **context) 
     return response
 
 
-# A missing page may be cached for a minute (shared caches absorb crawlers' retries),
-# short enough that a page published just after is not hidden for long.
-NOT_FOUND_MAX_AGE = 60
-
-
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler404: the site's own page, with search and the main sections."""
+    """handler404: the site's own page, with search and the main sections.
+
+    Never kept by a shared cache: the address may be an article about to be approved,
+    which must not stay hidden behind a cached "not found".
+    """
     response = render(request, "404.html", status=404)
-    if page_cache.is_private(request):
-        patch_cache_control(response, private=True, no_cache=True)
-    else:
-        patch_cache_control(response, public=True, max_age=NOT_FOUND_MAX_AGE)
+    patch_cache_control(response, no_cache=True, max_age=0)
     return response
 
 
