@@ -43,7 +43,8 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Production-style server: gunicorn + WhiteNoise (set DEBUG=0, SECRET_KEY, DATABASE_URL ...).
+# Production-style server: gunicorn + WhiteNoise (set DEBUG=0, SECRET_KEY, SITE_URL,
+# ALLOWED_HOSTS, DATABASE_URL ...). It refuses to start without a public SITE_URL.
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 3

@@ -27,7 +27,14 @@ from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles.models import Article, ArticleFeedback, ArticleRevision, SitePage, Topic
+from articles.models import (
+    Article,
+    ArticleFeedback,
+    ArticleRevision,
+    ContactMessage,
+    SitePage,
+    Topic,
+)
 from articles.submission import check_submission
 from articles.widgets import ArticleEditorWidget
 from config.admin_widgets import SafeAutocompleteMixin
@@ -507,6 +514,30 @@ class ArticleRevisionAdmin(ReadOnlyAdmin):
 class SitePageAdmin(admin.ModelAdmin):
     list_display = ["title", "key", "updated_at"]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    """What readers sent through the contact form. Editors read it and tick it handled;
+    nothing a reader wrote can be changed or added here."""
+
+    list_display = ["created_at", "kind", "name", "email", "handled"]
+    list_filter = ["handled", "kind", "created_at"]
+    search_fields = ["name", "email", "message", "article_url"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "kind", "name", "email", "article_url", "message", "handled"]
+    readonly_fields = ["created_at", "kind", "name", "email", "article_url", "message"]
+    actions = ["mark_handled"]
+    show_full_result_count = False
+    paginator = BoundedPaginator
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Mark the selected messages as handled", permissions=["change"])
+    def mark_handled(self, request, queryset) -> None:
+        count = queryset.filter(handled=False).update(handled=True)
+        self.message_user(request, f"{count} message(s) marked as handled.")
 
 
 @admin.register(ArticleFeedback)

@@ -22,6 +22,13 @@ def site_urls() -> dict[str, str]:
         "search": reverse("articles:search"),
         "editorial_policy": reverse("articles:page", kwargs={"key": "editorial-policy"}),
         "medical_disclaimer": reverse("articles:page", kwargs={"key": "medical-disclaimer"}),
+        # The transparency pages, linked from every footer under fixed labels.
+        "about": reverse("articles:page", kwargs={"key": "about"}),
+        "funding": reverse("articles:page", kwargs={"key": "funding-and-advertising"}),
+        "privacy": reverse("articles:page", kwargs={"key": "privacy"}),
+        "corrections_policy": reverse("articles:page", kwargs={"key": "corrections-policy"}),
+        "copyright": reverse("articles:page", kwargs={"key": "copyright"}),
+        "contact": reverse("articles:contact"),
         "rss": reverse("feed-rss"),
         "atom": reverse("feed-atom"),
         "sitemap": reverse("sitemap"),
@@ -32,6 +39,7 @@ def site_context(path: str) -> dict[str, Any]:
     """What every page's layout prints; pages rendered without a request use it directly."""
     return {
         "site_name": settings.SITE_NAME,
+        "publisher_name": settings.VETTED_PUBLISHER_NAME,
         "site_url": settings.SITE_URL,
         "canonical_url": f"{settings.SITE_URL}{path}",
         "urls": site_urls(),

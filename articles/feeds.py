@@ -1,15 +1,23 @@
-"""RSS and Atom feeds of newly approved, updated and re-reviewed articles (live content only)."""
+"""RSS and Atom feeds of newly approved, updated and re-reviewed articles (live content only).
+
+Every address in them is on SITE_URL, whatever host asked (like the sitemap and canonical
+links). Atom (RFC 4287) requires an author for the feed or for every entry: the feed's is
+the publisher, each entry's its writers, else the editorial team.
+"""
 
 from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from articles import selectors
-from articles.models import LivePage
+from articles.models import Article, LivePage
 
 FEED_SIZE = 30
 
@@ -27,8 +35,17 @@ def _event(page: LivePage) -> str:
     return "New"
 
 
+def editorial_team() -> str:
+    return f"The {settings.SITE_NAME} editorial team"
+
+
 class LatestReviewedArticlesFeed(Feed):
     description = "Articles approved or re-reviewed by our medical advisory board."
+    url_name = "feed-rss"
+
+    def feed_url(self) -> str:
+        # Absolute, or Django would build the self link on the request's host.
+        return f"{settings.SITE_URL}{reverse(self.url_name)}"
 
     def title(self) -> str:
         return f"{settings.SITE_NAME}: newly reviewed articles"
@@ -36,8 +53,32 @@ class LatestReviewedArticlesFeed(Feed):
     def link(self) -> str:
         return f"{settings.SITE_URL}/"
 
+    def feed_guid(self) -> str:
+        return self.feed_url()
+
+    def author_name(self) -> str:
+        return settings.VETTED_PUBLISHER_NAME
+
+    def author_link(self) -> str:
+        return f"{settings.SITE_URL}{reverse('articles:page', kwargs={'key': 'about'})}"
+
+    def feed_copyright(self) -> str:
+        return f"© {datetime.date.today().year} {settings.VETTED_PUBLISHER_NAME}"
+
     def items(self):
-        return selectors.feed_pages()[:FEED_SIZE]
+        # Two small queries for the writers' names, not the articles' whole rows.
+        return selectors.feed_pages().prefetch_related(
+            Prefetch("article", queryset=Article.objects.only("pk")),
+            Prefetch(
+                "article__authors",
+                queryset=get_user_model().objects.only("first_name", "last_name"),
+            ),
+        )[:FEED_SIZE]
+
+    def item_author_name(self, page: LivePage) -> str:
+        # Writers by their full names; an account without one is not named in public.
+        names = [name for user in page.article.authors.all() if (name := user.get_full_name())]
+        return " and ".join(sorted(names)) or editorial_team()
 
     def item_title(self, page: LivePage) -> str:
         return f"{_event(page)}: {page.title}"
@@ -69,3 +110,4 @@ class LatestReviewedArticlesFeed(Feed):
 class LatestReviewedArticlesAtomFeed(LatestReviewedArticlesFeed):
     feed_type = Atom1Feed
     subtitle = LatestReviewedArticlesFeed.description
+    url_name = "feed-atom"

@@ -356,13 +356,21 @@ class RevisionImage(models.Model):
 
 
 class SitePage(models.Model):
-    """Editor-maintained pages: editorial policy, disclaimers."""
+    """Editor-maintained pages: editorial policy, disclaimers and the transparency pages
+    linked from every page's footer (who we are, who pays, privacy, contact, corrections,
+    reuse). The footer links them by fixed labels, so editing one changes only its page."""
 
     class Key(models.TextChoices):
         EDITORIAL_POLICY = "editorial-policy", "Editorial policy"
         MEDICAL_DISCLAIMER = "medical-disclaimer", "Medical disclaimer"
         PATIENT_DISCLAIMER = "patient-disclaimer", "Disclaimer for patients and caregivers"
         PROFESSIONAL_DISCLAIMER = "professional-disclaimer", "Professional medical disclaimer"
+        ABOUT = "about", "About us and ownership"
+        FUNDING = "funding-and-advertising", "Funding and advertising policy"
+        PRIVACY = "privacy", "Privacy and cookies"
+        CONTACT = "contact", "Contact us"
+        CORRECTIONS = "corrections-policy", "Corrections policy"
+        COPYRIGHT = "copyright", "Copyright and reuse"
 
     key = models.SlugField(max_length=40, choices=Key.choices, unique=True)
     title = models.CharField(max_length=200)
@@ -384,6 +392,32 @@ class SitePage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:page", kwargs={"key": self.key})
+
+
+class ContactMessage(models.Model):
+    """A message a reader sent through the contact form, for editors to read and handle."""
+
+    class Kind(models.TextChoices):
+        ERROR = "error", "Report an error in an article"
+        QUESTION = "question", "General question"
+        PRESS = "press", "Press"
+        OTHER = "other", "Something else"
+
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    kind = models.CharField("about", max_length=20, choices=Kind.choices)
+    message = models.TextField(max_length=5000)
+    article_url = models.URLField("article address", max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    handled = models.BooleanField(default=False, help_text="Tick once the message is dealt with.")
+
+    class Meta:
+        verbose_name = "contact message"
+        verbose_name_plural = "contact messages"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.name}"
 
 
 class ArticleFeedback(models.Model):

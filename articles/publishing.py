@@ -75,15 +75,25 @@ _RENDER_SOURCES = (
 )
 
 
-@functools.cache
 def render_version() -> str:
+    # The footer's copyright line names the year: stored pages render again in a new one.
+    year = timezone.now().year
+    return hashlib.sha256(f"{sources_digest()}\n{year}".encode()).hexdigest()[:16]
+
+
+@functools.cache
+def sources_digest() -> str:
     digest = hashlib.sha256()
     for name in _RENDER_SOURCES:
         digest.update((Path(settings.BASE_DIR) / name).read_bytes())
-    # Fingerprinted static URLs change whenever the stylesheet or script does.
-    assets = (static("vetted/site.css"), static("vetted/site.js"))
-    digest.update(f"{settings.SITE_NAME}\n{settings.SITE_URL}\n{assets}".encode())
-    return digest.hexdigest()[:16]
+    # Fingerprinted static URLs change whenever the stylesheet, script or icons do.
+    assets = tuple(
+        static(f"vetted/{name}")
+        for name in ("site.css", "site.js", "favicon.svg", "apple-touch-icon.png")
+    )
+    identity = (settings.SITE_NAME, settings.SITE_URL, settings.VETTED_PUBLISHER_NAME)
+    digest.update(f"{identity}\n{assets}".encode())
+    return digest.hexdigest()
 
 
 def audience_urls(slug: str) -> dict[str, str]:

@@ -51,5 +51,5 @@ def reference_saved(sender: Any, instance: Reference, created: bool, **kwargs) -
 @receiver(setting_changed, dispatch_uid="live_pages_site_identity")
 def site_identity_changed(sender: Any, setting: str, **kwargs) -> None:
     # Stored pages print the site's name and address (tests change them at run time).
-    if setting in ("SITE_NAME", "SITE_URL", "STATIC_URL", "STORAGES"):
-        publishing.render_version.cache_clear()
+    if setting in ("SITE_NAME", "SITE_URL", "VETTED_PUBLISHER_NAME", "STATIC_URL", "STORAGES"):
+        publishing.sources_digest.cache_clear()

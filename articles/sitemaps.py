@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from articles import selectors
+from articles import paging, selectors
 from articles.models import LivePage, SitePage, Topic
 from caching.http import public_page
 from reviews.models import ReviewerProfile
@@ -95,17 +95,20 @@ class ReviewerSitemap(_SiteUrlSitemap):
 
 class StaticSitemap(_SiteUrlSitemap):
     def items(self) -> list[str]:
-        return [
-            "home",
-            "topics",
-            "board",
-            SitePage.Key.EDITORIAL_POLICY,
-            SitePage.Key.MEDICAL_DISCLAIMER,
+        # Every site page with a page of its own (the per-audience disclaimers are shown
+        # on article pages), the contact page at its own address.
+        own_pages = [
+            key
+            for key in SitePage.Key.values
+            if key not in (SitePage.Key.PATIENT_DISCLAIMER, SitePage.Key.PROFESSIONAL_DISCLAIMER)
         ]
+        return ["home", "topics", "board", *own_pages]
 
     def location(self, item: str) -> str:
         if item in ("home", "topics", "board"):
             return reverse(f"articles:{item}")
+        if item == SitePage.Key.CONTACT:
+            return reverse("articles:contact")
         return reverse("articles:page", kwargs={"key": item})
 
 
@@ -139,12 +142,12 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     """One page of one section, written directly: thousands of entries, no template."""
     sitemap_class = SITEMAPS.get(section)
-    number = request.GET.get("p", "1")
-    if sitemap_class is None or not number.isdigit():
+    if sitemap_class is None:
         raise Http404("No such sitemap.")
+    number = paging.page_number(request, param="p")
     site = sitemap_class()
     try:
-        page = site.paginator.page(int(number))
+        page = site.paginator.page(number)
     except EmptyPage:
         raise Http404("No such sitemap page.") from None
     has_lastmod = callable(getattr(site, "lastmod", None))

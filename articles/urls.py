@@ -30,4 +30,5 @@ urlpatterns = [
     path("advisory-board/", views.advisory_board, name="board"),
     path("advisory-board/<slug:slug>/", views.reviewer_detail, name="reviewer"),
     path("pages/<slug:key>/", views.site_page, name="page"),
+    path("contact/", views.contact, name="contact"),
 ]

@@ -15,19 +15,26 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from articles import publishing, search, selectors
+from articles import contact as contact_messages
+from articles import paging, publishing, search, selectors
 from articles.context_processors import AUDIENCE_COOKIE
-from articles.forms import AudienceForm, FeedbackForm
+from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
 from caching import page_cache
@@ -42,8 +49,8 @@ ONE_YEAR = 60 * 60 * 24 * 365
 _ARTICLE_VIEWS = {"detail": selectors.PATIENT, "detail_professional": selectors.PROFESSIONAL}
 
 
-def _paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE):
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def _paginate(request: HttpRequest, items: Any):
+    return paging.paginate(request, items, PAGE_SIZE)
 
 
 def _reader_key(request: HttpRequest) -> str | None:
@@ -56,6 +63,7 @@ def _article_generations(slug: str, **kwargs: Any) -> list[str]:
 
 @public_page()
 def home(request: HttpRequest) -> HttpResponse:
+    paging.single_page(request)
     context = {
         "latest": selectors.listed_pages()[:6],
         "recently_reviewed": selectors.recently_reviewed_pages()[:5],
@@ -247,6 +255,7 @@ def article_preview(
 
 @public_page()
 def topic_index(request: HttpRequest) -> HttpResponse:
+    paging.single_page(request)
     context = {"topics": selectors.topics_with_article_counts()}
     return render(request, "articles/topic_index.html", context)
 
@@ -260,6 +269,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page()
 def advisory_board(request: HttpRequest) -> HttpResponse:
+    paging.single_page(request)
     context = {
         "members": selectors.advisory_board(),
         "policy": selectors.site_page(SitePage.Key.EDITORIAL_POLICY),
@@ -282,8 +292,55 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page()
 def site_page(request: HttpRequest, key: str) -> HttpResponse:
+    if key == SitePage.Key.CONTACT:
+        # The contact page is the one with a form: it lives at /contact/.
+        return HttpResponsePermanentRedirect(reverse("articles:contact"))
     page = get_object_or_404(SitePage, key=key)
     return render(request, "articles/site_page.html", {"site_page": page})
+
+
+@public_page()
+@require_http_methods(["GET", "HEAD", "POST"])
+@csrf_exempt  # POSTs are checked by same_origin_post (_contact_submit), not a token
+def contact(request: HttpRequest) -> HttpResponse:
+    """The contact page: the editors' text and the form, the same for every reader.
+
+    A message is posted here; the answer is a redirect to ?sent=1 (a confirmation that
+    holds nothing of what was sent), or the form again with its errors, never cached.
+    """
+    if request.method == "POST":
+        return _contact_submit(request)
+    sent = request.GET.get("sent") == "1"
+    return _contact_page(request, ContactForm() if not sent else None, sent=sent)
+
+
+def _contact_page(
+    request: HttpRequest, form: ContactForm | None, *, sent: bool = False, status: int = 200
+) -> HttpResponse:
+    context = {
+        "site_page": selectors.site_page(SitePage.Key.CONTACT),
+        "form": form,
+        "sent": sent,
+        "contact_email": settings.VETTED_CONTACT_EMAIL,
+    }
+    return render(request, "articles/contact.html", context, status=status)
+
+
+@same_origin_post
+@ratelimit(
+    key="config.client_ip.ratelimit_key",
+    rate=lambda group, request: settings.VETTED_CONTACT_RATE,
+    block=True,
+)
+def _contact_submit(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST)
+    if form.is_spam():
+        # Bots get the same answer as people, so that they do not learn to skip the trap.
+        return no_store(HttpResponseRedirect(f"{reverse('articles:contact')}?sent=1"))
+    if not form.is_valid():
+        return no_store(_contact_page(request, form, status=400))
+    contact_messages.receive(form.cleaned_data)
+    return no_store(HttpResponseRedirect(f"{reverse('articles:contact')}?sent=1"))
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -302,7 +359,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     topics = selectors.public_topics()
     topic = next((t for t in topics if t.slug == request.GET.get("topic")), None)
     professional_only = request.GET.get("audience") == selectors.PROFESSIONAL
-    page = _page_number(request)
+    page = paging.page_number(request)
     results = search.search(
         query, page=page, topic_id=topic.pk if topic else None, professional_only=professional_only
     )
@@ -325,11 +382,3 @@ def search_view(request: HttpRequest) -> HttpResponse:
         else "",
     }
     return render(request, "articles/search.html", context)
-
-
-def _page_number(request: HttpRequest) -> int:
-    """?page=N, where a page that cannot exist is not found (never quietly page 1)."""
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise Http404("No such page.")
-    return int(raw)

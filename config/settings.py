@@ -225,7 +225,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Vetted <editorial@ve
 
 # Public site identity, used in canonical URLs, feeds and JSON-LD.
 SITE_NAME = env.str("SITE_NAME", default="Vetted Health")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The public address. With DEBUG off there is no default: the system check
+# config.checks.site_url_check refuses to start without a real, non-local address.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# Who publishes the site: the copyright line, the feeds' author.
+VETTED_PUBLISHER_NAME = env.str("VETTED_PUBLISHER_NAME", default=SITE_NAME)
+# The contact form stores messages for editors (admin: Contact messages); with an address
+# here each is also emailed to it, and the contact page shows it.
+VETTED_CONTACT_EMAIL = env.str("VETTED_CONTACT_EMAIL", default="")
 
 # Off by default: when on, submitted and in-review revisions are shown publicly
 # under a "pending medical review" caution banner.
@@ -310,6 +317,7 @@ if env.str("RATELIMIT_IP_META_KEY", default=""):
 RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
 VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
+VETTED_CONTACT_RATE = env.str("VETTED_CONTACT_RATE", default="5/h")
 # Per staff user: markdownx previews after each pause in typing, so this is generous.
 VETTED_PREVIEW_RATE = env.str("VETTED_PREVIEW_RATE", default="60/m")
 # Per staff user: the editor's citation picker searches as the writer types.

@@ -7,7 +7,7 @@ from articles.feeds import LatestReviewedArticlesAtomFeed, LatestReviewedArticle
 from articles.preview import markdown_preview
 from articles.sitemaps import sitemap_index, sitemap_section
 from caching.http import public_page
-from config.views import view_on_site
+from config.views import favicon, robots_txt, view_on_site
 
 
 def uploads_disabled(request: HttpRequest) -> JsonResponse:
@@ -22,7 +22,8 @@ def uploads_disabled(request: HttpRequest) -> JsonResponse:
     )
 
 
-# A database that cannot be reached answers 503 with a page, not a bare 500.
+# The site's own error pages; a database that cannot be reached answers 503, not 500.
+handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"
 
 admin.site.site_header = "Vetted editorial"
@@ -47,6 +48,8 @@ urlpatterns = [
     # markdownx's drag-and-drop upload stays refused: an image without alt text, caption
     # and credit never reaches a page. Images go through the image library (images.admin).
     path("markdownx/upload/", staff_member_required(uploads_disabled), name="markdownx_upload"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     # Public machine-readable surfaces: live content only.
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),

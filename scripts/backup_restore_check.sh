@@ -58,7 +58,8 @@ cleanup() {
 trap cleanup EXIT
 
 # Production-like settings for every manage.py call below (DEBUG off, a throwaway key).
-export DEBUG=0 ALLOWED_HOSTS=testserver SECRET_KEY="${SECRET_KEY:-backup-check-$(date +%s)-$RANDOM$RANDOM$RANDOM}"
+# SITE_URL: DEBUG off refuses a missing or local public address (config.checks).
+export DEBUG=0 ALLOWED_HOSTS=testserver SITE_URL="${SITE_URL:-https://vetted.example}" SECRET_KEY="${SECRET_KEY:-backup-check-$(date +%s)-$RANDOM$RANDOM$RANDOM}"
 export PGOPTIONS="-c client_min_messages=warning"
 # The drill is about the database: no shared cache, so nothing is answered from elsewhere.
 unset REDIS_URL

@@ -31,6 +31,8 @@ os.environ.update(
         "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-not-secret"),
         "DEBUG": "0",
         "ALLOWED_HOSTS": "testserver",
+        # DEBUG off needs a public address (config.checks); nothing is fetched from it.
+        "SITE_URL": os.environ.get("SITE_URL", "https://vetted.example"),
         "SECURE_SSL_REDIRECT": "0",
         "RATELIMIT_ENABLE": "0",
         "VETTED_PAGE_CACHE": "0",

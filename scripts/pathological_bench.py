@@ -90,6 +90,8 @@ def start_gunicorn(port: int, database_url: str, threads: int) -> subprocess.Pop
         "DATABASE_URL": database_url,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # DEBUG off needs a public address (config.checks); nothing is fetched from it.
+        "SITE_URL": os.environ.get("SITE_URL", "https://vetted.example"),
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "ERROR",
     }

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from articles import sitemaps
@@ -68,7 +69,7 @@ def test_sitemap_lists_professional_versions_of_articles_that_have_them(client, 
     services.article_submit(article=article, user=writer)
     factories.claim_and_approve(article, reviewer)
     entries = _sitemap_entries(client)
-    assert f"http://127.0.0.1:8000{article.get_absolute_url()}professional/" in entries
+    assert f"{settings.SITE_URL}{article.get_absolute_url()}professional/" in entries
 
 
 def test_sitemap_lists_live_article_with_lastmod(client, approved, settings):

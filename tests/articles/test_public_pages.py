@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,7 +109,7 @@ def test_professional_url_shows_professional_disclaimer_and_section(
     assert "Use clinical judgement." in page
     assert "For healthcare professionals" in page
     assert "Check CK if symptoms are severe" in page
-    assert f'<link rel="canonical" href="http://127.0.0.1:8000{url}">' in page
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{url}">' in page
 
 
 def test_patient_page_links_to_the_professional_version(client, pro_article, disclaimers):

@@ -265,6 +265,11 @@ CASES = [
         lambda w: w.admin("articles_articlefeedback_changelist"),
         _all(403, editor=200),
     ),
+    Case(
+        "contact messages",
+        lambda w: w.admin("articles_contactmessage_changelist"),
+        _all(403, editor=200),
+    ),
     Case("source library", lambda w: w.admin("references_reference_changelist"), _all(200)),
     Case(
         "source import", lambda w: w.admin("references_reference_import"), _all(200, reviewer=403)
