@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -29,7 +29,7 @@ from articles import publishing, search, selectors
 from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, FeedbackForm
 from articles.markdown import render_working_copy
-from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
+from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic, WriterProfile
 from caching import page_cache
 from caching.http import no_store, public_page, same_origin_post
 from reviews.models import ReviewerProfile
@@ -278,6 +278,22 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page_obj": _paginate(request, selectors.reviewed_by(profile)),
     }
     return render(request, "articles/reviewer.html", context)
+
+
+def _strict_page(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE):
+    """?page=N of a list, where a page that does not exist is not found (never page 1)."""
+    try:
+        return Paginator(items, per_page).page(request.GET.get("page", "1"))
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+
+
+@public_page()
+def writer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A writer's public profile: who they are, their disclosures, their live articles."""
+    profile = get_object_or_404(WriterProfile.objects.public(), slug=slug)
+    context = {"profile": profile, "page_obj": _strict_page(request, selectors.written_by(profile))}
+    return render(request, "articles/writer.html", context)
 
 
 @public_page()

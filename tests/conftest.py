@@ -85,6 +85,9 @@ def _editorial_groups_survive_flush(request):
         Group, Permission
     )
     importlib.import_module("images.migrations.0002_editorial_permissions").grant(Group, Permission)
+    importlib.import_module(
+        "articles.migrations.0012_people_subjects_corrections"
+    ).grant_permissions(Group, Permission)
 
 
 @pytest.fixture
