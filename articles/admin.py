@@ -34,6 +34,7 @@ from articles.models import (
     ContactMessage,
     SitePage,
     Topic,
+    WriterProfile,
 )
 from articles.submission import check_submission
 from articles.widgets import ArticleEditorWidget
@@ -56,10 +57,14 @@ CONTENT_FIELDS = (
     "slug",
     "summary",
     "topic",
+    "subject_name",
+    "subject_type",
     "body",
     "professional_body",
     "audience_notes",
 )
+# Offered once an article is live: an edit may correct it, with a note for readers.
+CORRECTION_FIELDS = ("is_correction", "correction_note")
 
 
 @admin.register(Topic)
@@ -379,6 +384,18 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if roles.is_editor(request.user) or request.user.is_superuser:
             main.append("authors")
         fieldsets = [(None, {"fields": main})]
+        if obj is not None and (obj.live_revision_id or obj.is_correction):
+            fieldsets.append(
+                (
+                    "Correction",
+                    {
+                        "fields": list(CORRECTION_FIELDS),
+                        "description": "If this edit corrects an error in the live article, "
+                        "say so: once approved, readers see “Corrected on <date>” with your "
+                        "note, and the review history keeps it with this version.",
+                    },
+                )
+            )
         if obj is not None:
             fieldsets.insert(
                 0,
@@ -404,7 +421,9 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             or obj.status == Status.ARCHIVED
             or not roles.can_edit_content(obj, request.user)
         ):
-            readonly += [f for f in (*CONTENT_FIELDS, "authors") if f not in readonly]
+            readonly += [
+                f for f in (*CONTENT_FIELDS, *CORRECTION_FIELDS, "authors") if f not in readonly
+            ]
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -508,6 +527,49 @@ class ArticleRevisionAdmin(ReadOnlyAdmin):
     list_select_related = ["article", "created_by"]
     search_fields = ["title"]
     readonly_fields = [f.name for f in ArticleRevision._meta.fields]
+
+
+@admin.register(WriterProfile)
+class WriterProfileAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    """Editors manage every writer's public profile; a writer sees and edits their own."""
+
+    list_display = ["printed_name", "job_title", "is_public", "updated_at"]
+    list_filter = ["is_public"]
+    search_fields = ["display_name", "user__username", "user__last_name"]
+    autocomplete_fields = ["user"]
+    prepopulated_fields = {"slug": ["display_name"]}
+    fieldsets = [
+        (None, {"fields": ["user", "display_name", "credentials", "job_title", "slug"]}),
+        ("On the profile page", {"fields": ["bio", "expertise", "conflict_of_interest"]}),
+        (None, {"fields": ["is_public"]}),
+    ]
+
+    @admin.display(description="name", ordering="display_name")
+    def printed_name(self, obj: WriterProfile) -> str:
+        return obj.printed_name
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request).select_related("user")
+        if roles.is_editor(request.user) or request.user.is_superuser:
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if roles.is_editor(request.user) or request.user.is_superuser:
+            return []
+        # Writers edit what they say about themselves; who the profile is and whether
+        # it is shown are the editors' decisions.
+        return ["user", "slug", "is_public"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if "slug" in self.get_readonly_fields(request, obj) else self.prepopulated_fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or roles.is_editor(request.user) or request.user.is_superuser:
+            return True
+        return obj.user_id == request.user.pk
 
 
 @admin.register(SitePage)

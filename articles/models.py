@@ -13,12 +13,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from articles import markdown
 from articles.markdown import validate_markdown
 from references.models import Reference
 from reviews import roles
+from reviews.people import PublicName
 from reviews.workflow import AWAITING_REVIEW, ReviewWorkflow, Status
 
 _SLUG_PLACEHOLDER = "--slug--"
@@ -73,6 +75,100 @@ class Topic(models.Model):
         return slug_url("articles:topic", self.slug)
 
 
+class SubjectType(models.TextChoices):
+    """What an article is about, as schema.org types it (the JSON-LD `about`)."""
+
+    DRUG = "drug", "Medicine (drug)"
+    CONDITION = "condition", "Condition or symptom"
+    PROCEDURE = "procedure", "Procedure or treatment"
+    TEST = "test", "Test"
+    OTHER = "other", "Other health subject"
+
+
+SCHEMA_TYPES = {
+    SubjectType.DRUG: "Drug",
+    SubjectType.CONDITION: "MedicalCondition",
+    SubjectType.PROCEDURE: "MedicalProcedure",
+    SubjectType.TEST: "MedicalTest",
+    SubjectType.OTHER: "MedicalEntity",
+}
+
+CORRECTION_NOTE_MAX = 500
+
+
+class WriterProfileQuerySet(models.QuerySet):
+    def public(self) -> WriterProfileQuerySet:
+        """Writers who may be named on the site."""
+        return self.filter(is_public=True)
+
+
+class WriterProfile(PublicName, models.Model):
+    """A writer as readers see them: the byline, their profile page, their disclosures.
+
+    Only writers with a public profile are named on articles; the byline falls back to
+    the editorial team. Editors manage every profile; a writer may edit their own.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="writer_profile"
+    )
+    slug = models.SlugField(max_length=80, unique=True, help_text="The profile's public URL.")
+    display_name = models.CharField(
+        max_length=120, help_text="As printed, e.g. “Dr Jane Doe” or “Jane Doe”."
+    )
+    credentials = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Post-nominals, e.g. “MPH” or “RN”. When given, a leading Dr or Prof is "
+        "left out of the printed name (“Jane Doe, MD”, never “Dr Jane Doe, MD”).",
+    )
+    job_title = models.CharField(
+        max_length=120, blank=True, help_text="Their role, e.g. “Health writer”, “Medical editor”."
+    )
+    expertise = models.CharField(
+        "areas of expertise",
+        max_length=300,
+        blank=True,
+        help_text="Comma-separated, e.g. “pain medicine, older adults' health”.",
+    )
+    bio = models.TextField(blank=True)
+    conflict_of_interest = models.TextField(
+        "conflict-of-interest disclosure",
+        blank=True,
+        help_text="Shown on the profile and with every article they wrote. "
+        "Leave empty if none: the site says “No conflicts declared”.",
+    )
+    is_public = models.BooleanField(
+        "named on the site",
+        default=True,
+        help_text="Off: their articles are credited to the editorial team and the profile "
+        "page is not found.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WriterProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "writer profile"
+        verbose_name_plural = "writer profiles"
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.printed_name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.plain_name)[:80]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return slug_url("articles:writer", self.slug)
+
+    @property
+    def expertise_list(self) -> list[str]:
+        return [area.strip() for area in self.expertise.split(",") if area.strip()]
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self) -> ArticleQuerySet:
         """What the public may see: an approved live revision, not archived."""
@@ -112,6 +208,28 @@ class Article(ReviewWorkflow):
         blank=True, help_text="Internal: who this is written for (not shown publicly)."
     )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
+    subject_name = models.CharField(
+        "subject",
+        max_length=200,
+        blank=True,
+        help_text="What the article is about, e.g. “gabapentin” or “muscle cramps” "
+        "(for search engines: schema.org `about`).",
+    )
+    subject_type = models.CharField(
+        max_length=12, choices=SubjectType.choices, blank=True, help_text="What kind of subject."
+    )
+    is_correction = models.BooleanField(
+        "this edit corrects an error",
+        default=False,
+        help_text="Readers see “Corrected on <date>” with the note below once it is approved. "
+        "Cleared when the corrected version is approved.",
+    )
+    correction_note = models.CharField(
+        "correction note (public)",
+        max_length=CORRECTION_NOTE_MAX,
+        blank=True,
+        help_text="Plain words for readers: what was wrong and what it says now.",
+    )
     authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="articles")
     current_revision = models.ForeignKey(
         "ArticleRevision",
@@ -186,6 +304,7 @@ class Article(ReviewWorkflow):
         return slug_url("articles:detail", self.slug)
 
     def clean(self) -> None:
+        self.clean_correction()
         locked_slug = self.approved_slug()
         if locked_slug and self.slug != locked_slug:
             raise ValidationError(
@@ -202,6 +321,12 @@ class Article(ReviewWorkflow):
             .values_list("slug", flat=True)
             .first()
         )
+
+    def clean_correction(self) -> None:
+        if self.is_correction and not self.correction_note.strip():
+            raise ValidationError(
+                {"correction_note": "Say what was corrected: readers see this note."}
+            )
 
     def live_review_is_due(self, today: datetime.date | None = None) -> bool:
         live = self.live_revision
@@ -232,6 +357,13 @@ class ArticleRevision(models.Model):
     body_html = models.TextField()
     professional_html = models.TextField(blank=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    subject_name = models.CharField(max_length=200, blank=True)
+    subject_type = models.CharField(max_length=12, choices=SubjectType.choices, blank=True)
+    # A correction of the version before, with its public note ("Corrected on …").
+    is_correction = models.BooleanField(default=False)
+    correction_note = models.CharField(max_length=CORRECTION_NOTE_MAX, blank=True)
+    # Who wrote this version, frozen at submission: the byline credits these writers.
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     content_hash = models.CharField(max_length=64)
     references = models.ManyToManyField(
         "references.Reference", through="RevisionReference", related_name="revisions"
@@ -526,6 +658,7 @@ class LivePageDependency(models.Model):
         REVIEWER = "reviewer", "Reviewer profile"
         TOPIC = "topic", "Topic"
         SOURCE = "source", "Cited source"
+        WRITER = "writer", "Writer profile"
 
     page = models.ForeignKey(LivePage, on_delete=models.CASCADE, related_name="dependencies")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -16,6 +16,8 @@ page cache and, once the transaction has committed, purges the CDN:
 | (go-live, re-confirmation, archive,     |                           |                       |
 | restore, scheduled publishing)          |                           |                       |
 | a reviewer's profile changed            | those showing them: stale | reviewer:<id>, lists  |
+| a writer's profile changed              | those crediting them:     | writer:<id>, lists    |
+|                                         | stale                     |                       |
 | a topic changed                         | those in the topic: stale | topic:<id>, lists     |
 | a source's retraction changed           | those citing it: stale    | source:<id>           |
 | a disclaimer page edited                | every live page: stale    | page:<key>, lists     |
@@ -43,7 +45,7 @@ from django.utils import timezone
 
 from articles import search, selectors, structured_data
 from articles.context_processors import site_context
-from articles.models import Article, LivePage, LivePageDependency, SitePage
+from articles.models import Article, LivePage, LivePageDependency, SitePage, WriterProfile
 from caching import invalidation, page_cache
 from caching.http import LISTS_TAG
 from reviews.workflow import Status
@@ -65,6 +67,10 @@ _RENDER_SOURCES = (
     "templates/includes/_feedback.html",
     "templates/includes/_disclaimer.html",
     "templates/includes/_caution_banner.html",
+    "templates/includes/_byline.html",
+    "templates/includes/_correction.html",
+    "templates/includes/_disclosures.html",
+    "templates/includes/_history.html",
     "templates/references/_reference_list.html",
     "articles/context_processors.py",
     "articles/publishing.py",
@@ -72,6 +78,9 @@ _RENDER_SOURCES = (
     "articles/structured_data.py",
     "references/formatting.py",
     "references/templatetags/references.py",
+    "reviews/people.py",
+    "static/vetted/card.png",
+    "static/vetted/logo.png",
 )
 
 
@@ -118,6 +127,7 @@ def render_page(page: selectors.PublicArticle, audience: str, **context: Any) ->
             "audience_label": selectors.AUDIENCES[audience],
             "audience_urls": urls,
             "json_ld": structured_data.script_json(structured_data.article_json_ld(page)),
+            "share_image": structured_data.share_image(page),
             "disclaimer": selectors.site_page(DISCLAIMERS[audience]),
             **context,
         },
@@ -178,6 +188,9 @@ def _dependencies(page: selectors.PublicArticle) -> set[tuple[str, int]]:
     reviewers |= {profile.pk for entry in page.history for profile in entry.reviewers}
     return (
         {(LivePageDependency.Kind.REVIEWER, pk) for pk in reviewers}
+        # Every writer of the revision with a profile, named or not: a profile made
+        # public later must name them on this page.
+        | {(LivePageDependency.Kind.WRITER, pk) for pk in selectors.writer_profile_ids(page)}
         | {(LivePageDependency.Kind.TOPIC, page.revision.topic_id)}
         | {(LivePageDependency.Kind.SOURCE, link.reference_id) for link in page.cited}
     )
@@ -212,7 +225,7 @@ def store_live_page(article: Article) -> LivePage | None:
         "is_stale": False,
     }
     dependencies: set[tuple[str, int]] = set()
-    credited: set[int] = set()
+    credited: set[tuple[str, int]] = set()
     if article.status == Status.ARCHIVED:
         fields.update(state=LivePage.State.GONE, patient_page=b"", professional_page=b"")
     else:
@@ -221,7 +234,9 @@ def store_live_page(article: Article) -> LivePage | None:
         for audience, name in AUDIENCE_FIELDS.items():
             fields[name] = _compress(render_page(page, audience))
         dependencies = _dependencies(page)
-        credited = {profile.pk for profile in page.reviewers}
+        credited = {(LivePageDependency.Kind.REVIEWER, p.pk) for p in page.reviewers} | {
+            (LivePageDependency.Kind.WRITER, p.pk) for p in page.writers
+        }
     digest = hashlib.sha256(fields["patient_page"] + fields["professional_page"])
     fields["etag"] = f'"{digest.hexdigest()[:32]}"'
     fields["cache_tags"] = ",".join(
@@ -244,8 +259,8 @@ def store_live_page(article: Article) -> LivePage | None:
             page=live,
             kind=kind,
             object_id=object_id,
-            # The board members the byline credits (their public profiles list the page).
-            credited=kind == LivePageDependency.Kind.REVIEWER and object_id in credited,
+            # The people the byline credits (their public profiles list the page).
+            credited=(kind, object_id) in credited,
         )
         for kind, object_id in sorted(dependencies)
     )
@@ -300,6 +315,17 @@ def mark_stale(kind: str, object_ids: Iterable[int]) -> None:
     if kind != LivePageDependency.Kind.SOURCE:
         tags.append(LISTS_TAG)  # names of people and topics also show on list pages
     _invalidate(slugs=slugs, tags=tags, urls=[], lists=LISTS_TAG in tags)
+
+
+def writer_named(profile: WriterProfile) -> None:
+    """A writer got a profile: pages whose live revision they wrote may now name them."""
+    slugs = set(
+        LivePage.objects.listed()
+        .filter(revision__authors=profile.user_id)
+        .values_list("slug", flat=True)
+    )
+    LivePage.objects.filter(slug__in=slugs).update(is_stale=True)
+    _invalidate(slugs=slugs, tags=[f"writer:{profile.pk}", LISTS_TAG], urls=[])
 
 
 def site_page_changed(key: str) -> None:

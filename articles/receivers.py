@@ -14,7 +14,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from articles import publishing
-from articles.models import LivePageDependency, SitePage, Topic
+from articles.models import LivePageDependency, SitePage, Topic, WriterProfile
 from references.models import Reference
 from reviews.models import ReviewerProfile
 
@@ -23,6 +23,17 @@ from reviews.models import ReviewerProfile
 def reviewer_profile_saved(sender: Any, instance: ReviewerProfile, created: bool, **kwargs) -> None:
     # Names, credentials and specialties appear in bylines, history and JSON-LD.
     publishing.mark_stale(LivePageDependency.Kind.REVIEWER, [instance.pk])
+
+
+@receiver(post_save, sender=WriterProfile, dispatch_uid="live_pages_writer")
+def writer_profile_saved(sender: Any, instance: WriterProfile, created: bool, **kwargs) -> None:
+    # Names, credentials and disclosures appear in bylines, disclosures and JSON-LD; a
+    # profile made public (or hidden) changes whether the byline may name them at all.
+    if created:
+        # A new profile names a writer on pages that so far credited the editorial team.
+        publishing.writer_named(instance)
+    else:
+        publishing.mark_stale(LivePageDependency.Kind.WRITER, [instance.pk])
 
 
 @receiver(post_save, sender=Topic, dispatch_uid="live_pages_topic")

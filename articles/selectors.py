@@ -24,6 +24,7 @@ from articles.models import (
     RevisionReference,
     SitePage,
     Topic,
+    WriterProfile,
 )
 from images import storage as image_storage
 from images.models import ImageVersion
@@ -79,6 +80,8 @@ class PublicArticle:
     revision: ArticleRevision
     cited: list[RevisionReference]
     reviewers: list[ReviewerProfile]
+    # The writers the byline names: those of the revision with a public profile.
+    writers: list[WriterProfile] = field(default_factory=list)
     pending: bool = False
     tracker: list[TrackerStep] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
@@ -89,6 +92,11 @@ class PublicArticle:
     def references(self) -> list[Any]:
         # As submitted and approved, never the library row as edited since.
         return [link.cited_reference for link in self.cited]
+
+    @property
+    def people(self) -> list[WriterProfile | ReviewerProfile]:
+        """Everyone the page credits, writers first: the disclosures list."""
+        return [*self.writers, *self.reviewers]
 
     @property
     def first_published_at(self) -> datetime.datetime | None:
@@ -204,6 +212,26 @@ def revision_reviewers(revision: ArticleRevision) -> list[ReviewerProfile]:
     ]
 
 
+def _writers(users: QuerySet) -> list[WriterProfile]:
+    return list(
+        WriterProfile.objects.public().filter(user__in=users).order_by("display_name", "pk")
+    )
+
+
+def revision_writers(revision: ArticleRevision) -> list[WriterProfile]:
+    """The writers a revision was submitted by, as far as they have a public profile."""
+    return _writers(revision.authors.all())
+
+
+def writer_profile_ids(page: PublicArticle) -> list[int]:
+    """Profiles of all the revision's writers, public or not (what the page depends on)."""
+    return list(
+        WriterProfile.objects.filter(user__in=page.revision.authors.all()).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def _cited(revision: ArticleRevision) -> list[RevisionReference]:
     return list(
         RevisionReference.objects.filter(revision=revision)
@@ -284,6 +312,7 @@ def public_article(*, article: Article) -> PublicArticle:
         revision=revision,
         cited=_cited(revision),
         reviewers=revision_reviewers(revision),
+        writers=revision_writers(revision),
         tracker=_tracker(revision, Status.APPROVED),
         history=_history(article),
         lead_image=lead_image(revision),
@@ -302,6 +331,7 @@ def pending_article(*, article: Article) -> PublicArticle | None:
         revision=revision,
         cited=_cited(revision),
         reviewers=[],
+        writers=revision_writers(revision),
         pending=True,
         tracker=_tracker(revision, article.status),
         lead_image=lead_image(revision),
@@ -316,6 +346,7 @@ def revision_page(*, article: Article, revision: ArticleRevision) -> PublicArtic
         revision=revision,
         cited=_cited(revision),
         reviewers=[],
+        writers=revision_writers(revision),
         pending=True,
         tracker=_tracker(revision, article.status),
         lead_image=lead_image(revision),
@@ -336,6 +367,10 @@ def working_copy_page(*, article: Article, rendered: RenderedArticle) -> PublicA
         body_html=rendered.body_html,
         professional_html=rendered.professional_html,
         topic=article.topic,
+        subject_name=article.subject_name,
+        subject_type=article.subject_type,
+        is_correction=article.is_correction,
+        correction_note=article.correction_note if article.is_correction else "",
     )
     cited = [
         RevisionReference(
@@ -349,6 +384,7 @@ def working_copy_page(*, article: Article, rendered: RenderedArticle) -> PublicA
         revision=revision,
         cited=cited,
         reviewers=[],
+        writers=_writers(article.authors.all()) if article.pk else [],
         pending=True,
         tracker=[TrackerStep(label, "todo") for label in ("Submitted", "Under review", "Approved")],
         lead_image=LeadImage.of(first.current_version, first.alt_text) if first else None,
@@ -369,6 +405,14 @@ def article_for_slug(slug: str) -> Article | None:
 
 def advisory_board() -> QuerySet[ReviewerProfile]:
     return ReviewerProfile.objects.active().select_related("user").order_by("display_name")
+
+
+def written_by(profile: WriterProfile) -> QuerySet[LivePage]:
+    """Live articles whose live revision this writer is credited with (the byline)."""
+    credited = LivePageDependency.objects.filter(
+        kind=LivePageDependency.Kind.WRITER, object_id=profile.pk, credited=True
+    ).values("page")
+    return listed_pages().filter(pk__in=credited)
 
 
 def reviewed_by(profile: ReviewerProfile) -> QuerySet[LivePage]:

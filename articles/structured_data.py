@@ -4,19 +4,84 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.models import SCHEMA_TYPES
 from articles.selectors import PublicArticle
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def absolute(path: str) -> str:
+    # A static URL may already be absolute (STATIC_URL on a CDN).
+    if path.startswith(("https://", "http://")):
+        return path
     return f"{settings.SITE_URL}{path}"
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """The image a shared link shows (og:image, twitter:image, JSON-LD `image`)."""
+
+    url: str  # absolute
+    width: int
+    height: int
+    alt: str
+    content_type: str
+
+
+# The site card (scripts/make_share_images.py) for pages without a figure of their own.
+SITE_CARD = ("vetted/card.png", 1200, 630)
+SITE_LOGO = ("vetted/logo.png", 512, 512)
+
+
+def share_image(page: PublicArticle) -> ShareImage:
+    """The lead figure, else the site's card."""
+    lead = page.lead_image
+    if lead is not None:
+        return ShareImage(absolute(lead.url), lead.width, lead.height, lead.alt, lead.content_type)
+    path, width, height = SITE_CARD
+    alt = f"{settings.SITE_NAME}: health information checked by medical reviewers"
+    return ShareImage(absolute(static(path)), width, height, alt, "image/png")
+
+
+def person(profile: Any, *, role: str) -> dict[str, Any]:
+    """A writer or reviewer as a schema.org Person: the name once, its title and
+    post-nominals beside it (reviews.people), and what they know about."""
+    item: dict[str, Any] = {
+        "@type": "Person",
+        "name": profile.plain_name,
+        "honorificPrefix": profile.honorific_prefix,
+        "honorificSuffix": profile.credentials,
+        "url": absolute(profile.get_absolute_url()),
+    }
+    if role == "writer":
+        item["jobTitle"] = profile.job_title
+        item["knowsAbout"] = profile.expertise_list or None
+    else:
+        # A specialty is a field of knowledge, not a job title.
+        item["jobTitle"] = "Medical reviewer"
+        item["knowsAbout"] = profile.specialty
+    return _compact(item)
+
+
+def subject(page: PublicArticle) -> dict[str, Any]:
+    """What the article is about: its subject as a medical entity, else its topic."""
+    revision = page.revision
+    if revision.subject_name:
+        kind = SCHEMA_TYPES.get(revision.subject_type, "MedicalEntity")
+        return {"@type": kind, "name": revision.subject_name}
+    return {"@type": "Thing", "name": revision.topic.name}
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
 def script_json(data: dict[str, Any] | None) -> SafeString | None:
@@ -51,6 +116,10 @@ def article_json_ld(page: PublicArticle) -> dict[str, Any] | None:
     audience = [{"@type": "MedicalAudience", "audienceType": "Patient"}]
     if revision.professional_html:
         audience.append({"@type": "MedicalAudience", "audienceType": "Clinician"})
+    about = subject(page)
+    publisher = _publisher()
+    # Unnamed writers are credited to the site's editorial team, as on the page.
+    organisation = {**publisher, "name": f"{settings.SITE_NAME} editorial team"}
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -60,44 +129,51 @@ def article_json_ld(page: PublicArticle) -> dict[str, Any] | None:
         "headline": revision.title,
         "description": revision.summary,
         "inLanguage": "en",
-        "about": {"@type": "Thing", "name": revision.topic.name},
+        "about": about,
+        "mainEntity": about,
+        "author": [person(p, role="writer") for p in page.writers] or organisation,
         "datePublished": _iso(page.first_published_at),
         "dateModified": _iso(revision.content_updated_at),
         # schema.org types lastReviewed as a Date; the modified stamp is a DateTime.
         "lastReviewed": _iso_date(revision.last_reviewed_at),
-        "reviewedBy": [
-            {
-                "@type": "Person",
-                "name": profile.display_name,
-                "honorificSuffix": profile.credentials,
-                "jobTitle": profile.specialty,
-                "url": absolute(profile.get_absolute_url()),
-            }
-            for profile in page.reviewers
-        ],
+        "reviewedBy": [person(p, role="reviewer") for p in page.reviewers],
         "citation": [_citation(ref) for ref in page.references],
-        "image": _image(page),
+        "image": _image(share_image(page)),
         "audience": audience,
-        "publisher": {
-            "@type": "Organization",
-            "name": settings.SITE_NAME,
-            "url": absolute("/"),
+        "publisher": publisher,
+    }
+    if revision.is_correction and revision.correction_note:
+        # schema.org CorrectionComment: what the current version corrected.
+        data["correction"] = {
+            "@type": "CorrectionComment",
+            "text": revision.correction_note,
+            "datePublished": _iso(revision.published_at),
+        }
+    return _compact(data)
+
+
+def _publisher() -> dict[str, Any]:
+    path, width, height = SITE_LOGO
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(static(path)),
+            "width": width,
+            "height": height,
         },
     }
-    return {k: v for k, v in data.items() if v not in (None, "")}
 
 
-def _image(page: PublicArticle) -> dict[str, Any] | None:
-    """The lead figure (PublicArticle.lead_image); None leaves `image` out."""
-    lead = page.lead_image
-    if lead is None:
-        return None
+def _image(image: ShareImage) -> dict[str, Any]:
     return {
         "@type": "ImageObject",
-        "url": absolute(lead.url),
-        "width": lead.width,
-        "height": lead.height,
-        "caption": lead.alt,
+        "url": image.url,
+        "width": image.width,
+        "height": image.height,
+        "caption": image.alt,
     }
 
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("advisory-board/", views.advisory_board, name="board"),
     path("advisory-board/<slug:slug>/", views.reviewer_detail, name="reviewer"),
+    path("writers/<slug:slug>/", views.writer_detail, name="writer"),
     path("pages/<slug:key>/", views.site_page, name="page"),
     path("contact/", views.contact, name="contact"),
 ]

@@ -36,7 +36,7 @@ from articles import paging, publishing, search, selectors
 from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
-from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
+from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic, WriterProfile
 from caching import page_cache
 from caching.http import no_store, public_page, same_origin_post
 from reviews.models import ReviewerProfile
@@ -288,6 +288,14 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page_obj": _paginate(request, selectors.reviewed_by(profile)),
     }
     return render(request, "articles/reviewer.html", context)
+
+
+@public_page()
+def writer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A writer's public profile: who they are, their disclosures, their live articles."""
+    profile = get_object_or_404(WriterProfile.objects.public(), slug=slug)
+    context = {"profile": profile, "page_obj": _paginate(request, selectors.written_by(profile))}
+    return render(request, "articles/writer.html", context)
 
 
 @public_page()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from audit.chain import HashChained, timestamp
+from reviews.people import PublicName
 from reviews.workflow import Status
 
 
@@ -28,7 +29,7 @@ class ReviewerProfileQuerySet(models.QuerySet):
         ).filter(Q(credentials_expire_on__isnull=True) | Q(credentials_expire_on__gte=on))
 
 
-class ReviewerProfile(models.Model):
+class ReviewerProfile(PublicName, models.Model):
     """An advisory board member as the public and the workflow see them."""
 
     user = models.OneToOneField(

@@ -36,7 +36,10 @@ from reviews.people import display_name
 from reviews.workflow import APPROVED_CONTENT, WITH_THE_BOARD, Status, WorkflowError
 
 # Fields whose change makes a new version of the content.
-CONTENT_FIELDS = frozenset({"title", "summary", "body", "professional_body", "topic", "slug"})
+CONTENT_FIELDS = frozenset(
+    {"title", "summary", "body", "professional_body", "topic", "slug"}
+    | {"subject_name", "subject_type"}
+)
 
 LOCKED_MESSAGE = (
     "This article is with the medical reviewers and cannot be edited until they finish."
@@ -104,6 +107,7 @@ def _content_hash(article: Article, rendered: RenderedArticle) -> str:
         professional_body=article.professional_body,
         sources=[ref.bibliographic_snapshot() for ref in rendered.references],
         images=[_image_snapshot(image) for image in rendered.images],
+        public_notes=signatures.public_notes(article),
     )
 
 
@@ -121,9 +125,16 @@ def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> Article
         body_html=rendered.body_html,
         professional_html=rendered.professional_html,
         topic=article.topic,
+        subject_name=article.subject_name,
+        subject_type=article.subject_type,
+        is_correction=article.is_correction,
+        correction_note=article.correction_note if article.is_correction else "",
         content_hash=_content_hash(article, rendered),
         created_by=user,
     )
+    # Who wrote it, as the byline will credit them (later changes to the article's
+    # writers take effect with its next revision).
+    revision.authors.set(article.authors.all())
     RevisionReference.objects.bulk_create(
         RevisionReference(
             revision=revision, reference=ref, position=i, snapshot=ref.bibliographic_snapshot()
@@ -364,6 +375,8 @@ def review_approve(
         )
         scheduling.publish_approved(article, under_review, go_live_at=requested, now=now)
         _close_round(article, ReviewRound.Outcome.APPROVED, now=now)
+        # The correction is on the approved revision now; the next edit starts without it.
+        article.is_correction, article.correction_note = False, ""
     article.save()
     signed = signatures.sign(decision=decision, article=article, proof=proof, signed_at=now)
     steps.record(

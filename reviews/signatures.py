@@ -31,17 +31,31 @@ def content_digest(
     professional_body: str,
     sources: list[dict],
     images: list[dict] | None = None,
+    public_notes: dict[str, str] | None = None,
 ) -> str:
     """The content hash of a version: its text, its sources as printed and the images it
-    shows (their files and words). Without images the hash is what it always was, so
-    signatures made before figures existed still verify."""
+    shows (their files and words), and what else readers are told of it (its subject, a
+    correction note). Without images or notes the hash is what it always was, so
+    signatures made before those existed still verify."""
     digest = hashlib.sha256()
     for part in (title, summary, body, professional_body):
         digest.update((part or "").encode() + b"\x00")
     digest.update(json.dumps(sources, sort_keys=True, default=str).encode())
     if images:
         digest.update(b"\x00images" + json.dumps(images, sort_keys=True).encode())
+    notes = {k: v for k, v in (public_notes or {}).items() if v}
+    if notes:
+        digest.update(b"\x00notes" + json.dumps(notes, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+def public_notes(version: Any) -> dict[str, str]:
+    """What a version tells readers besides its text: an article or a revision."""
+    return {
+        "subject_name": version.subject_name,
+        "subject_type": version.subject_type,
+        "correction_note": version.correction_note if version.is_correction else "",
+    }
 
 
 def revision_content_hash(revision: ArticleRevision) -> str:
@@ -55,6 +69,7 @@ def revision_content_hash(revision: ArticleRevision) -> str:
         professional_body=revision.professional_body,
         sources=sources,
         images=images,
+        public_notes=public_notes(revision),
     )
 
 

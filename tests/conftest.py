@@ -88,6 +88,9 @@ def _editorial_groups_survive_flush(request):
     importlib.import_module(
         "articles.migrations.0012_contact_messages_and_transparency_pages"
     ).grant(Group, Permission)
+    importlib.import_module(
+        "articles.migrations.0013_people_subjects_corrections"
+    ).grant_permissions(Group, Permission)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from accounts import reauth
-from articles.models import Article, Topic
+from articles.models import Article, Topic, WriterProfile
 from images import services as image_services
 from images.models import Image
 from references.models import Reference
@@ -72,6 +72,21 @@ class ReviewerProfileFactory(factory.django.DjangoModelFactory):
     specialty = "Neurology"
     bio = "Consultant."
     conflict_of_interest = "None declared."
+
+
+class WriterProfileFactory(factory.django.DjangoModelFactory):
+    """A writer's public profile (bylines name only writers who have one)."""
+
+    class Meta:
+        model = WriterProfile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.LazyAttribute(lambda p: f"{p.user.first_name} {p.user.last_name}")
+    slug = factory.Sequence(lambda n: f"writer-{n}")
+    credentials = ""
+    job_title = "Health writer"
+    bio = "Writes about medicines."
+    conflict_of_interest = ""
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

@@ -189,6 +189,8 @@ ARTICLES = [
     {
         "title": "Can gabapentin cause muscle spasms?",
         "slug": "gabapentin-muscle-spasms",
+        "subject_name": "gabapentin",
+        "subject_type": "drug",
         "summary": "Muscle twitching and spasms are an uncommon side effect of gabapentin. "
         "Here is why they happen, who is at risk and what to do.",
         "body": GABAPENTIN_SPASMS,
@@ -199,6 +201,8 @@ ARTICLES = [
     {
         "title": "What causes muscle cramps and spasms?",
         "slug": "causes-of-muscle-cramps",
+        "subject_name": "muscle cramps",
+        "subject_type": "condition",
         "summary": "Most cramps are harmless. Learn the common causes, what helps, and when "
         "cramps are a reason to see a doctor.",
         "body": CRAMP_CAUSES,
@@ -209,6 +213,8 @@ ARTICLES = [
     {
         "title": "Does magnesium help night-time leg cramps?",
         "slug": "magnesium-leg-cramps",
+        "subject_name": "magnesium supplements",
+        "subject_type": "drug",
         "summary": "Magnesium is a popular remedy for night cramps. The evidence says it "
         "rarely helps.",
         "body": MAGNESIUM_DRAFT,
@@ -218,6 +224,8 @@ ARTICLES = [
     {
         "title": "Low back pain: what helps in the first few weeks",
         "slug": "low-back-pain-first-weeks",
+        "subject_name": "low back pain",
+        "subject_type": "condition",
         "summary": "Most low back pain gets better on its own. These steps can help you "
         "recover sooner.",
         "body": BACK_PAIN_SUBMITTED,
@@ -227,6 +235,8 @@ ARTICLES = [
     {
         "title": "Medicines for nerve pain",
         "slug": "medicines-for-nerve-pain",
+        "subject_name": "neuropathic pain",
+        "subject_type": "condition",
         "summary": "Nerve pain needs different medicines from other pain. An overview of "
         "the options and what to expect.",
         "body": NERVE_PAIN_IN_REVIEW,
@@ -236,6 +246,8 @@ ARTICLES = [
     {
         "title": "Gabapentin doses for people with kidney disease",
         "slug": "gabapentin-kidney-dosing",
+        "subject_name": "gabapentin",
+        "subject_type": "drug",
         "summary": "Weaker kidneys clear gabapentin more slowly, so doses are lowered. How "
         "the adjustment works.",
         "body": GABAPENTIN_KIDNEY_DOSING,

@@ -65,7 +65,7 @@ def test_page_dates_are_the_approval_date_not_the_last_save(client, in_review, r
 
     page = client.get(in_review.get_absolute_url()).text
     profile = reviewer.reviewer_profile
-    assert f"{profile.display_name}, {profile.credentials}" in page
+    assert profile.printed_name in page
     assert "Last updated" in page
     assert "Last reviewed" in page
     approval_day = timezone.localtime(approved_on).date().isoformat()
@@ -139,9 +139,9 @@ def test_byline_keeps_the_completed_review_while_a_re_review_is_under_way(
 
     page = client.get(article.get_absolute_url()).text
     byline = page[page.index("Medically reviewed by") :][:600]
-    assert reviewer.reviewer_profile.display_name in byline
-    assert second_reviewer.reviewer_profile.display_name in byline
-    assert third.reviewer_profile.display_name not in byline
+    assert reviewer.reviewer_profile.printed_name in byline
+    assert second_reviewer.reviewer_profile.printed_name in byline
+    assert third.reviewer_profile.printed_name not in byline
 
 
 def test_profiles_of_never_verified_applicants_are_not_public(client):

@@ -68,8 +68,9 @@ def test_article_page_shows_the_trust_furniture(client, approved, reviewer, disc
     assert f'<h1 id="article-title">{revision.title}</h1>' in page
     assert (
         f'Medically reviewed by <a href="{profile.get_absolute_url()}">'
-        f"{profile.display_name}, {profile.credentials}</a>"
+        f"{profile.plain_name}, {profile.credentials}</a>"
     ) in page
+    assert f"{profile.display_name}, {profile.credentials}" not in page  # "Dr …, MD"
     assert "Last updated" in page
     policy = reverse("articles:page", kwargs={"key": "editorial-policy"})
     assert re.search(rf'<a href="{policy}">Last reviewed <time', page)
@@ -271,7 +272,7 @@ def test_json_ld_is_valid_and_carries_reviewer_and_dates(client, pro_article, re
     assert data["@type"] == "MedicalWebPage"
     assert data["lastReviewed"] == timezone.localtime(revision.last_reviewed_at).date().isoformat()
     assert data["dateModified"] == revision.content_updated_at.isoformat()
-    assert data["reviewedBy"][0]["name"] == profile.display_name
+    assert data["reviewedBy"][0]["name"] == profile.plain_name
     assert data["reviewedBy"][0]["url"].endswith(profile.get_absolute_url())
     assert len(data["citation"]) == 1
     assert {a["audienceType"] for a in data["audience"]} == {"Patient", "Clinician"}
@@ -316,7 +317,7 @@ def test_review_history_lists_each_published_version(client, approved, writer, r
     history = history[: history.index("</section>")]
     assert "Version 2" in history
     assert "Version 1" in history
-    assert history.count(reviewer.reviewer_profile.display_name) == 2
+    assert history.count(reviewer.reviewer_profile.printed_name) == 2
 
 
 # --- pending-review publishing -------------------------------------------------
@@ -389,16 +390,16 @@ def test_advisory_board_lists_active_members_only(client, reviewer):
     retired.reviewer_profile.is_active = False
     retired.reviewer_profile.save()
     page = client.get(reverse("articles:board")).text
-    assert reviewer.reviewer_profile.display_name in page
+    assert reviewer.reviewer_profile.printed_name in page
     assert reviewer.reviewer_profile.specialty in page
-    assert retired.reviewer_profile.display_name not in page
+    assert retired.reviewer_profile.printed_name not in page
 
 
 def test_reviewer_with_expired_credentials_leaves_the_board_page(client, reviewer):
     lapsed = factories.reviewer(username="lapsed", expires_in_days=-1)
     page = client.get(reverse("articles:board")).text
-    assert reviewer.reviewer_profile.display_name in page
-    assert lapsed.reviewer_profile.display_name not in page
+    assert reviewer.reviewer_profile.printed_name in page
+    assert lapsed.reviewer_profile.printed_name not in page
 
 
 @pytest.mark.parametrize("lapse", ["expired", "inactive"])

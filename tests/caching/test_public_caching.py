@@ -178,13 +178,13 @@ def test_retracting_a_source_shows_on_the_cached_page(client, live):
 
 def test_renaming_a_reviewer_shows_on_the_cached_page(client, live, reviewer):
     profile = reviewer.reviewer_profile
-    assert profile.display_name in _warm(client, live.get_absolute_url())
+    assert profile.printed_name in _warm(client, live.get_absolute_url())
     profile.display_name = "Dr Renamed Reviewer"
     profile.save()
     page = client.get(live.get_absolute_url()).text
-    assert "Dr Renamed Reviewer" in page
+    assert "Renamed Reviewer, MD" in page
     board = client.get(reverse("articles:board")).text
-    assert "Dr Renamed Reviewer" in board
+    assert "Renamed Reviewer, MD" in board
 
 
 def test_renaming_a_topic_shows_on_the_cached_page(client, live):

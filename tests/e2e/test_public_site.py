@@ -28,11 +28,15 @@ def test_article_page_shows_what_earns_trust(page, demo_site, screenshot):
     page.goto(demo_site)
     page.get_by_role("link", name="Can gabapentin cause muscle spasms?").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Can gabapentin cause muscle spasms?")
-    reviewer = page.get_by_role("link", name="Dr Rafael Okafor, MD").first
-    expect(page.locator(".reviewed-by")).to_contain_text(
-        "Medically reviewed by Dr Rafael Okafor, MD"
-    )
+    reviewer = page.get_by_role("link", name="Rafael Okafor, MD", exact=True).first
+    expect(page.locator(".reviewed-by")).to_contain_text("Medically reviewed by Rafael Okafor, MD")
     expect(reviewer).to_have_attribute("href", "/advisory-board/dr-rafael-okafor/")
+    expect(page.locator(".written-by")).to_have_text("Written by Wendy Writer, MPH")
+    # One click from the byline to each credited person's disclosure.
+    page.locator(".byline").get_by_role("link", name="Disclosures").click()
+    disclosures = page.get_by_role("region", name="Disclosures")
+    expect(disclosures).to_contain_text("No conflicts declared.")
+    expect(disclosures).to_contain_text("None declared.")
     expect(page.locator(".dates")).to_contain_text(re.compile(r"Last updated \w+ \d+, \d{4}"))
     last_reviewed = page.get_by_role("link", name=re.compile(r"^Last reviewed \w+ \d+, \d{4}$"))
     expect(last_reviewed).to_have_attribute("href", "/pages/editorial-policy/")
@@ -49,11 +53,11 @@ def test_article_page_shows_what_earns_trust(page, demo_site, screenshot):
     expect(page.get_by_role("heading", name="Was this helpful?")).to_be_visible()
     history = page.get_by_role("region", name="Review history")
     expect(history).to_contain_text("Version 1")
-    expect(history).to_contain_text("Dr Rafael Okafor, MD")
+    expect(history).to_contain_text("Rafael Okafor, MD")
     screenshot(page, "article")
 
     reviewer.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dr Rafael Okafor, MD")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rafael Okafor, MD")
     expect(page.get_by_role("heading", name="Conflict-of-interest disclosure")).to_be_visible()
     expect(page.get_by_role("link", name="Can gabapentin cause muscle spasms?")).to_be_visible()
     screenshot(page, "reviewer-profile")
@@ -170,7 +174,10 @@ def test_machine_readable_surfaces_carry_only_approved_content(page, demo_site):
     page.goto(demo_site + GABAPENTIN)
     data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
     assert data["@type"] == "MedicalWebPage"
-    assert data["reviewedBy"][0]["name"] == "Dr Rafael Okafor"
+    assert data["reviewedBy"][0]["name"] == "Rafael Okafor"
+    assert data["reviewedBy"][0]["honorificPrefix"] == "Dr"
+    assert data["author"][0]["name"] == "Wendy Writer"
+    assert data["about"] == {"@type": "Drug", "name": "gabapentin"}
     assert data["lastReviewed"]
     assert data["dateModified"]
     assert data["citation"]

@@ -193,10 +193,12 @@ def test_the_lead_image_is_the_og_image_and_the_json_ld_image(
     assert data["image"]["width"] == fallback["width"]
 
 
-def test_a_page_without_figures_has_no_og_image(client, approved):
+def test_a_page_without_figures_shares_the_site_card(client, approved, settings):
     html = client.get(approved.get_absolute_url()).content.decode()
-    assert "og:image" not in html
-    assert '"image"' not in html
+    card = f"{settings.SITE_URL}/static/vetted/card.png"
+    assert f'<meta property="og:image" content="{card}">' in html
+    assert "/media/images/" not in html
+    assert f'"image": {{"@type": "ImageObject", "url": "{card}"' in html
 
 
 def test_content_hash_covers_the_images_shown(illustrated, writer, figure):

@@ -25,7 +25,14 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article, ArticleFeedback, ArticleRevision, SitePage, Topic
+from articles.models import (
+    Article,
+    ArticleFeedback,
+    ArticleRevision,
+    SitePage,
+    Topic,
+    WriterProfile,
+)
 from references.models import Reference
 from reviews import actions, services
 from reviews.models import (
@@ -80,6 +87,7 @@ def world(writer, other_writer, reviewer, editor) -> World:
     )
     archived = services.article_archive(article=article("archived"), user=editor, reason="Old")
     services.review_comment(revision=in_review.current_revision, user=reviewer, body="Check")
+    factories.WriterProfileFactory(user=writer, slug="wanda-profile")
     return World(
         users={
             "writer": writer,
@@ -135,6 +143,7 @@ def fingerprint() -> tuple:
         sorted(get_user_model().groups.through.objects.values_list("user_id", "group_id")),
         sorted(Group.permissions.through.objects.values_list("group_id", "permission_id")),
         list(ReviewerProfile.objects.values_list("pk", "is_active", "credentials")),
+        list(WriterProfile.objects.values_list("pk", "user_id", "display_name", "is_public")),
         # Opening "my notifications" makes one's (default, emails on) row: not a change.
         list(NotificationPreference.objects.filter(email_enabled=False).values_list("user_id")),
         ArticleFeedback.objects.count(),
@@ -244,6 +253,12 @@ CASES = [
         "reviewer profiles",
         lambda w: w.admin("reviews_reviewerprofile_changelist"),
         _all(403, reviewer=200, editor=200),
+    ),
+    # Writers see (and edit) their own profile only; editors manage all of them.
+    Case(
+        "writer profiles",
+        lambda w: w.admin("articles_writerprofile_changelist"),
+        _all(200, reviewer=403),
     ),
     Case(
         "everyone's notification settings",
@@ -406,6 +421,24 @@ CASES = [
         _all(403),
         method="post",
         data=lambda w: {"name": "Writers", "permissions": list(range(1, 200))},
+    ),
+    Case(
+        "rename a writer's profile (another writer's is not theirs to change)",
+        lambda w: w.admin("articles_writerprofile_change", w.users["writer"].writer_profile.pk),
+        # other_writer: not in their list, the admin answers as for a missing object.
+        _all(403, writer=302, other_writer=302, editor=302),
+        method="post",
+        data=lambda w: {
+            "user": w.users["other_writer"].pk,
+            "display_name": "Renamed",
+            "slug": "renamed",
+            "credentials": "",
+            "job_title": "",
+            "bio": "",
+            "expertise": "",
+            "conflict_of_interest": "",
+        },
+        changes=frozenset({"writer", "editor"}),
     ),
     Case(
         "change a reviewer's credentials",

@@ -16,7 +16,7 @@ from accounts import reauth
 from articles import transparency
 from articles.demo.content import ARTICLES, SITE_PAGES, TOPICS
 from articles.demo.references import REFERENCES
-from articles.models import Article, SitePage, Topic
+from articles.models import Article, SitePage, Topic, WriterProfile
 from references.models import Reference
 from reviews import roles, services
 from reviews.models import ReviewerProfile
@@ -43,6 +43,20 @@ PROFILES = {
         "specialty": "Clinical pharmacology",
         "bio": "Clinical pharmacist specialising in medicines safety in older adults.",
         "conflict_of_interest": "Has received speaker fees from a pharmacy education charity.",
+    },
+}
+
+# What readers see of the demo writers (bylines, /writers/<slug>/, disclosures).
+WRITER_PROFILES = {
+    "writer": {
+        "display_name": "Wendy Writer",
+        "credentials": "MPH",
+        "job_title": "Health writer",
+        "expertise": "medicines and side effects, pain, muscles and joints",
+        "bio": "Wendy spent eight years answering readers' questions on a patient helpline "
+        "before turning to writing. She explains what the research shows and what it does "
+        "not, and asks the board to check every number against its source.",
+        "conflict_of_interest": "",
     },
 }
 
@@ -96,6 +110,8 @@ class Command(BaseCommand):
                         "credentials_expire_on": today + datetime.timedelta(days=700),
                     },
                 )
+            if username in WRITER_PROFILES:
+                WriterProfile.objects.get_or_create(user=user, defaults=WRITER_PROFILES[username])
             users[username] = User.objects.get(pk=user.pk)  # fresh permission cache
         return users
 
@@ -124,6 +140,8 @@ class Command(BaseCommand):
                 body=data["body"],
                 professional_body=data.get("professional_body", ""),
                 topic=Topic.objects.get(slug=data["topic"]),
+                subject_name=data.get("subject_name", ""),
+                subject_type=data.get("subject_type", ""),
             )
             article.authors.add(users["writer"])
             self._advance(article, data["state"], users)
