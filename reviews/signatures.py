@@ -31,16 +31,23 @@ def content_digest(
     professional_body: str,
     sources: list[dict],
     images: list[dict] | None = None,
+    sections: list[dict] | None = None,
+    group_references: bool = False,
 ) -> str:
     """The content hash of a version: its text, its sources as printed and the images it
-    shows (their files and words). Without images the hash is what it always was, so
-    signatures made before figures existed still verify."""
+    shows (their files and words), its evidence sections (kind, heading, audience, text)
+    and how its references are listed. Without images or sections the hash is what it
+    always was, so signatures made before those existed still verify."""
     digest = hashlib.sha256()
     for part in (title, summary, body, professional_body):
         digest.update((part or "").encode() + b"\x00")
     digest.update(json.dumps(sources, sort_keys=True, default=str).encode())
     if images:
         digest.update(b"\x00images" + json.dumps(images, sort_keys=True).encode())
+    if sections:
+        digest.update(b"\x00sections" + json.dumps(sections, sort_keys=True).encode())
+    if group_references:
+        digest.update(b"\x00grouped")
     return digest.hexdigest()
 
 
@@ -55,7 +62,14 @@ def revision_content_hash(revision: ArticleRevision) -> str:
         professional_body=revision.professional_body,
         sources=sources,
         images=images,
+        sections=[section_text(s) for s in revision.sections or []],
+        group_references=revision.group_references,
     )
+
+
+def section_text(section: dict) -> dict:
+    """What of an evidence section its writers wrote (not the HTML made from it)."""
+    return {key: section.get(key, "") for key in ("kind", "heading", "audience", "body")}
 
 
 def meaning(article: Article) -> str:
