@@ -16,8 +16,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, models
 from django.db.models import Count, Prefetch, Q
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,10 +28,12 @@ from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from articles import evidence
 from articles.models import (
     Article,
     ArticleFeedback,
     ArticleRevision,
+    ArticleSection,
     ContactMessage,
     SitePage,
     Topic,
@@ -61,6 +64,7 @@ CONTENT_FIELDS = (
     "subject_type",
     "body",
     "professional_body",
+    "group_references",
     "audience_notes",
 )
 # Offered once an article is live: an edit may correct it, with a note for readers.
@@ -129,6 +133,56 @@ class RevisionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("created_by")
 
 
+class SectionFormSet(BaseInlineFormSet):
+    """A post without the sections' rows (a script, a form from before sections existed)
+    leaves the sections as they are, rather than failing the whole save."""
+
+    def __init__(self, data=None, files=None, *args, **kwargs):
+        prefix = kwargs.get("prefix") or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        super().__init__(data, files, *args, **kwargs)
+
+
+class SectionInline(admin.StackedInline):
+    """Evidence sections ("From the guidelines" …): ordered by their position, each for
+    the patient page, the professional page or both. Saved through
+    reviews.services.article_sections_save (ArticleAdmin.save_formset), like the body."""
+
+    model = ArticleSection
+    formset = SectionFormSet
+    fields = ["position", "kind", "heading", "audience", "body"]
+    extra = 0
+    max_num = evidence.MAX_SECTIONS
+    ordering = ["position", "pk"]
+    verbose_name = "evidence section"
+    verbose_name_plural = "Evidence sections (shown after the body, in order of position)"
+    formfield_overrides = {
+        # The same editor as the body: cite and image pickers at the cursor.
+        models.TextField: {"widget": ArticleEditorWidget(attrs={"rows": 10})},
+    }
+
+    def _editable(self, request, obj) -> bool:
+        return obj is None or (
+            obj.status not in WITH_THE_BOARD
+            and obj.status != Status.ARCHIVED
+            and roles.can_edit_content(obj, request.user)
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._editable(request, obj)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return True
+
+
 class QueueFilter(admin.SimpleListFilter):
     title = "queue"
     parameter_name = "queue"
@@ -175,7 +229,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "reviewer_name",
         "archive_reason",
     ]
-    inlines = [RevisionInline, AuditEntryInline]
+    inlines = [SectionInline, RevisionInline, AuditEntryInline]
     # The editor: cite and image pickers at the cursor, the whole working copy previewed.
     # (A plain CharField: markdownx's form field would put its own widget back.)
     formfield_overrides = {
@@ -357,7 +411,17 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     def get_inlines(self, request, obj=None):
         # History and revisions only exist once the article does.
-        return self.inlines if obj is not None else []
+        return self.inlines if obj is not None else [SectionInline]
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        if formset.model is not ArticleSection:
+            return super().save_formset(request, form, formset, change)
+        if not formset.has_changed():
+            formset.save()  # writes nothing; records that nothing changed (admin's log)
+            return None
+        # Content: locked while with the board; editing live sections starts a draft.
+        services.article_sections_save(article=form.instance, user=request.user, save=formset.save)
+        return None
 
     @admin.display(description="helpful (yes / no)")
     def reader_feedback(self, obj: Article) -> str:
@@ -513,6 +577,10 @@ def _stale_edit_of_locked(request: HttpRequest, article: Article) -> bool:
         return False
     for name in CONTENT_FIELDS:
         if name not in request.POST:
+            continue
+        if name == "group_references":  # a ticked checkbox posts "on"
+            if not article.group_references:
+                return True
             continue
         stored = getattr(article, f"{name}_id" if name == "topic" else name) or ""
         posted = request.POST[name].replace("\r\n", "\n").strip()

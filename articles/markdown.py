@@ -32,6 +32,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
+from articles import evidence
 from images import rendering as image_rendering
 from images.models import Image
 from images.selectors import images_by_id
@@ -41,6 +42,7 @@ from references.citations import (
     compress_numbers,
     split_group,
 )
+from references.listing import reference_list
 from references.models import Reference
 from references.selectors import resolve_citation_keys
 
@@ -51,16 +53,34 @@ ALLOWED_TAGS = {
     "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "section",
     "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
+# What writers' HTML may carry. No ids, classes or ARIA on links, superscripts or list
+# items: those are the citation and reference-list markup this module generates after
+# sanitising (ids cite-N and ref-N, aria-label "Source N"), which writer HTML must never
+# forge. Headings may carry an id ("## Dosing {#dosing}") outside the ids the page uses.
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "id", "class", "aria-label"},
+    "a": {"href", "title"},
     "abbr": {"title"},
-    "sup": {"class", "id"},
-    "span": {"class"},
-    "li": {"id"},
     "h2": {"id"},
     "h3": {"id"},
     "td": {"align"},
     "th": {"align", "scope"},
+}
+# Ids the page generates or its templates use: a writer's heading may not take them.
+_RESERVED_ID_RE = re.compile(
+    r"^(?:(?:ref|cite|evidence)-.*|.*-heading|article-.*|main|content-main|page-title|site-.*"
+    r"|feedback|audience.*|sources|topics|reader|searchbar|toolbar|search-.*|personalize.*)$",
+    re.IGNORECASE,
+)
+# Our own reference-list markup, when it is sanitised for the markdownx preview.
+_GENERATED_ATTRIBUTES = {
+    **ALLOWED_ATTRIBUTES,
+    "a": {"href", "title", "class", "aria-label"},
+    "li": {"id", "value"},
+    "span": {"class", "aria-hidden"},
+    "section": {"class", "aria-labelledby"},
+    "h3": {"id"},
+    "ol": {"class", "start"},
+    "ul": {"class"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -293,6 +313,17 @@ def validate_markdown(text: str) -> None:
         raise ValidationError(refusal, code="markdown_refused")
 
 
+def validate_section_markdown(text: str) -> None:
+    """An evidence section: shorter than a body (articles.evidence), else as any text."""
+    if len(text or "") > evidence.SECTION_CHARACTERS:
+        raise ValidationError(
+            f"A section may hold {evidence.SECTION_CHARACTERS:,} characters; this one has "
+            f"{len(text):,}. Split it, or move the detail into the body.",
+            code="markdown_refused",
+        )
+    validate_markdown(text)
+
+
 # --- citations, images and sanitising -----------------------------------------
 
 # The Markdown parts of an article, in reading order. They are rendered together, so a
@@ -313,6 +344,11 @@ class RenderedArticle:
     images: list[Image] = field(default_factory=list)
     unknown_images: list[str] = field(default_factory=list)  # "image:999"
     external_images: list[str] = field(default_factory=list)  # "https://…/x.png"
+    # The evidence sections as a revision freezes them (see render_pages), and each
+    # page's reference list in the order of its numbers (`references` lists every source
+    # cited anywhere: the professional page's, then any cited only for patients).
+    sections: list[dict] = field(default_factory=list)
+    page_references: dict[str, list[Reference]] = field(default_factory=dict)
 
     @property
     def body_html(self) -> str:
@@ -321,6 +357,11 @@ class RenderedArticle:
     @property
     def professional_html(self) -> str:
         return self.parts.get("professional_body", "")
+
+    def reference_numbers(self) -> dict[str, list[int]] | None:
+        """Each page's sources as ids, in the order of its numbers (as a revision keeps it)."""
+        pages = self.page_references.items()
+        return {page: [ref.pk for ref in refs] for page, refs in pages} or None
 
 
 def _missing_citation(key: CitationKey) -> str:
@@ -348,6 +389,7 @@ class _Resolver:
         self.images: list[Image] = []
         self.unknown_images: list[str] = []
         self.external_images: list[str] = []
+        self.citations = 0
 
     def citation(self, match: re.Match) -> str:
         group = split_group(html.unescape(match.group(1))) or []
@@ -365,11 +407,20 @@ class _Resolver:
             numbers.append(self.numbers[ref.pk])
         parts = []
         for start, end in compress_numbers(numbers):
-            link = f'<a href="#ref-{start}">{start}</a>'
-            if end != start:
-                link += f'–<a href="#ref-{end}">{end}</a>'
-            parts.append(link)
-        marked = f'<sup class="citation">{",".join(parts)}</sup>' if parts else ""
+            # The superscript shows "1" or "1–3"; a screen reader says "Source 1" or
+            # "Sources 1 to 3" (not a bare digit after the sentence's last word).
+            if end == start:
+                parts.append(f'<a href="#ref-{start}" aria-label="Source {start}">{start}</a>')
+            else:
+                parts.append(
+                    f'<a href="#ref-{start}" aria-label="Sources {start} to {end}">'
+                    f"{start}–{end}</a>"
+                )
+        marked = ""
+        if parts:
+            # A unique id per citation on the page: the reference list links back to it.
+            self.citations += 1
+            marked = f'<sup class="citation" id="cite-{self.citations}">{",".join(parts)}</sup>'
         return marked + "".join(_missing_citation(key) for key in missing)
 
     def image(self, match: re.Match) -> str:
@@ -432,25 +483,46 @@ def _image_ids(raw_parts: list[str]) -> set[int]:
     return ids
 
 
+def _writer_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: a writer's id may not take one the page uses."""
+    if attribute == "id" and _RESERVED_ID_RE.match(value):
+        return None
+    return value
+
+
 def _sanitize(html_text: str, *, keep_markers: bool = False) -> str:
     attributes = ALLOWED_ATTRIBUTES
     if keep_markers:
         attributes = {
             **attributes,
-            "sup": {*attributes["sup"], f"data-cite-{_NONCE}"},
-            "span": {*attributes["span"], f"data-image-{_NONCE}"},
+            "sup": {f"data-cite-{_NONCE}"},
+            "span": {f"data-image-{_NONCE}"},
         }
     return nh3.clean(
         html_text,
         tags=ALLOWED_TAGS,
         attributes=attributes,
+        attribute_filter=_writer_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
 
 
 def sanitize(html_text: str) -> str:
+    """Writer HTML: the tags and attributes writers may use."""
     return _sanitize(html_text)
+
+
+def sanitize_generated(html_text: str) -> str:
+    """Markup our own templates wrote (a reference list), sanitised as a second line of
+    defence: it may keep the ids, classes and labels those templates give it."""
+    return nh3.clean(
+        html_text,
+        tags=ALLOWED_TAGS | {"mark"},
+        attributes=_GENERATED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
 
 
 def refusal_html(message: str) -> str:
@@ -513,7 +585,124 @@ def article_parts(article: object) -> list[tuple[str, str]]:
 
 def render_working_copy(article: object) -> RenderedArticle:
     """Render a whole working copy (saved or not) exactly as it would be published."""
-    return render_parts(article_parts(article))
+    return render_pages(
+        getattr(article, "body", "") or "",
+        getattr(article, "professional_body", "") or "",
+        evidence.working_sections(article),
+    )
+
+
+def _merged(*lists: list) -> list:
+    seen: list = []
+    for items in lists:
+        seen.extend(item for item in items if item not in seen)
+    return seen
+
+
+def render_pages(
+    body: str, professional_body: str, sections: list[evidence.SectionText]
+) -> RenderedArticle:
+    """Render an article with its evidence sections, as each page reads it.
+
+    The professional page reads body, professional section, then its sections; the
+    patient page body, then its sections. Each page numbers its sources by first
+    citation in that order, so a section shown on both pages may carry different numbers
+    on each: it is rendered once per page. The body comes first on both pages, so its
+    HTML (and its numbers) are the same on both. Problems are reported once, whichever
+    page shows the text.
+    """
+    sections = list(sections)
+    refusals: list[str] = []
+    if len(sections) > evidence.MAX_SECTIONS:
+        refusals.append(
+            f"The article has {len(sections)} evidence sections; the limit is "
+            f"{evidence.MAX_SECTIONS}."
+        )
+        sections = sections[: evidence.MAX_SECTIONS]
+    texts: list[str | None] = []
+    too_long: dict[int, str] = {}
+    for i, section in enumerate(sections):
+        if len(section.body) > evidence.SECTION_CHARACTERS:
+            too_long[i] = (
+                f"The section “{section.title}” is too long: {len(section.body):,} "
+                f"characters; the limit for a section is {evidence.SECTION_CHARACTERS:,}."
+            )
+            refusals.append(too_long[i])
+            texts.append(None)
+        else:
+            texts.append(section.body)
+
+    def page_parts(page: str) -> list[tuple[str, str]]:
+        parts = [("body", body)]
+        if page == "professional":
+            parts.append(("professional_body", professional_body))
+        return parts + [
+            (f"section-{i}", text or "")
+            for i, (section, text) in enumerate(zip(sections, texts, strict=True))
+            if evidence.shown_on(section.audience, page)
+        ]
+
+    professional = render_parts(page_parts("professional"))
+    patient_parts = page_parts("patient")
+    if len(patient_parts) == 1 and not professional_body.strip():
+        patient = professional  # the same text in the same order: the same numbers
+    else:
+        patient = render_parts(patient_parts)
+    pages = {"patient": patient, "professional": professional}
+    frozen = []
+    for i, section in enumerate(sections):
+        html_by_page = {}
+        for page, rendered in pages.items():
+            if evidence.shown_on(section.audience, page):
+                html_by_page[page] = (
+                    refusal_html(too_long[i])
+                    if i in too_long
+                    else rendered.parts.get(f"section-{i}", "")
+                )
+        frozen.append(
+            {
+                "kind": section.kind,
+                "heading": section.heading,
+                "title": section.title,
+                "audience": section.audience,
+                "body": section.body,
+                "html": html_by_page,
+            }
+        )
+    return RenderedArticle(
+        parts={
+            "body": professional.parts.get("body", ""),
+            "professional_body": professional.parts.get("professional_body", ""),
+        },
+        references=_merged(professional.references, patient.references),
+        unresolved_keys=_merged(professional.unresolved_keys, patient.unresolved_keys),
+        refusals=_merged(refusals, professional.refusals, patient.refusals),
+        images=_merged(professional.images, patient.images),
+        unknown_images=_merged(professional.unknown_images, patient.unknown_images),
+        external_images=_merged(professional.external_images, patient.external_images),
+        sections=frozen,
+        page_references={page: list(r.references) for page, r in pages.items()},
+    )
+
+
+# "<sup class="citation" id="cite-3"><a href="#ref-1" aria-label="Source 1">…": this
+# module's own markup (writer HTML cannot carry these attributes; see ALLOWED_ATTRIBUTES).
+_CITATION_RE = re.compile(r'<sup class="citation" id="(cite-\d+)">(.*?)</sup>')
+_CITED_RE = re.compile(r'aria-label="Sources? (\d+)(?: to (\d+))?"')
+
+
+def citation_anchors(html_parts: list[str]) -> dict[int, list[str]]:
+    """Where each numbered source is cited in rendered HTML: {number: [citation ids]},
+    in reading order, for the reference list's links back to the text."""
+    anchors: dict[int, list[str]] = {}
+    for part in html_parts:
+        for citation in _CITATION_RE.finditer(part or ""):
+            for cited in _CITED_RE.finditer(citation.group(2)):
+                start = int(cited.group(1))
+                end = int(cited.group(2) or start)
+                for number in range(start, end + 1):
+                    anchors.setdefault(number, []).append(citation.group(1))
+    return anchors
 
 
 def render_article(body: str, professional_body: str = "") -> RenderedArticle:
@@ -521,8 +710,10 @@ def render_article(body: str, professional_body: str = "") -> RenderedArticle:
     return render_parts([("body", body), ("professional_body", professional_body)])
 
 
-def render_reference_list(references: list[Reference]) -> str:
-    return render_to_string("references/_reference_list.html", {"references": references})
+def render_reference_list(references: list[Reference], html_parts: list[str] = ()) -> str:
+    """The numbered list, linking back to the citations in `html_parts` (rendered text)."""
+    listed = reference_list(references, anchors=citation_anchors(list(html_parts)))
+    return render_to_string("references/_reference_list.html", {"reference_list": listed})
 
 
 def render_plain(text: str) -> str:
@@ -538,4 +729,6 @@ def render_plain(text: str) -> str:
 def markdownify(text: str) -> str:
     """markdownx live preview of one text: the page as published, reference list included."""
     rendered = render_article(text)
-    return rendered.body_html + sanitize(render_reference_list(rendered.references))
+    return rendered.body_html + sanitize_generated(
+        render_reference_list(rendered.references, [rendered.body_html])
+    )

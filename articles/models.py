@@ -16,8 +16,8 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from articles import markdown
-from articles.markdown import validate_markdown
+from articles import evidence, markdown
+from articles.markdown import validate_markdown, validate_section_markdown
 from references.models import Reference
 from reviews import roles
 from reviews.people import PublicName
@@ -207,6 +207,12 @@ class Article(ReviewWorkflow):
     audience_notes = models.TextField(
         blank=True, help_text="Internal: who this is written for (not shown publicly)."
     )
+    group_references = models.BooleanField(
+        "group references by kind",
+        default=False,
+        help_text="List the sources under Guidelines, Drug labels, Research and Other "
+        "(each keeps its number).",
+    )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
     subject_name = models.CharField(
         "subject",
@@ -334,6 +340,51 @@ class Article(ReviewWorkflow):
         return bool(live and live.next_review_due and live.next_review_due < today)
 
 
+class ArticleSection(models.Model):
+    """An evidence section of the working copy ("From the guidelines", "Research" …): its
+    own Markdown citing its own sources, shown after the body in the order given.
+
+    Part of the content: frozen into the revision at submit (ArticleRevision.sections)
+    and edited only through reviews.services like the rest of the working copy.
+    """
+
+    Kind = evidence.Kind
+    Audience = evidence.Audience
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are shown in this order (smallest first)."
+    )
+    kind = models.CharField(max_length=20, choices=evidence.Kind.choices)
+    heading = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Optional: replaces the kind's heading (e.g. “From the NICE guideline”).",
+    )
+    audience = models.CharField(
+        max_length=12,
+        choices=evidence.Audience.choices,
+        default=evidence.Audience.PROFESSIONAL,
+        help_text="Which page shows it.",
+    )
+    body = models.TextField(
+        help_text="Markdown. Cite sources as in the body: [@key], [@pmid:123], [@doi:10.…].",
+        validators=[validate_section_markdown],
+    )
+
+    class Meta:
+        verbose_name = "evidence section"
+        verbose_name_plural = "evidence sections"
+        ordering = ["article", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return evidence.section_title(self.kind, self.heading)
+
+
 class RevisionQuerySet(models.QuerySet):
     def approved(self) -> RevisionQuerySet:
         return self.filter(approved_at__isnull=False)
@@ -356,6 +407,13 @@ class ArticleRevision(models.Model):
     professional_body = models.TextField(blank=True)
     body_html = models.TextField()
     professional_html = models.TextField(blank=True)
+    # The evidence sections as submitted, in order (articles.evidence.frozen_sections):
+    # kind, title, audience, Markdown and the rendered HTML for each page that shows it.
+    sections = models.JSONField(default=list, blank=True)
+    group_references = models.BooleanField(default=False)
+    # Each audience's reference list, as reference ids in the order of its numbers; None
+    # for revisions from before evidence sections (both pages list every source then).
+    reference_numbers = models.JSONField(null=True, blank=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
     subject_name = models.CharField(max_length=200, blank=True)
     subject_type = models.CharField(max_length=12, choices=SubjectType.choices, blank=True)

@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from articles import evidence, reading
 from articles.markdown import ARTICLE_PARTS, markdownify, render_working_copy
 from articles.models import Article
 from articles.submission import check_submission
@@ -145,14 +146,55 @@ def _working_copy_preview(request: HttpRequest) -> JsonResponse:
     be published: every part numbered together, in the public stylesheet. Also what the
     submission check says of it, for the reasons shown beside the Submit button."""
     article = Article(**{name: request.POST.get(name, "") for name in WORKING_COPY_FIELDS})
+    article.group_references = request.POST.get("group_references") in ("on", "true", "1")
+    article.section_texts = posted_sections(request.POST)
     topic = request.POST.get("topic", "")
     article.topic_id = int(topic) if topic.isdigit() else None
     submission = check_submission(article)
     rendered = submission.rendered or render_working_copy(article)
     document = render_to_string(
-        "articles/working_copy_preview.html", {"article": article, "rendered": rendered}
+        "articles/working_copy_preview.html",
+        {
+            "article": article,
+            "rendered": rendered,
+            "reading": reading.of_rendering(
+                rendered, reading.PROFESSIONAL, grouped=article.group_references
+            ),
+        },
     )
     return JsonResponse({"html": document, "problems": submission.problems})
+
+
+# The change form's inline of evidence sections ("sections-0-body" …), as Django names it.
+SECTIONS_PREFIX = "sections"
+
+
+def posted_sections(data) -> list[evidence.SectionText]:
+    """The evidence sections as the editor's form has them (unsaved), in their order.
+    Rows marked for deletion and empty rows are left out; at most one more than the limit
+    is read, so the check can say the limit was passed."""
+    try:
+        total = int(data.get(f"{SECTIONS_PREFIX}-TOTAL_FORMS", 0))
+    except ValueError:
+        total = 0
+    rows = []
+    for i in range(min(max(total, 0), 100)):
+        name = f"{SECTIONS_PREFIX}-{i}-"
+        body = data.get(name + "body", "")
+        if data.get(name + "DELETE") or not body.strip():
+            continue
+        try:
+            position = int(data.get(name + "position") or 0)
+        except ValueError:
+            position = 0
+        section = evidence.SectionText(
+            kind=data.get(name + "kind", evidence.Kind.OTHER),
+            heading=data.get(name + "heading", "")[:120],
+            audience=data.get(name + "audience", evidence.Audience.PROFESSIONAL),
+            body=body,
+        )
+        rows.append((position, i, section))
+    return [section for _p, _i, section in sorted(rows)][: evidence.MAX_SECTIONS + 1]
 
 
 def is_long(request: HttpRequest) -> bool:

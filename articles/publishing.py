@@ -72,11 +72,16 @@ _RENDER_SOURCES = (
     "templates/includes/_disclosures.html",
     "templates/includes/_history.html",
     "templates/references/_reference_list.html",
+    "templates/articles/_evidence_sections.html",
     "articles/context_processors.py",
+    "articles/evidence.py",
+    "articles/reading.py",
+    "articles/templatetags/evidence.py",
     "articles/publishing.py",
     "articles/selectors.py",
     "articles/structured_data.py",
     "references/formatting.py",
+    "references/listing.py",
     "references/templatetags/references.py",
     "reviews/people.py",
     "static/vetted/card.png",
@@ -248,8 +253,14 @@ def store_live_page(article: Article) -> LivePage | None:
     )
     live, _ = LivePage.objects.update_or_create(article=article, defaults=fields)
     if live.state == LivePage.State.LIVE:
+        # The evidence sections are searchable with the professional section.
+        sections = " ".join(
+            html for s in revision.sections or [] for html in (s.get("html") or {}).values()
+        )
         search.index_page(
-            live, body_html=revision.body_html, professional_html=revision.professional_html
+            live,
+            body_html=revision.body_html,
+            professional_html=f"{revision.professional_html} {sections}".strip(),
         )
     else:
         search.unindex_page(live.pk)

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
 
+from articles import reading
 from articles.markdown import RenderedArticle
 from articles.models import (
     Article,
@@ -92,6 +93,27 @@ class PublicArticle:
     def references(self) -> list[Any]:
         # As submitted and approved, never the library row as edited since.
         return [link.cited_reference for link in self.cited]
+
+    def audience_references(self, audience: str) -> list[Any]:
+        """The sources one audience's page cites, in the order of that page's numbers."""
+        references = self.references
+        numbers = self.revision.reference_numbers
+        if numbers is None:  # a revision from before per-page lists: one list for both
+            return references
+        by_id = {ref.pk: ref for ref in references}
+        return [by_id[pk] for pk in numbers.get(audience, []) if pk in by_id]
+
+    def reading(self, audience: str) -> reading.Reading:
+        """Evidence sections and reference list as this audience's page shows them."""
+        revision = self.revision
+        return reading.reading(
+            audience=audience,
+            body_html=revision.body_html,
+            professional_html=revision.professional_html,
+            sections=revision.sections,
+            references=self.audience_references(audience),
+            grouped=revision.group_references,
+        )
 
     @property
     def people(self) -> list[WriterProfile | ReviewerProfile]:
@@ -366,6 +388,9 @@ def working_copy_page(*, article: Article, rendered: RenderedArticle) -> PublicA
         professional_body=article.professional_body,
         body_html=rendered.body_html,
         professional_html=rendered.professional_html,
+        sections=rendered.sections,
+        group_references=article.group_references,
+        reference_numbers=rendered.reference_numbers(),
         topic=article.topic,
         subject_name=article.subject_name,
         subject_type=article.subject_type,

@@ -311,6 +311,33 @@ class RevisionDiff:
         )
 
 
+_SECTION_PAGES = {
+    "patient": "patient page",
+    "professional": "professional page",
+    "both": "both pages",
+}
+
+
+def sections_html(revision: ArticleRevision | None) -> str:
+    """A revision's evidence sections as one fragment, each under its heading and the page
+    it is shown on (as professionals number it, when they see it), for the diff."""
+    if revision is None:
+        return ""
+    parts = []
+    for section in getattr(revision, "sections", None) or []:
+        by_page = section.get("html") or {}
+        html = by_page.get("professional", by_page.get("patient", ""))
+        where = _SECTION_PAGES.get(section.get("audience", ""), "")
+        parts.append(f"<h2>{escape(section.get('title', ''))} ({escape(where)})</h2>{html}")
+    return "".join(parts)
+
+
+def _sections_diff(old: ArticleRevision | None, new: ArticleRevision) -> list[RenderedDiff]:
+    if not (getattr(old, "sections", None) or getattr(new, "sections", None)):
+        return []
+    return [diff_rendered(sections_html(old), sections_html(new), label="Evidence sections")]
+
+
 def diff_revisions(old: ArticleRevision | None, new: ArticleRevision) -> RevisionDiff:
     """Diff two revisions; `old` is None when there is nothing to compare with."""
     return RevisionDiff(
@@ -323,6 +350,7 @@ def diff_revisions(old: ArticleRevision | None, new: ArticleRevision) -> Revisio
             diff_rendered(getattr(old, name, ""), getattr(new, name, ""), label=label)
             for name, label in RENDERED_FIELDS
             if getattr(old, name, "") or getattr(new, name, "")
-        ],
+        ]
+        + _sections_diff(old, new),
         references=diff_references(_references(old), _references(new)),
     )

@@ -10,6 +10,7 @@ Views, the admin, commands and the action model call these; none repeats their l
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import django_fsm as fsm
@@ -19,9 +20,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts import reauth
-from articles import publishing
+from articles import evidence, publishing
 from articles.markdown import RenderedArticle
-from articles.models import Article, ArticleRevision, RevisionImage, RevisionReference
+from articles.models import (
+    Article,
+    ArticleRevision,
+    ArticleSection,
+    RevisionImage,
+    RevisionReference,
+)
 from articles.submission import check_submission
 from images.models import Image
 from reviews import notifications, policy, roles, scheduling, signatures, steps
@@ -37,7 +44,7 @@ from reviews.workflow import APPROVED_CONTENT, WITH_THE_BOARD, Status, WorkflowE
 
 # Fields whose change makes a new version of the content.
 CONTENT_FIELDS = frozenset(
-    {"title", "summary", "body", "professional_body", "topic", "slug"}
+    {"title", "summary", "body", "professional_body", "topic", "slug", "group_references"}
     | {"subject_name", "subject_type"}
 )
 
@@ -108,6 +115,8 @@ def _content_hash(article: Article, rendered: RenderedArticle) -> str:
         sources=[ref.bibliographic_snapshot() for ref in rendered.references],
         images=[_image_snapshot(image) for image in rendered.images],
         public_notes=signatures.public_notes(article),
+        sections=[signatures.section_text(s) for s in rendered.sections],
+        group_references=article.group_references,
     )
 
 
@@ -124,6 +133,9 @@ def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> Article
         professional_body=article.professional_body,
         body_html=rendered.body_html,
         professional_html=rendered.professional_html,
+        sections=rendered.sections,
+        group_references=article.group_references,
+        reference_numbers=rendered.reference_numbers(),
         topic=article.topic,
         subject_name=article.subject_name,
         subject_type=article.subject_type,
@@ -163,6 +175,62 @@ def _concrete_field(name: str):
     return field if field.concrete and not field.many_to_many else None
 
 
+def _lock_for_edit(article: Article, user: Any) -> Article:
+    """Lock the working copy and check that `user` may edit its content now."""
+    current = steps.lock(article)
+    if current.status in WITH_THE_BOARD:
+        raise ValidationError(LOCKED_MESSAGE)
+    if current.status == Status.ARCHIVED:
+        raise ValidationError("This article is archived; an editor must restore it first.")
+    if not roles.can_edit_content(current, user):
+        raise PermissionDenied("Only the article's authors or an editor can edit it.")
+    return current
+
+
+def _content_edited(current: Article, user: Any) -> None:
+    """The content changed: live content gets a new draft (revise), else a plain save."""
+    if current.status in APPROVED_CONTENT:
+        from_status = current.status
+        current.revise()
+        current.save()
+        steps.record(article=current, action=Action.REVISE, from_status=from_status, user=user)
+    else:
+        current.save()
+
+
+@transaction.atomic
+def article_sections_save(*, article: Article, user: Any, save: Callable[[], Any]) -> Article:
+    """Save the working copy's evidence sections (`save` writes them: the admin's inline
+    formset). They are content: the same checks as article_save, and editing those of a
+    live article starts a new draft."""
+    current = _lock_for_edit(article, user)
+    save()
+    _content_edited(current, user)
+    return current
+
+
+def article_sections_set(
+    *, article: Article, user: Any, sections: list[evidence.SectionText]
+) -> Article:
+    """Replace the working copy's evidence sections with these, in this order."""
+
+    def save() -> None:
+        article.sections.all().delete()
+        ArticleSection.objects.bulk_create(
+            ArticleSection(
+                article=article,
+                position=i,
+                kind=s.kind,
+                heading=s.heading,
+                audience=s.audience,
+                body=s.body,
+            )
+            for i, s in enumerate(sections, start=1)
+        )
+
+    return article_sections_save(article=article, user=user, save=save)
+
+
 @transaction.atomic
 def article_save(*, article: Article, user: Any, changed_fields: set[str] | list[str]) -> Article:
     """Save the working copy. Editing live content starts a new draft (revise).
@@ -181,13 +249,7 @@ def article_save(*, article: Article, user: Any, changed_fields: set[str] | list
     if not edited:
         # e.g. a reviewer's action button posts the read-only form: nothing to save.
         return article
-    current = steps.lock(article)
-    if current.status in WITH_THE_BOARD:
-        raise ValidationError(LOCKED_MESSAGE)
-    if current.status == Status.ARCHIVED:
-        raise ValidationError("This article is archived; an editor must restore it first.")
-    if not roles.can_edit_content(current, user):
-        raise PermissionDenied("Only the article's authors or an editor can edit it.")
+    current = _lock_for_edit(article, user)
     locked_slug = current.approved_slug()
     if locked_slug and article.slug != locked_slug:
         raise ValidationError(

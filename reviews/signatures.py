@@ -32,11 +32,14 @@ def content_digest(
     sources: list[dict],
     images: list[dict] | None = None,
     public_notes: dict[str, str] | None = None,
+    sections: list[dict] | None = None,
+    group_references: bool = False,
 ) -> str:
     """The content hash of a version: its text, its sources as printed and the images it
-    shows (their files and words), and what else readers are told of it (its subject, a
-    correction note). Without images or notes the hash is what it always was, so
-    signatures made before those existed still verify."""
+    shows (their files and words), what else readers are told of it (its subject, a
+    correction note), its evidence sections (kind, heading, audience, text) and how its
+    references are listed. Without any of those extras the hash is what it always was, so
+    signatures made before they existed still verify."""
     digest = hashlib.sha256()
     for part in (title, summary, body, professional_body):
         digest.update((part or "").encode() + b"\x00")
@@ -46,6 +49,10 @@ def content_digest(
     notes = {k: v for k, v in (public_notes or {}).items() if v}
     if notes:
         digest.update(b"\x00notes" + json.dumps(notes, sort_keys=True).encode())
+    if sections:
+        digest.update(b"\x00sections" + json.dumps(sections, sort_keys=True).encode())
+    if group_references:
+        digest.update(b"\x00grouped")
     return digest.hexdigest()
 
 
@@ -70,7 +77,14 @@ def revision_content_hash(revision: ArticleRevision) -> str:
         sources=sources,
         images=images,
         public_notes=public_notes(revision),
+        sections=[section_text(s) for s in revision.sections or []],
+        group_references=revision.group_references,
     )
+
+
+def section_text(section: dict) -> dict:
+    """What of an evidence section its writers wrote (not the HTML made from it)."""
+    return {key: section.get(key, "") for key in ("kind", "heading", "audience", "body")}
 
 
 def meaning(article: Article) -> str:

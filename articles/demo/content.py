@@ -185,6 +185,48 @@ yourself. Extra sleepiness or confusion after a dose change is a reason to call 
 prescriber the same day.
 """
 
+# The gabapentin article's evidence sections (clinician page): what the guidelines, the
+# label and the trials each say, every claim cited to its own sources.
+GABAPENTIN_SECTIONS = [
+    {
+        "kind": "guidelines",
+        "audience": "professional",
+        "body": """\
+Both NICE and the European Federation of Neurological Societies place gabapentin among the
+first-line choices for most neuropathic pain, beside pregabalin, duloxetine and
+amitriptyline [@nice-cg173; @attal2010]. Start low and titrate to response and
+tolerability; if the first drug fails or is not tolerated, switch to another first-line
+option rather than adding one [@nice-cg173]. The later NeuPSIG meta-analysis kept
+gabapentin among the first-line drugs it recommends [@finnerup2015].
+""",
+    },
+    {
+        "kind": "drug_label",
+        "audience": "professional",
+        "body": """\
+- **Renal function:** reduce the daily dose in step with creatinine clearance; in
+  haemodialysis, give a supplemental dose after each session [@neurontin-label].
+- **Stopping:** taper over at least a week; abrupt withdrawal can precipitate seizures in
+  people with epilepsy [@neurontin-label].
+- **Neuromuscular effects:** twitching is listed among the less frequent adverse
+  reactions; consider the drug when such symptoms begin after a dose change
+  [@neurontin-label].
+""",
+    },
+    {
+        "kind": "research",
+        "audience": "professional",
+        "body": """\
+In the Cochrane review, about a third of people with postherpetic neuralgia or painful
+diabetic neuropathy had at least half their pain relieved on gabapentin, against about
+a fifth on placebo; adverse events were more common than on placebo [@wiffen2017].
+Trials rarely recorded muscle symptoms separately, so their frequency is uncertain.
+Central sensitisation after nerve injury may lower the threshold for these effects in
+some patients [@albu2015].
+""",
+    },
+]
+
 ARTICLES = [
     {
         "title": "Can gabapentin cause muscle spasms?",
@@ -195,6 +237,8 @@ ARTICLES = [
         "Here is why they happen, who is at risk and what to do.",
         "body": GABAPENTIN_SPASMS,
         "professional_body": GABAPENTIN_PRO,
+        "sections": GABAPENTIN_SECTIONS,
+        "group_references": True,
         "topic": "medicines",
         "state": "approved",
     },

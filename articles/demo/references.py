@@ -82,6 +82,29 @@ REFERENCES = [
         "url": "https://www.nice.org.uk/guidance/cg173",
     },
     {
+        "key": "attal2010",
+        "kind": "guideline",
+        "author": [
+            {"family": "Attal", "given": "N"},
+            {"family": "Cruccu", "given": "G"},
+            {"family": "Baron", "given": "R"},
+            {"family": "Haanpää", "given": "M"},
+            {"family": "Hansson", "given": "P"},
+            {"family": "Jensen", "given": "TS"},
+            {"family": "Nurmikko", "given": "T"},
+        ],
+        "title": "EFNS guidelines on the pharmacological treatment of neuropathic pain: 2010 "
+        "revision",
+        "container_title": "Eur J Neurol",
+        "year": 2010,
+        "month": 9,
+        "volume": "17",
+        "issue": "9",
+        "page": "1113-e88",
+        "doi": "10.1111/j.1468-1331.2010.02999.x",
+        "pmid": "20402746",
+    },
+    {
         "key": "giuriato2018",
         "kind": "research",
         "author": [

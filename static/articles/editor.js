@@ -49,6 +49,17 @@
       var input = field(name);
       if (input) { data.append(name, input.value); }
     });
+    // The evidence sections (the inline "sections-N-…" rows) and how references are listed.
+    var grouped = field("group_references");
+    if (grouped && grouped.checked) { data.append("group_references", "on"); }
+    document.querySelectorAll("[name^='sections-']").forEach(function (input) {
+      if (input.name.indexOf("__prefix__") !== -1) { return; } // the "add another" template
+      if (input.type === "checkbox") {
+        if (input.checked) { data.append(input.name, "on"); }
+      } else {
+        data.append(input.name, input.value);
+      }
+    });
     data.append("csrfmiddlewaretoken", csrf());
     if (pending) { pending.abort(); }
     pending = new AbortController();
@@ -109,6 +120,14 @@
       input.addEventListener("change", schedulePreview);
     }
   });
+  function isSectionField(node) {
+    return node && node.name && (node.name.indexOf("sections-") === 0 || node.name === "group_references");
+  }
+  document.addEventListener("input", function (event) { if (isSectionField(event.target)) { schedulePreview(); } });
+  document.addEventListener("change", function (event) { if (isSectionField(event.target)) { schedulePreview(); } });
+  // A section row added or removed with the admin's inline buttons.
+  document.addEventListener("formset:added", schedulePreview);
+  document.addEventListener("formset:removed", schedulePreview);
   // The topic is picked with the admin's autocomplete (select2, through jQuery).
   if (window.django && window.django.jQuery) {
     window.django.jQuery(document).on("change", "#id_topic", schedulePreview);
@@ -156,20 +175,24 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".editor-toolbar [data-dialog]");
     if (button) {
-      openDialog(button.dataset.dialog, document.getElementById(button.dataset.target));
+      // The textarea beside the toolbar (a section row added in the page has no fixed id).
+      var box = button.closest(".markdown-editor");
+      openDialog(button.dataset.dialog, (box && box.querySelector("textarea")) ||
+        document.getElementById(button.dataset.target));
     }
     var closer = event.target.closest("dialog [data-close]");
     if (closer) { closer.closest("dialog").close(); }
   });
-  document.querySelectorAll(".markdown-editor-text").forEach(function (textarea) {
-    textarea.addEventListener("keydown", function (event) {
-      if (!event.altKey || event.ctrlKey || event.metaKey) { return; }
-      var key = event.key.toLowerCase();
-      if (key === "c" || key === "i") {
-        event.preventDefault();
-        openDialog(key === "c" ? "cite-dialog" : "image-dialog", textarea);
-      }
-    });
+  // Delegated, so section rows added in the page get the shortcuts too.
+  document.addEventListener("keydown", function (event) {
+    var textarea = event.target;
+    if (!textarea.classList || !textarea.classList.contains("markdown-editor-text")) { return; }
+    if (!event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var key = event.key.toLowerCase();
+    if (key === "c" || key === "i") {
+      event.preventDefault();
+      openDialog(key === "c" ? "cite-dialog" : "image-dialog", textarea);
+    }
   });
   document.querySelectorAll("dialog.editor-dialog").forEach(function (dialog) {
     dialog.addEventListener("close", function () { if (target) { target.focus(); } });

@@ -20,7 +20,8 @@ PREVIEW = reverse("markdownx_markdownify")
 
 def sups(html: str) -> list[str]:
     return [
-        re.sub(r"<[^>]+>", "", s) for s in re.findall(r'<sup class="citation">(.*?)</sup>', html)
+        re.sub(r"<[^>]+>", "", s)
+        for s in re.findall(r'<sup class="citation"[^>]*>(.*?)</sup>', html)
     ]
 
 

@@ -44,5 +44,5 @@ def test_demo_articles_cite_real_sources_on_their_public_pages(settings, client)
     call_command("seed_demo")
     for article in Article.objects.live():
         page = client.get(article.get_absolute_url()).text
-        assert '<sup class="citation">' in page
+        assert '<sup class="citation" id="cite-1">' in page
         assert "https://doi.org/" in page or "https://pubmed.ncbi.nlm.nih.gov/" in page

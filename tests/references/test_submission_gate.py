@@ -55,5 +55,5 @@ def test_submit_freezes_the_numbered_reference_list(writer):
     article.refresh_from_db()
     links = list(article.current_revision.reference_links.order_by("position"))
     assert [(link.position, link.reference) for link in links] == [(1, second), (2, first)]
-    assert '<sup class="citation">' in article.current_revision.body_html
+    assert '<sup class="citation" id="cite-1">' in article.current_revision.body_html
     assert '>1</a>,<a href="#ref-2"' in article.current_revision.body_html

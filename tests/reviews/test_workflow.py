@@ -291,7 +291,7 @@ def test_submit_freezes_an_immutable_revision(draft, writer):
     draft.refresh_from_db()
     revision = draft.current_revision
     assert revision.body == draft.body
-    assert '<sup class="citation">' in revision.body_html
+    assert '<sup class="citation" id="cite-1">' in revision.body_html
     assert revision.references.count() == 1
     revision.body = "tampered"
     with pytest.raises(TypeError, match="immutable"):

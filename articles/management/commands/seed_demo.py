@@ -16,6 +16,7 @@ from accounts import reauth
 from articles import transparency
 from articles.demo.content import ARTICLES, SITE_PAGES, TOPICS
 from articles.demo.references import REFERENCES
+from articles.evidence import SectionText
 from articles.models import Article, SitePage, Topic, WriterProfile
 from references.models import Reference
 from reviews import roles, services
@@ -139,11 +140,26 @@ class Command(BaseCommand):
                 summary=data["summary"],
                 body=data["body"],
                 professional_body=data.get("professional_body", ""),
+                group_references=data.get("group_references", False),
                 topic=Topic.objects.get(slug=data["topic"]),
                 subject_name=data.get("subject_name", ""),
                 subject_type=data.get("subject_type", ""),
             )
             article.authors.add(users["writer"])
+            if data.get("sections"):
+                services.article_sections_set(
+                    article=article,
+                    user=users["writer"],
+                    sections=[
+                        SectionText(
+                            kind=s["kind"],
+                            heading=s.get("heading", ""),
+                            audience=s["audience"],
+                            body=s["body"],
+                        )
+                        for s in data["sections"]
+                    ],
+                )
             self._advance(article, data["state"], users)
             created += 1
         return created
