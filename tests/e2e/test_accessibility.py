@@ -43,19 +43,25 @@ def audit(browser):
     context.set_default_timeout(10_000)
     page = context.new_page()
 
-    def run(url: str, expect_status: int = 200) -> list[str]:
-        response = page.goto(url)
-        assert response.status == expect_status, (url, response.status)
-        page.add_script_tag(path=str(AXE))
+    def check() -> list[str]:
+        """axe over the page as it is now."""
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
             """tags => axe.run(document, {runOnly: {type: "tag", values: tags},
                                           resultTypes: ["violations"]})
                         .then(r => r.violations)""",
             AXE_TAGS,
         )
-        return [_describe(url, v) for v in violations]
+        return [_describe(page.url, v) for v in violations]
+
+    def run(url: str, expect_status: int = 200) -> list[str]:
+        response = page.goto(url)
+        assert response.status == expect_status, (url, response.status)
+        return check()
 
     run.page = page
+    run.check = check
     yield run
     context.close()
 
@@ -63,8 +69,10 @@ def audit(browser):
 def _describe(url: str, violation: dict) -> str:
     targets = "; ".join(", ".join(node["target"]) for node in violation["nodes"][:5])
     more = len(violation["nodes"]) - 5
+    parts = urlsplit(url)
+    where = parts.path + (f"?{parts.query}" if parts.query else "")
     return (
-        f"{urlsplit(url).path}: {violation['id']} ({violation['impact']}) "
+        f"{where}: {violation['id']} ({violation['impact']}) "
         f"{violation['help']} at {targets}{f' (+{more} more)' if more > 0 else ''} "
         f"· {violation['helpUrl']}"
     )
@@ -95,6 +103,13 @@ def test_every_public_page_template_passes_axe(audit, demo_site, settings):
     violations = []
     for path in paths:
         violations += audit(demo_site + path)
+    # The phone layout (folded search, short trust line), with the search opened.
+    audit.page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", GABAPENTIN):
+        violations += audit(demo_site + path)
+    audit.page.locator("button[aria-controls=site-search]").click()
+    violations += audit.check()
+    audit.page.set_viewport_size({"width": 1280, "height": 900})
 
     # A page under review, shown with its caution banner when the setting is on.
     settings.VETTED_PUBLISH_PENDING_REVIEW = True
@@ -143,3 +158,62 @@ def _url_name(path: str) -> str:
     except Resolver404:
         return ""
     return f"{match.namespace}:{match.url_name}"
+
+
+# The focus ring of the focused element against what is drawn just outside it.
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  if (el === document.body || el.hasAttribute("data-ring-checked")) return null;
+  const element = el.outerHTML.slice(0, 90);
+  el.setAttribute("data-ring-checked", "");
+  const style = getComputedStyle(el);
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  // The middle of the ring, on the left (or right) edge; an inset ring lies on the element.
+  const rect = el.getBoundingClientRect();
+  const offset = parseFloat(style.outlineOffset);
+  const gap = offset + parseFloat(style.outlineWidth) / 2;
+  const x = rect.left - gap >= 0 ? rect.left - gap : rect.right + gap;
+  const y = rect.top + rect.height / 2;
+  let under = offset < 0 ? el : document.elementsFromPoint(x, y).find(e => !el.contains(e));
+  let background = [255, 255, 255];
+  for (; under; under = under.parentElement) {
+    const c = rgb(getComputedStyle(under).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0)) { background = c.slice(0, 3); break; }
+  }
+  const [a, b] = [lum(rgb(style.outlineColor)), lum(background)].sort((p, q) => q - p);
+  return {
+    element,
+    style: style.outlineStyle,
+    width: parseFloat(style.outlineWidth),
+    contrast: (a + 0.05) / (b + 0.05),
+  };
+}"""
+
+
+def test_every_focus_ring_is_visible_against_its_background(page, demo_site):
+    """Tab through the article (both audiences, and on a phone) and the home page: every
+    control shows a focus ring at least 2px wide with 3:1 contrast against its surroundings."""
+    weak = []
+    for width, path in (
+        (1280, "/"),
+        (1280, GABAPENTIN),
+        (1280, GABAPENTIN + "professional/"),
+        (390, GABAPENTIN),
+    ):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(demo_site + path)
+        checked = 0
+        for _ in range(150):
+            page.keyboard.press("Tab")
+            ring = page.evaluate(FOCUS_RING)
+            if ring is None:  # back to the start: every control was visited
+                break
+            checked += 1
+            if ring["style"] == "none" or ring["width"] < 2 or ring["contrast"] < 3:
+                weak.append(f"{path} at {width}px: {ring}")
+        assert checked > 10, (path, checked)
+    assert not weak, "Focus rings too faint:\n" + "\n".join(weak)
