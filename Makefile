@@ -9,13 +9,20 @@ DEV_ENV := DEBUG=1
 run: install migrate seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
+
+# axe-core and the Nu Html Checker for the accessibility and HTML checks (package.json),
+# from the npm registry into node_modules/; npm rewrites node_modules/.package-lock.json
+# on every install, so this reruns only when package.json or its lock file changed.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund; \
+	else echo "npm not found: the axe-core and HTML checks will be skipped (install Node.js)"; fi
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -58,4 +65,4 @@ bench-scale: install
 	$(BIN)/python scripts/bench_scale.py --articles $(ARTICLES)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts node_modules

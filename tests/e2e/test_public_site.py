@@ -67,18 +67,30 @@ def test_audience_choice_changes_disclaimer_and_persists_across_pages(page, demo
     page.goto(demo_site + GABAPENTIN)
     expect(page.get_by_role("heading", name="For patients and caregivers")).to_be_visible()
     expect(page.get_by_role("heading", name="For healthcare professionals")).to_have_count(0)
+    switch = page.get_by_role("navigation", name="Version of this article")
+    expect(switch.get_by_role("link", name="Patient")).to_have_attribute("aria-current", "page")
 
-    page.get_by_role("group", name="Which best describes you?").get_by_label(
-        "Healthcare professional"
-    ).check()
-    page.get_by_role("button", name="Save choice").click()
-
+    # Read the summary, then choose: the page changes in place, where the reader is.
+    page.mouse.wheel(0, 150)
+    page.wait_for_function("window.scrollY > 0")
+    scrolled = page.evaluate("window.scrollY")
+    choice = switch.get_by_role("link", name="Healthcare professional")
+    choice.click()
+    expect(switch.get_by_role("status")).to_have_text(
+        "Saved: you'll see the healthcare professional version"
+    )
     # The professional version has a URL of its own (shareable, cacheable).
     expect(page).to_have_url(demo_site + GABAPENTIN + "professional/")
+    expect(choice).to_have_attribute("aria-current", "page")
+    expect(choice).to_be_focused()
+    assert page.evaluate("window.scrollY") == scrolled
     expect(page.get_by_role("heading", name="Professional medical disclaimer")).to_be_visible()
     expect(page.get_by_role("heading", name="For patients and caregivers")).to_have_count(0)
     expect(page.get_by_role("heading", name="For healthcare professionals")).to_be_visible()
-    expect(page.get_by_role("radio", name="Healthcare professional")).to_be_checked()
+    page.reload()
+    expect(switch.get_by_role("link", name="Healthcare professional")).to_have_attribute(
+        "aria-current", "page"
+    )
     screenshot(page, "article-professional")
 
     # Another article, opened at its usual URL: the remembered choice opens the
@@ -86,15 +98,29 @@ def test_audience_choice_changes_disclaimer_and_persists_across_pages(page, demo
     page.goto(demo_site + CRAMPS)
     expect(page).to_have_url(demo_site + CRAMPS + "professional/")
     expect(page.get_by_role("heading", name="Professional medical disclaimer")).to_be_visible()
-    expect(page.locator(".viewing-as")).to_contain_text("Healthcare professional")
     page.goto(demo_site)
     expect(page.locator(".viewing-as")).to_contain_text("Healthcare professional")
 
     page.goto(demo_site + CRAMPS)
-    page.get_by_role("radio", name="Patient or caregiver").check()
-    page.get_by_role("button", name="Save choice").click()
+    switch.get_by_role("link", name="Patient").click()
+    expect(switch.get_by_role("status")).to_have_text("Saved: you'll see the patient version")
     expect(page).to_have_url(demo_site + CRAMPS)
     expect(page.get_by_role("heading", name="For patients and caregivers")).to_be_visible()
+    page.goto(demo_site + GABAPENTIN)
+    expect(page).to_have_url(demo_site + GABAPENTIN)
+
+
+def test_audience_versions_are_plain_links_without_javascript(browser, demo_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(demo_site + GABAPENTIN)
+        switch = page.get_by_role("navigation", name="Version of this article")
+        switch.get_by_role("link", name="Healthcare professional").click()
+        expect(page).to_have_url(demo_site + GABAPENTIN + "professional/")
+        expect(page.get_by_role("heading", name="For healthcare professionals")).to_be_visible()
+    finally:
+        context.close()
 
 
 def test_feedback_vote_is_thanked_in_place_and_counted(page, demo_site):
