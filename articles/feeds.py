@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from articles import selectors
-from articles.models import Article, LivePage
+from articles.models import LivePage
 
 FEED_SIZE = 30
 
@@ -33,6 +33,10 @@ def _event(page: LivePage) -> str:
     ):
         return "Updated"
     return "New"
+
+
+# What the byline prints of a writer (WriterProfile.printed_name).
+PROFILE_FIELDS = ("user", "display_name", "credentials", "is_public")
 
 
 def editorial_team() -> str:
@@ -66,19 +70,21 @@ class LatestReviewedArticlesFeed(Feed):
         return f"© {datetime.date.today().year} {settings.VETTED_PUBLISHER_NAME}"
 
     def items(self):
-        # Two small queries for the writers' names, not the articles' whole rows.
+        # The byline's writers: those who submitted the live revision and have a public
+        # profile. One query for the pages, two for the writers, whatever the feed's size.
         return selectors.feed_pages().prefetch_related(
-            Prefetch("article", queryset=Article.objects.only("pk")),
             Prefetch(
-                "article__authors",
-                queryset=get_user_model().objects.only("first_name", "last_name"),
+                "revision__authors",
+                queryset=get_user_model()
+                .objects.select_related("writer_profile")
+                .only(*("writer_profile__" + name for name in PROFILE_FIELDS)),
             ),
         )[:FEED_SIZE]
 
     def item_author_name(self, page: LivePage) -> str:
-        # Writers by their full names; an account without one is not named in public.
-        names = [name for user in page.article.authors.all() if (name := user.get_full_name())]
-        return " and ".join(sorted(names)) or editorial_team()
+        profiles = [getattr(user, "writer_profile", None) for user in page.revision.authors.all()]
+        names = sorted(p.printed_name for p in profiles if p is not None and p.is_public)
+        return " and ".join(names) or editorial_team()
 
     def item_title(self, page: LivePage) -> str:
         return f"{_event(page)}: {page.title}"

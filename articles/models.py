@@ -578,6 +578,10 @@ class SitePage(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = markdown.render_plain(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            # A partial save of the text (update_or_create does one) keeps its HTML in step.
+            kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -1,5 +1,6 @@
-"""Starting text of the transparency pages (about, funding, privacy, contact, corrections,
-copyright), created by migration 0012 and edited by editors in the admin afterwards.
+"""Starting text of the site pages: the editorial policy, the disclaimers and the
+transparency pages (about, funding, privacy, contact, corrections, copyright), created by
+migrations 0012 and 0015 and edited by editors in the admin afterwards.
 
 The privacy page names every cookie and every piece of browser storage the site uses;
 tests/site/test_transparency_pages.py checks it against the code that sets them.
@@ -203,6 +204,59 @@ Ask through the contact page (choose "Press" or "General question").
 
 Images and figures carry their own credit and licence. Sources we cite belong to their
 publishers; follow the links in each article's reference list to read them.
+""",
+    ),
+    "editorial-policy": (
+        "Editorial policy",
+        """\
+Every article on this site is written by our health writers and reviewed by a member of
+our **medical advisory board** before it is published.
+
+## How an article is reviewed
+
+1. A writer drafts the article and cites every factual claim to a published source:
+   clinical guidelines, systematic reviews, research studies or official drug labels.
+2. A board member who did not write the article checks each claim against its sources,
+   checks doses and safety statements, and either approves it or asks for changes.
+3. Only approved articles are published. Each shows who reviewed it and when.
+
+## Dates on our articles
+
+- **Last updated** is when the content of the article last changed.
+- **Last reviewed** is when a board member last confirmed it is accurate. Every article
+  is reviewed again at least every 12 months.
+
+## Independence
+
+Writers and board members declare conflicts of interest on their public profiles, and
+every article lists them under "Disclosures". We do not accept advertising from
+manufacturers of the medicines we write about.
+""",
+    ),
+    "medical-disclaimer": (
+        "Medical disclaimer",
+        """\
+The information on this site is for general education. It is not a diagnosis and does
+not replace advice from a doctor, pharmacist or other health professional who knows
+your situation. Do not stop or change a medicine without talking to your prescriber.
+In an emergency, call your local emergency number.
+""",
+    ),
+    "patient-disclaimer": (
+        "For patients and caregivers",
+        """\
+This article is general information, not medical advice for you. Talk to your doctor
+or pharmacist before starting, stopping or changing any medicine. If you think you may
+have a medical emergency, call your local emergency number now.
+""",
+    ),
+    "professional-disclaimer": (
+        "Professional medical disclaimer",
+        """\
+This information is intended for healthcare professionals. It supports, and does not
+replace, clinical judgement. Verify doses and recommendations against primary
+literature, local guidelines and the current product label before applying them to the
+care of an individual patient.
 """,
     ),
 }

@@ -35,16 +35,23 @@ def _live(*, writer, reviewer, **fields):
 
 @pytest.fixture
 def disclaimers(db):
-    SitePage(
-        key="patient-disclaimer", title="For patients and caregivers", body="Ask your GP."
-    ).save()
-    SitePage(
+    SitePage.objects.update_or_create(
+        key="patient-disclaimer",
+        defaults={"title": "For patients and caregivers", "body": "Ask your GP."},
+    )
+    SitePage.objects.update_or_create(
         key="professional-disclaimer",
-        title="Professional medical disclaimer",
-        body="Use clinical judgement.",
-    ).save()
-    SitePage(key="editorial-policy", title="Editorial policy", body="We check sources.").save()
-    SitePage(key="medical-disclaimer", title="Medical disclaimer", body="General info.").save()
+        defaults={
+            "title": "Professional medical disclaimer",
+            "body": "Use clinical judgement.",
+        },
+    )
+    SitePage.objects.update_or_create(
+        key="editorial-policy", defaults={"title": "Editorial policy", "body": "We check sources."}
+    )
+    SitePage.objects.update_or_create(
+        key="medical-disclaimer", defaults={"title": "Medical disclaimer", "body": "General info."}
+    )
 
 
 @pytest.fixture

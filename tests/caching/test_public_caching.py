@@ -197,7 +197,10 @@ def test_renaming_a_topic_shows_on_the_cached_page(client, live):
 
 
 def test_editing_a_disclaimer_shows_on_every_cached_article_page(client, live):
-    SitePage(key="patient-disclaimer", title="Before you read", body="Ask your GP first.").save()
+    SitePage.objects.update_or_create(
+        key="patient-disclaimer",
+        defaults={"title": "Before you read", "body": "Ask your GP first."},
+    )
     professional = reverse("articles:detail_professional", kwargs={"slug": live.slug})
     assert "Ask your GP first." in _warm(client, live.get_absolute_url())
     _warm(client, professional)
@@ -209,7 +212,9 @@ def test_editing_a_disclaimer_shows_on_every_cached_article_page(client, live):
 
 
 def test_editing_a_site_page_shows_on_its_cached_page(client, live):
-    SitePage(key="editorial-policy", title="Editorial policy", body="We check sources.").save()
+    SitePage.objects.update_or_create(
+        key="editorial-policy", defaults={"title": "Editorial policy", "body": "We check sources."}
+    )
     url = reverse("articles:page", kwargs={"key": "editorial-policy"})
     assert "We check sources." in _warm(client, url)
     page = SitePage.objects.get(key="editorial-policy")

@@ -101,7 +101,9 @@ def world(writer, other_writer, reviewer, editor) -> World:
         approved=approved,
         archived=archived,
         reference=factories.ReferenceFactory(key="shared"),
-        page=SitePage.objects.create(key=SitePage.Key.EDITORIAL_POLICY, title="P", body="B"),
+        page=SitePage.objects.update_or_create(
+            key=SitePage.Key.EDITORIAL_POLICY, defaults={"title": "P", "body": "B"}
+        )[0],
         topic=topic,
     )
 

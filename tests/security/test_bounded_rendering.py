@@ -117,7 +117,9 @@ def test_the_article_form_refuses_text_beyond_a_limit_with_a_message(client, wri
 
 
 def test_the_site_page_form_refuses_text_beyond_a_limit(client, editor):
-    page = SitePage.objects.create(key=SitePage.Key.EDITORIAL_POLICY, title="Policy", body="Ok")
+    page = SitePage.objects.update_or_create(
+        key=SitePage.Key.EDITORIAL_POLICY, defaults={"title": "Policy", "body": "Ok"}
+    )[0]
     client.force_login(editor)
     response = client.post(
         reverse("admin:articles_sitepage_change", args=[page.pk]),

@@ -66,6 +66,7 @@ def _atom(client) -> ET.Element:
 def test_atom_feed_has_every_element_rfc_4287_requires(client, public_address, settings):
     settings.VETTED_PUBLISHER_NAME = "Vetted Health Ltd"
     writer = factories.writer(first_name="Maya", last_name="Lindqvist")
+    factories.WriterProfileFactory(user=writer, display_name="Maya Lindqvist", credentials="MPH")
     article = factories.publish(writer=writer, reviewer=factories.reviewer())
     feed = _atom(client)
     assert feed.findtext(f"{ATOM}id") == f"{PUBLIC}/feeds/articles.atom"
@@ -79,16 +80,34 @@ def test_atom_feed_has_every_element_rfc_4287_requires(client, public_address, s
     (entry,) = feed.findall(f"{ATOM}entry")
     for element in ("id", "title", "updated"):
         assert entry.findtext(f"{ATOM}{element}"), element
-    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Maya Lindqvist"
+    # As the byline prints the writer (their public profile).
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Maya Lindqvist, MPH"
     assert entry.find(f"{ATOM}link").get("href") == f"{PUBLIC}{article.get_absolute_url()}"
 
 
 def test_an_entry_whose_writer_has_no_public_name_is_by_the_editorial_team(client, public_address):
+    hidden = factories.writer(first_name="Ann", last_name="Private")
+    factories.WriterProfileFactory(user=hidden, is_public=False)
+    factories.publish(writer=hidden, reviewer=factories.reviewer())
     factories.publish(
-        writer=factories.writer(first_name="", last_name=""), reviewer=factories.reviewer()
+        writer=factories.writer(first_name="No", last_name="Profile"), reviewer=factories.reviewer()
     )
-    entry = _atom(client).find(f"{ATOM}entry")
-    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "The Vetted Health editorial team"
+    entries = _atom(client).findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}author/{ATOM}name") for e in entries] == [
+        "The Vetted Health editorial team"
+    ] * 2
+
+
+def test_the_feed_reads_the_same_few_rows_however_many_entries(
+    client, public_address, django_assert_max_num_queries
+):
+    reviewer = factories.reviewer()
+    for number in range(6):
+        writer = factories.writer()
+        factories.WriterProfileFactory(user=writer)
+        factories.publish(writer=writer, reviewer=reviewer, slug=f"feed-{number}")
+    with django_assert_max_num_queries(3):
+        assert client.get("/feeds/articles.atom").status_code == 200
 
 
 def test_rss_feed_links_itself_on_the_public_address(client, public_address, approved):

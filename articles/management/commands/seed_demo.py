@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts import reauth
 from articles import transparency
-from articles.demo.content import ARTICLES, SITE_PAGES, TOPICS
+from articles.demo.content import ARTICLES, TOPICS
 from articles.demo.references import REFERENCES
 from articles.evidence import SectionText
 from articles.models import Article, SitePage, Topic, WriterProfile
@@ -123,9 +123,9 @@ class Command(BaseCommand):
             Topic.objects.get_or_create(slug=data["slug"], defaults=data)
 
     def _site_pages(self) -> None:
-        # The transparency pages come with the database (migration 0012); a test database
+        # The site pages come with the database (migrations 0012, 0015); a test database
         # emptied between tests gets them back here.
-        for key, (title, body) in {**SITE_PAGES, **transparency.PAGES}.items():
+        for key, (title, body) in transparency.PAGES.items():
             if not SitePage.objects.filter(key=key).exists():
                 SitePage(key=key, title=title, body=body).save()
 
