@@ -503,3 +503,21 @@ def test_every_time_element_carries_a_valid_html_datetime(client):
     assert values, "the article page shows its dates as <time> elements"
     for value in values:
         assert re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d\d:\d\d)?", value), value
+
+
+def test_sources_cited_counts_the_sources_listed_on_that_audience_page(client):
+    shared = factories.ReferenceFactory(key="shared2024")
+    clinical = factories.ReferenceFactory(key="clinical2023")
+    article = factories.publish(
+        writer=factories.writer(),
+        reviewer=factories.reviewer(),
+        body=f"Most people feel better within a week [@{shared.key}].",
+        professional_body=f"Trough levels guide the dose [@{clinical.key}].",
+    )
+    patient = client.get(article.get_absolute_url()).text
+    professional = client.get(
+        reverse("articles:detail_professional", kwargs={"slug": article.slug})
+    ).text
+    count = re.compile(r"<dt>Sources cited</dt><dd><a href=\"#references-heading\">(\d+)</a>")
+    assert count.search(patient).group(1) == "1"
+    assert count.search(professional).group(1) == "2"
