@@ -461,6 +461,29 @@ class ArticleRevision(models.Model):
     def delete(self, *args, **kwargs):
         raise TypeError("Article revisions are kept for the record and cannot be deleted.")
 
+    @staticmethod
+    def working_copy_fields(article: Article, rendered: markdown.RenderedArticle) -> dict:
+        """What a revision freezes of the working copy, with its one rendering: used by the
+        snapshot at submit and by the staff preview, so the two can never differ."""
+        return {
+            "article": article,
+            "title": article.title,
+            "slug": article.slug,
+            "summary": article.summary,
+            "body": article.body,
+            "professional_body": article.professional_body,
+            "body_html": rendered.body_html,
+            "professional_html": rendered.professional_html,
+            "sections": rendered.sections,
+            "group_references": article.group_references,
+            "reference_numbers": rendered.reference_numbers(),
+            "topic": article.topic,
+            "subject_name": article.subject_name,
+            "subject_type": article.subject_type,
+            "is_correction": article.is_correction,
+            "correction_note": article.correction_note if article.is_correction else "",
+        }
+
 
 class RevisionReference(models.Model):
     """A revision's numbered reference list, in order of first citation."""

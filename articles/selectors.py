@@ -379,24 +379,7 @@ def working_copy_page(*, article: Article, rendered: RenderedArticle) -> PublicA
     """The working copy laid out as its public page would be, from the one rendering of an
     article (articles.markdown.render_working_copy): the staff's "Preview on the site".
     Nothing is saved; the page shows under the caution banner and is never indexed."""
-    revision = ArticleRevision(
-        article=article,
-        title=article.title,
-        slug=article.slug,
-        summary=article.summary,
-        body=article.body,
-        professional_body=article.professional_body,
-        body_html=rendered.body_html,
-        professional_html=rendered.professional_html,
-        sections=rendered.sections,
-        group_references=article.group_references,
-        reference_numbers=rendered.reference_numbers(),
-        topic=article.topic,
-        subject_name=article.subject_name,
-        subject_type=article.subject_type,
-        is_correction=article.is_correction,
-        correction_note=article.correction_note if article.is_correction else "",
-    )
+    revision = ArticleRevision(**ArticleRevision.working_copy_fields(article, rendered))
     cited = [
         RevisionReference(
             revision=revision, reference=ref, position=i, snapshot=ref.bibliographic_snapshot()

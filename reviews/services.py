@@ -124,23 +124,8 @@ def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> Article
     """Freeze the working copy with the rendering the submission check already made."""
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     revision = ArticleRevision.objects.create(
-        article=article,
+        **ArticleRevision.working_copy_fields(article, rendered),
         number=number,
-        title=article.title,
-        slug=article.slug,
-        summary=article.summary,
-        body=article.body,
-        professional_body=article.professional_body,
-        body_html=rendered.body_html,
-        professional_html=rendered.professional_html,
-        sections=rendered.sections,
-        group_references=article.group_references,
-        reference_numbers=rendered.reference_numbers(),
-        topic=article.topic,
-        subject_name=article.subject_name,
-        subject_type=article.subject_type,
-        is_correction=article.is_correction,
-        correction_note=article.correction_note if article.is_correction else "",
         content_hash=_content_hash(article, rendered),
         created_by=user,
     )

@@ -5,16 +5,19 @@ writers may edit their own profile, editors manage all of them.
 """
 
 import django.db.models.deletion
-from django.contrib.auth.management import create_permissions
 import reviews.people
 from django.conf import settings
 from django.db import migrations, models
 
+from reviews import grants
 
-PERMISSIONS = {
-    "Writers": ["view_writerprofile", "change_writerprofile"],
-    "Editors": ["add_writerprofile", "change_writerprofile", "view_writerprofile"],
-}
+
+GRANTS = {
+    "Writers": ["articles.view_writerprofile", "articles.change_writerprofile"],
+    "Editors": [
+        "articles.add_writerprofile", "articles.change_writerprofile", "articles.view_writerprofile",
+    ],
+}  # fmt: skip
 
 
 def credit_revisions(apps, schema_editor):
@@ -32,22 +35,11 @@ def credit_revisions(apps, schema_editor):
     Through.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 
-def grant(apps, schema_editor):
-    articles = apps.get_app_config("articles")
-    articles.models_module = True
-    create_permissions(articles, apps=apps, verbosity=0)
-    articles.models_module = None
-    grant_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+grant = grants.migration_step(GRANTS)
 
 
-def grant_permissions(Group, Permission):  # noqa: N803  (historical or real models)
-    """Also used by the test suite to remake the groups after a flush."""
-    for name, codenames in PERMISSIONS.items():
-        permissions = Permission.objects.filter(
-            content_type__app_label="articles", codename__in=codenames
-        )
-        for group in Group.objects.filter(name=name):
-            group.permissions.add(*permissions)
+def grant_permissions(Group, Permission):  # noqa: N803  (the test suite re-grants after flushes)
+    grants.grant(Group, Permission, GRANTS)
 
 
 class Migration(migrations.Migration):
