@@ -20,19 +20,6 @@ pytestmark = pytest.mark.django_db
 JSON_LD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
-def _live(*, writer, reviewer, **fields):
-    """A live article: submitted, reviewed and approved through the real services."""
-    article = factories.ArticleFactory(authors=[writer], **fields)
-    services.article_submit(article=article, user=writer)
-    services.review_start(article=article, user=reviewer)
-    return services.review_approve(
-        article=article,
-        user=reviewer,
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(reviewer),
-    )
-
-
 @pytest.fixture
 def disclaimers(db):
     SitePage.objects.update_or_create(
@@ -57,7 +44,7 @@ def disclaimers(db):
 @pytest.fixture
 def pro_article(writer, reviewer):
     ref = factories.ReferenceFactory()
-    return _live(
+    return factories.publish(
         writer=writer,
         reviewer=reviewer,
         title="Statins and muscle pain",
@@ -286,7 +273,7 @@ def test_json_ld_is_valid_and_carries_reviewer_and_dates(client, pro_article, re
 
 
 def test_json_ld_cannot_be_broken_out_of(client, writer, reviewer):
-    article = _live(
+    article = factories.publish(
         writer=writer,
         reviewer=reviewer,
         summary="</script><script>alert(1)</script>",

@@ -15,20 +15,13 @@ from articles.submission import check_submission
 from images import services as image_services
 from reviews import services, signatures
 from tests import factories
-from tests.conftest import FULL_CHECKLIST
 
 pytestmark = pytest.mark.django_db
 
 
 def _approve(article, *, writer, reviewer):
     article = services.article_submit(article=article, user=writer)
-    article = services.review_start(article=article, user=reviewer)
-    return services.review_approve(
-        article=article,
-        user=reviewer,
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(reviewer),
-    )
+    return factories.claim_and_approve(article, reviewer)
 
 
 @pytest.fixture
