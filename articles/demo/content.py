@@ -50,6 +50,12 @@ sensitive to these effects [@albu2015]. The exact mechanism is not settled.
 - People with kidney problems, unless the dose has been adjusted
 - Anyone with an existing nerve or muscle condition
 
+The dose is usually built up over a few days rather than started in full. The
+prescribing information describes 300 mg on the first day, rising to 900 mg a day by the
+third [@neurontin-label].
+
+FIGURE:titration
+
 ## What can I do about it?
 
 1. **Do not stop suddenly.** Stopping gabapentin abruptly can cause withdrawal

@@ -46,3 +46,15 @@ def test_demo_articles_cite_real_sources_on_their_public_pages(settings, client)
         page = client.get(article.get_absolute_url()).text
         assert '<sup class="citation" id="cite-1">' in page
         assert "https://doi.org/" in page or "https://pubmed.ncbi.nlm.nih.gov/" in page
+
+
+def test_the_demo_drug_article_shows_its_figure_from_the_library(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    article = Article.objects.get(slug="gabapentin-muscle-spasms")
+    assert "FIGURE:" not in article.body
+    html = client.get(article.get_absolute_url()).text
+    assert 'alt="Bar chart of gabapentin' in html
+    assert "A common way to start gabapentin for nerve pain." in html
+    # The lead image is the page's share image.
+    assert '<meta property="og:image" content="http://testserver/media/images/' in html

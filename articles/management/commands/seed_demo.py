@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
@@ -15,9 +16,11 @@ from django.utils import timezone
 from accounts import reauth
 from articles import transparency
 from articles.demo.content import ARTICLES, TOPICS
+from articles.demo.figures import FIGURES
 from articles.demo.references import REFERENCES
 from articles.evidence import SectionText
 from articles.models import Article, SitePage, Topic, WriterProfile
+from images import services as image_services
 from references.models import Reference
 from reviews import roles, services
 from reviews.models import ReviewerProfile
@@ -138,7 +141,7 @@ class Command(BaseCommand):
                 title=data["title"],
                 slug=data["slug"],
                 summary=data["summary"],
-                body=data["body"],
+                body=self._with_figures(data["body"], users["writer"]),
                 professional_body=data.get("professional_body", ""),
                 group_references=data.get("group_references", False),
                 topic=Topic.objects.get(slug=data["topic"]),
@@ -163,6 +166,19 @@ class Command(BaseCommand):
             self._advance(article, data["state"], users)
             created += 1
         return created
+
+    @staticmethod
+    def _with_figures(body: str, writer) -> str:
+        """Each `FIGURE:<name>` line becomes a library image, inserted as writers do."""
+        for name, figure in FIGURES.items():
+            marker = f"FIGURE:{name}"
+            if marker not in body:
+                continue
+            text = {k: figure[k] for k in ("alt_text", "caption", "credit", "licence")}
+            upload = ContentFile(figure["draw"](), name=figure["name"])
+            image = image_services.image_upload(file=upload, user=writer, **text)
+            body = body.replace(marker, f"![{figure['alt_text']}](image:{image.pk})")
+        return body
 
     @staticmethod
     def _signature(user) -> reauth.Reauthentication:
