@@ -131,7 +131,7 @@ def render_page(page: selectors.PublicArticle, audience: str, **context: Any) ->
             "audience": audience,
             "audience_label": selectors.AUDIENCES[audience],
             "audience_urls": urls,
-            "json_ld": structured_data.script_json(structured_data.article_json_ld(page)),
+            "json_ld": structured_data.script_json(structured_data.article_json_ld(page, audience)),
             "share_image": structured_data.share_image(page),
             "disclaimer": selectors.site_page(DISCLAIMERS[audience]),
             **context,

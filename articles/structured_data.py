@@ -9,11 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import SCHEMA_TYPES
-from articles.selectors import PublicArticle
+from articles.selectors import PATIENT, PROFESSIONAL, PublicArticle
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -107,15 +108,17 @@ def _citation(reference: Any) -> dict[str, Any]:
     return item
 
 
-def article_json_ld(page: PublicArticle) -> dict[str, Any] | None:
-    """schema.org MedicalWebPage for a live article; pending content gets none."""
+def article_json_ld(page: PublicArticle, audience: str = PATIENT) -> dict[str, Any] | None:
+    """schema.org MedicalWebPage for one audience's page of a live article (its address,
+    its readers, the sources it cites); pending content gets none."""
     if page.pending:
         return None
     revision = page.revision
-    url = absolute(page.article.get_absolute_url())
-    audience = [{"@type": "MedicalAudience", "audienceType": "Patient"}]
-    if revision.professional_html:
-        audience.append({"@type": "MedicalAudience", "audienceType": "Clinician"})
+    if audience == PROFESSIONAL:
+        url = absolute(reverse("articles:detail_professional", kwargs={"slug": page.article.slug}))
+    else:
+        url = absolute(page.article.get_absolute_url())
+    readers = "Clinician" if audience == PROFESSIONAL else "Patient"
     about = subject(page)
     publisher = _publisher()
     # Unnamed writers are credited to the site's editorial team, as on the page.
@@ -137,9 +140,9 @@ def article_json_ld(page: PublicArticle) -> dict[str, Any] | None:
         # schema.org types lastReviewed as a Date; the modified stamp is a DateTime.
         "lastReviewed": _iso_date(revision.last_reviewed_at),
         "reviewedBy": [person(p, role="reviewer") for p in page.reviewers],
-        "citation": [_citation(ref) for ref in page.references],
+        "citation": [_citation(ref) for ref in page.audience_references(audience)],
         "image": _image(share_image(page)),
-        "audience": audience,
+        "audience": {"@type": "MedicalAudience", "audienceType": readers},
         "publisher": publisher,
     }
     if revision.is_correction and revision.correction_note:

@@ -313,8 +313,7 @@ def test_json_ld_carries_people_subject_audience_image_and_dates(client, author,
     assert reviewed_by["url"] == f"{SITE_URL}{profile.get_absolute_url()}"
     assert data["about"] == {"@type": "Drug", "name": "gabapentin"}
     assert data["mainEntity"] == data["about"]
-    assert {a["audienceType"] for a in data["audience"]} == {"Patient", "Clinician"}
-    assert all(a["@type"] == "MedicalAudience" for a in data["audience"])
+    assert data["audience"] == {"@type": "MedicalAudience", "audienceType": "Patient"}
     assert data["image"]["url"] == f"{SITE_URL}/static/vetted/card.png"
     assert (data["image"]["width"], data["image"]["height"]) == (1200, 630)
     assert data["lastReviewed"] and data["dateModified"] == revision.content_updated_at.isoformat()
@@ -332,7 +331,7 @@ def test_json_ld_about_a_condition_and_audience_for_patients_only(client, author
     )
     data = _json_ld(_page(client, article))
     assert data["about"] == {"@type": "MedicalCondition", "name": "muscle cramps"}
-    assert data["audience"] == [{"@type": "MedicalAudience", "audienceType": "Patient"}]
+    assert data["audience"] == {"@type": "MedicalAudience", "audienceType": "Patient"}
 
 
 def test_the_subject_is_frozen_in_the_revision(client, author, reviewer):

@@ -269,7 +269,30 @@ def test_json_ld_is_valid_and_carries_reviewer_and_dates(client, pro_article, re
     assert data["reviewedBy"][0]["name"] == profile.plain_name
     assert data["reviewedBy"][0]["url"].endswith(profile.get_absolute_url())
     assert len(data["citation"]) == 1
-    assert {a["audienceType"] for a in data["audience"]} == {"Patient", "Clinician"}
+    assert data["audience"] == {"@type": "MedicalAudience", "audienceType": "Patient"}
+
+
+def test_each_audience_page_describes_its_own_readers_address_and_sources(client):
+    """The professional page is for clinicians, at its own address, citing what it cites."""
+    shared = factories.ReferenceFactory(key="shared2022", title="A trial everyone reads")
+    clinical = factories.ReferenceFactory(key="clinical2021", title="A pharmacokinetic study")
+    article = factories.publish(
+        writer=factories.writer(),
+        reviewer=factories.reviewer(),
+        body=f"Most people feel better within a week [@{shared.key}].",
+        professional_body=f"Clearance falls with renal function [@{clinical.key}].",
+    )
+    patient = json.loads(JSON_LD_RE.search(client.get(article.get_absolute_url()).text).group(1))
+    url = reverse("articles:detail_professional", kwargs={"slug": article.slug})
+    professional = json.loads(JSON_LD_RE.search(client.get(url).text).group(1))
+    assert patient["audience"]["audienceType"] == "Patient"
+    assert professional["audience"]["audienceType"] == "Clinician"
+    assert professional["url"].endswith(url) and not patient["url"].endswith(url)
+    assert [c["name"] for c in patient["citation"]] == ["A trial everyone reads"]
+    assert [c["name"] for c in professional["citation"]] == [
+        "A trial everyone reads",
+        "A pharmacokinetic study",
+    ]
 
 
 def test_json_ld_cannot_be_broken_out_of(client, writer, reviewer):
