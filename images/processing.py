@@ -3,7 +3,9 @@
 Every upload is refused before anything is stored unless it is a JPEG, PNG or WebP file
 within the size and pixel caps that Pillow opens and verifies. An accepted image is
 re-encoded (so EXIF, GPS positions and any other metadata are dropped, and the camera's
-orientation is applied to the pixels), and its renditions are made once: a WebP file at
+orientation is applied to the pixels; colours described by an embedded ICC profile, such as
+a phone's Display P3, are converted to sRGB, the space browsers assume for an untagged
+file), and its renditions are made once: a WebP file at
 each width up to the original's, and one JPEG (PNG when it has transparency) for browsers
 that take no WebP and for og:image.
 """
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
 # The formats writers may upload, and the MIME type each is served with.
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -110,7 +112,7 @@ def process(data: bytes) -> Processed:
             "This image is damaged and cannot be read to the end. Export it again."
         ) from exc
     transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    image = image.convert("RGBA" if transparent else "RGB")
+    image = _to_srgb(image, "RGBA" if transparent else "RGB")
     image.info = {}  # no EXIF, XMP, ICC or comments carried into any file we write
     width, height = image.size
     original = _encode(image, kind, "original", width, height)
@@ -130,6 +132,30 @@ def process(data: bytes) -> Processed:
         renditions=tuple(renditions),
         fallback=fallback,
     )
+
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _to_srgb(image: PILImage.Image, mode: str) -> PILImage.Image:
+    """The image in `mode`, its colours converted from its embedded profile to sRGB.
+
+    The files we write carry no profile, so browsers read them as sRGB: without this a
+    wide-gamut photo would look dull or shifted. A profile that cannot be read (or does
+    not fit the pixels) is ignored: the pixels are kept as they are.
+    """
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "RGBA", "CMYK"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            converted = ImageCms.profileToProfile(
+                image, source, _SRGB, outputMode="RGBA" if image.mode == "RGBA" else "RGB"
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            converted = None
+        if converted is not None:
+            image = converted
+    return image.convert(mode)
 
 
 def _scaled(image: PILImage.Image, width: int) -> PILImage.Image:
