@@ -46,6 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
+# This process makes a test database and switches to it: a connection pool opened on the
+# first database would keep serving it (seed and sessions in one place, the server in the
+# other). The server below keeps its pool, as in production.
+os.environ["DATABASE_POOL"] = "0"
 warnings.filterwarnings("ignore", message="No directory at")
 
 import django  # noqa: E402
@@ -94,6 +98,7 @@ def start_gunicorn(port: int, database_url: str, threads: int) -> subprocess.Pop
         "SITE_URL": os.environ.get("SITE_URL", "https://vetted.example"),
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "ERROR",
+        "DATABASE_POOL": "1",
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
