@@ -242,11 +242,8 @@ def article_save(*, article: Article, user: Any, changed_fields: set[str] | list
         )
     for name in edited:
         setattr(current, name, getattr(article, name))
-    if set(edited) & CONTENT_FIELDS and current.status in APPROVED_CONTENT:
-        from_status = current.status
-        current.revise()
-        current.save()
-        steps.record(article=current, action=Action.REVISE, from_status=from_status, user=user)
+    if set(edited) & CONTENT_FIELDS:
+        _content_edited(current, user)
     else:
         current.save()
     return current
