@@ -18,33 +18,17 @@ import subprocess
 import sys
 import time
 import warnings
-from pathlib import Path
 
+import bench_env
 import psycopg
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-not-secret"),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "testserver",
-        # DEBUG off needs a public address (config.checks); nothing is fetched from it.
-        "SITE_URL": os.environ.get("SITE_URL", "https://vetted.example"),
-        "SECURE_SSL_REDIRECT": "0",
-        "RATELIMIT_ENABLE": "0",
-        "VETTED_PAGE_CACHE": "0",
-        "VETTED_REQUIRE_2FA": "0",
-        "LOG_LEVEL": "ERROR",
-    }
+REPO = bench_env.REPO
+BASE_URL, SCALE_URL = bench_env.use_production_settings(
+    script="bench_scale",
+    database_suffix="_scale",
+    database_url=os.environ.get("SCALE_DATABASE_URL", ""),
+    VETTED_PAGE_CACHE="0",
 )
-BASE_URL = os.environ.get("DATABASE_URL", "")
-if not BASE_URL.startswith("postgres"):
-    sys.exit("bench_scale needs PostgreSQL: set DATABASE_URL=postgres://…")
-SCALE_URL = os.environ.get("SCALE_DATABASE_URL") or f"{BASE_URL.rstrip('/')}_scale"
-os.environ["DATABASE_URL"] = SCALE_URL
 
 import django  # noqa: E402
 
