@@ -129,7 +129,6 @@ def render_page(page: selectors.PublicArticle, audience: str, **context: Any) ->
             **site_context(urls[audience]),
             "page": page,
             "audience": audience,
-            "audience_label": selectors.AUDIENCES[audience],
             "audience_urls": urls,
             "json_ld": structured_data.script_json(structured_data.article_json_ld(page, audience)),
             "share_image": structured_data.share_image(page),
