@@ -204,7 +204,10 @@ elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured("MEDIA_STORAGE is “filesystem” (the default) or “s3”.")
 # Uploads: the largest file accepted, and the most pixels (a guard against pixel bombs).
 VETTED_IMAGE_MAX_BYTES = env.int("VETTED_IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
-VETTED_IMAGE_MAX_PIXELS = env.int("VETTED_IMAGE_MAX_PIXELS", default=50_000_000)
+# 25 megapixels takes a 24-megapixel camera's photo (6,000 × 4,000) as it comes, and is
+# nearly four times what a figure could use (3,200 × 2,133: twice the widest rendition,
+# for high-density screens); every pixel above it is decoding work that no reader sees.
+VETTED_IMAGE_MAX_PIXELS = env.int("VETTED_IMAGE_MAX_PIXELS", default=25_000_000)
 # Uploaded files are spooled to disk past this size, never held whole in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

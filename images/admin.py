@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -65,10 +66,30 @@ class ImageForm(forms.ModelForm):
         return upload
 
 
+PROCESSING_NOTE = (
+    "The file is being processed: sizes for every screen are being made (usually within a "
+    "minute). Articles show it once it is ready."
+)
+
+
+def pending_note(image: Image, latest: ImageVersion | None) -> str:
+    """What the writer should know of a file newer than the current one, if any."""
+    current = image.current_version
+    if latest is None or (current is not None and latest.number <= current.number):
+        return ""
+    if latest.status == ImageVersion.Status.PROCESSING:
+        return f"Version {latest.number}: {PROCESSING_NOTE}"
+    if latest.status == ImageVersion.Status.FAILED:
+        return f"Version {latest.number} could not be processed: {latest.problem}"
+    return ""
+
+
 class ImageVersionInline(admin.TabularInline):
     model = ImageVersion
     verbose_name_plural = "Versions (a new file adds one; approved pages keep theirs)"
-    fields = ["number", "format", "width", "height", "uploaded_by", "created_at"]
+    fields = [
+        "number", "status", "problem", "format", "width", "height", "uploaded_by", "created_at",
+    ]  # fmt: skip
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -91,10 +112,20 @@ class ImageAdmin(admin.ModelAdmin):
     inlines = [ImageVersionInline]
     list_select_related = ["current_version"]
 
+    def get_queryset(self, request):
+        latest = ImageVersion.objects.filter(image=OuterRef("pk")).order_by("-number")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(latest_status=Subquery(latest.values("status")[:1]))
+        )
+
     @admin.display(description="image")
     def thumbnail(self, obj: Image) -> str:
         if obj.current_version is None:
-            return "—"
+            return {"processing": "Processing…", "failed": "Failed: upload it again"}.get(
+                getattr(obj, "latest_status", ""), "—"
+            )
         return format_html(
             '<img src="{}" alt="" class="library-thumbnail" width="120">', thumbnail_url(obj)
         )
@@ -105,9 +136,10 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="current file")
     def preview(self, obj: Image) -> str:
+        note = pending_note(obj, obj.versions.order_by("-number").first())
         version = obj.current_version
         if version is None:
-            return "—"
+            return note or "—"
         sizes = format_html_join(
             ", ", "{}×{}", ((r["width"], r["height"]) for r in version.renditions)
         )
@@ -122,7 +154,7 @@ class ImageAdmin(admin.ModelAdmin):
             version.width,
             version.height,
             sizes,
-        )
+        ) + (format_html("<br><strong>{}</strong>", note) if note else "")
 
     def get_fields(self, request, obj=None):
         fields = ["file", "alt_text", "caption", "credit", "licence"]
@@ -148,10 +180,14 @@ class ImageAdmin(admin.ModelAdmin):
             saved = services.image_upload(file=upload, user=request.user, **text)
             obj.pk, obj.current_version = saved.pk, saved.current_version
             obj._state.adding = False
+            if saved.current_version is None:
+                messages.info(request, PROCESSING_NOTE)
             return
         services.image_describe(image=obj, user=request.user, **text)
         if upload is not None:
-            services.image_replace(image=obj, file=upload, user=request.user)
+            version = services.image_replace(image=obj, file=upload, user=request.user)
+            if version.status == ImageVersion.Status.PROCESSING:
+                messages.info(request, PROCESSING_NOTE)
 
     def save_related(self, request, form, formsets, change) -> None:
         """Versions are written by the services only."""
@@ -198,6 +234,8 @@ def image_json(image: Image) -> dict:
         "credit": f"{image.credit} · {image.licence}",
         "thumbnail": thumbnail_url(image),
         "markdown": image.markdown,
+        # Still being processed: the preview shows it once its files are made.
+        "processing": image.current_version is None,
     }
 
 

@@ -81,12 +81,23 @@ class Image(models.Model):
 
 
 class ImageVersion(models.Model):
-    """One file of an image, with its renditions. Never changed once stored."""
+    """One file of an image, with its renditions. Never changed once ready.
+
+    An upload is checked while the writer waits, then a background task makes its
+    renditions (images.tasks): until then the version is processing, and it becomes the
+    image's current version only once every file of it is stored. Pages only ever link
+    current versions, so no reader is sent a file that is not there.
+    """
 
     class Format(models.TextChoices):
         JPEG = "JPEG", "JPEG"
         PNG = "PNG", "PNG"
         WEBP = "WEBP", "WebP"
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "processing"
+        READY = "ready", "ready"
+        FAILED = "failed", "failed"
 
     image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -100,6 +111,8 @@ class ImageVersion(models.Model):
     original = models.CharField(max_length=200)
     renditions = models.JSONField(default=list)
     fallback = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROCESSING)
+    problem = models.CharField(max_length=300, blank=True)  # why it failed, for the writer
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -111,12 +124,17 @@ class ImageVersion(models.Model):
         ordering = ["image", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["image", "number"], name="imageversion_unique_number"),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(original="") & ~Q(renditions=[])),
+                name="imageversion_ready_has_files",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Image {self.image_id}, version {self.number}"
 
     def save(self, *args, **kwargs) -> None:
+        # (images.services.image_version_process records the files, once, by an update.)
         if self.pk is not None:
             raise TypeError("Image versions are immutable: upload a replacement instead.")
         super().save(*args, **kwargs)

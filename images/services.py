@@ -1,7 +1,9 @@
-"""Writes to the image library: upload, replace a file, edit the words. Nothing else writes."""
+"""Writes to the image library: upload, replace a file, edit the words. Nothing else writes
+(but the task that makes an upload's files, images.tasks)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import IO, Any
 
 from django.conf import settings
@@ -9,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from images import processing, storage
+from images import processing, storage, tasks
 from images.models import Image, ImageVersion
 
 PERM_ADD = "images.add_image"
@@ -40,57 +42,60 @@ def _text(values: dict[str, Any]) -> dict[str, str]:
     return cleaned
 
 
-def _read(file: IO | None) -> bytes:
-    """The upload's bytes, reading no more than the cap allows."""
+def _read(file: IO | None) -> tuple[bytes, tuple[str, int, int]]:
+    """The upload's bytes and (format, width, height), once every check has passed: the
+    caps, the limits of every format we write, and a decode to the last pixel."""
     if file is None:
         raise ValidationError({"file": "Choose an image file (JPEG, PNG or WebP)."})
     # Never more than one byte past the cap is read, however large the upload.
     data = file.read(settings.VETTED_IMAGE_MAX_BYTES + 1)
     try:
-        processing.check(data, size=getattr(file, "size", None))
+        checked = processing.check(data, size=getattr(file, "size", None))
+        processing.check_decodes(data)
     except processing.ImageRefused as refusal:
         raise ValidationError({"file": str(refusal)}) from refusal
-    return data
+    return data, checked
 
 
-def _new_version(image: Image, data: bytes, user: Any) -> ImageVersion:
+def _new_version(
+    image: Image, data: bytes, checked: tuple[str, int, int], user: Any
+) -> ImageVersion:
+    """A processing version: the upload kept, and the task that makes its files queued."""
+    kind, width, height = checked
+    number = (image.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ImageVersion.objects.create(
+        image=image,
+        number=number,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=kind,
+        width=width,
+        height=height,
+        status=ImageVersion.Status.PROCESSING,
+        uploaded_by=user,
+    )
     try:
-        processed = processing.process(data)
-    except processing.ImageRefused as refusal:
-        raise ValidationError({"file": str(refusal)}) from refusal
-    try:
-        written = storage.store(processed)
+        storage.store_source(storage.source_name(version.sha256, version.pk), data)
     except storage.StorageFailed as exc:
         raise ValidationError(
             {"file": "The image could not be stored just now; nothing was saved. Try again."}
         ) from exc
-    try:
-        number = (image.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = ImageVersion.objects.create(
-            image=image,
-            number=number,
-            sha256=processed.sha256,
-            format=processed.format,
-            width=processed.width,
-            height=processed.height,
-            original=storage.describe(processed.original, processed.sha256)["name"],
-            renditions=[storage.describe(r, processed.sha256) for r in processed.renditions],
-            fallback=storage.describe(processed.fallback, processed.sha256),
-            uploaded_by=user,
-        )
-    except Exception:
-        # (Files left by a transaction rolled back later are orphans, named by their
-        # content: harmless, and reused if the same file is uploaded again.)
-        storage.remove(written)
-        raise
+    # Queued inside the transaction, not after it: the database backend saves the task with
+    # the version (a worker finds both or neither), and the immediate backend (no worker)
+    # makes the files here, so the version is ready, or refused, when this returns. Either
+    # way a rolled-back upload leaves no version, and at most files prune_images removes.
+    tasks.make_renditions.enqueue(version_id=version.pk)
+    version.refresh_from_db()
+    if version.status == ImageVersion.Status.FAILED:
+        raise ValidationError({"file": version.problem})
     return version
 
 
 @transaction.atomic
 def image_upload(*, file: IO | None, user: Any, **text: Any) -> Image:
-    """Add an image to the library: its file (checked, re-encoded, renditions made once)
-    and its alt text, caption, credit and licence, all required. A refused upload stores
-    nothing and raises ValidationError by field."""
+    """Add an image to the library: its file (checked now; re-encoded and its renditions
+    made once, by a task) and its alt text, caption, credit and licence, all required. A
+    refused upload stores nothing and raises ValidationError by field. The image has no
+    current version, so no page shows it, until its files are made."""
     if not user.has_perm(PERM_ADD):
         raise PermissionDenied("You may not add images to the library.")
     errors: dict[str, Any] = {}
@@ -100,29 +105,27 @@ def image_upload(*, file: IO | None, user: Any, **text: Any) -> Image:
         errors.update(exc.message_dict)
         cleaned = {}
     try:
-        data = _read(file)
+        data, checked = _read(file)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     image = Image.objects.create(uploaded_by=user, **cleaned)
-    image.current_version = _new_version(image, data, user)
-    image.save(update_fields=["current_version", "updated_at"])
+    _new_version(image, data, checked, user)
+    image.refresh_from_db()  # current once its files are made (at once without a worker)
     return image
 
 
 @transaction.atomic
 def image_replace(*, image: Image, file: IO | None, user: Any) -> ImageVersion:
-    """A new file for an image: a new version. Pages already approved keep the version they
-    showed; the next revision submitted shows this one."""
+    """A new file for an image: a new version, current once its files are made (until then
+    the image keeps showing the one it had). Pages already approved keep the version they
+    showed; the next revision submitted shows the current one."""
     if not user.has_perm(PERM_CHANGE):
         raise PermissionDenied("You may not change images in the library.")
-    data = _read(file)
+    data, checked = _read(file)
     image = Image.objects.select_for_update().get(pk=image.pk)
-    version = _new_version(image, data, user)
-    image.current_version = version
-    image.save(update_fields=["current_version", "updated_at"])
-    return version
+    return _new_version(image, data, checked, user)
 
 
 @transaction.atomic

@@ -5,6 +5,10 @@ named by the upload's SHA-256 (images/<sha256>/w960.webp), so a name never point
 different files and every file can be cached for ever. Pages always link to the site's own
 /media/ path (images.views.media_file), which reads from the storage: the CSP keeps
 img-src 'self' whatever the storage's own URLs are.
+
+The upload itself waits in its folder (images/<sha256>/upload-<version id>) until the task
+that makes its files has run, and is then removed: NAME_RE never matches it, so it is never
+served (it still holds the camera's metadata).
 """
 
 from __future__ import annotations
@@ -71,6 +75,35 @@ def store(processed: Processed) -> list[str]:
         logger.exception("Storing image %s failed", processed.sha256)
         raise StorageFailed(str(exc)) from exc
     return written
+
+
+def source_name(sha256: str, version_id: int) -> str:
+    """Where an upload waits for the task that makes its files."""
+    return f"{folder(sha256)}/upload-{version_id}"
+
+
+def store_source(name: str, data: bytes) -> None:
+    """Keep the upload until its files are made. A file already there has the same bytes
+    (the folder is named by their hash)."""
+    try:
+        if default_storage.exists(name):
+            return
+        saved = default_storage.save(name, ContentFile(data))
+    except Exception as exc:
+        logger.exception("Storing upload %s failed", name)
+        raise StorageFailed(str(exc)) from exc
+    if saved != name:
+        remove([saved])
+        raise StorageFailed(f"The storage saved {name} as {saved}.")
+
+
+def read_source(name: str) -> bytes:
+    """The upload's bytes; StorageFailed if they cannot be read."""
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except Exception as exc:
+        raise StorageFailed(str(exc)) from exc
 
 
 def remove(names: list[str]) -> None:

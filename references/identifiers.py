@@ -24,14 +24,21 @@ __all__ = [
     "validate_pmid",
 ]
 
-# 10.<registrant of 4-9 digits, optionally with .sub parts>/<suffix without whitespace>
-DOI_RE = r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$"
+# One part of a DOI's suffix (between slashes): not empty, no whitespace, nothing a web
+# address reads as the end of its path ("?", "#"), and not dots alone ("." and ".." are steps
+# within or out of a path: a look-up could be sent to another page). It starts with any dots,
+# then one other character, so a long suffix is matched in one pass.
+_DOI_PART = r"\.*[^./?#\s][^/?#\s]*"
+# 10.<registrant of 4-9 digits, optionally with .sub parts>/<suffix of such parts>
+DOI_RE = rf"^10\.[0-9]{{4,9}}(\.[0-9]+)*/{_DOI_PART}(/{_DOI_PART})*$"
 # PubMed IDs are positive integers of at most nine digits; they never start with 0.
 PMID_RE = r"^[1-9][0-9]{0,8}$"
 # PubMed Central IDs are "PMC" followed by a positive integer (stored upper-case).
 PMCID_RE = r"^PMC[1-9][0-9]{0,8}$"
 
 _DOI = re.compile(DOI_RE)
+# The shape alone (any suffix without whitespace): to say which rule a DOI breaks.
+_DOI_SHAPE = re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
 _PMID = re.compile(PMID_RE)
 _PMCID = re.compile(PMCID_RE)
 
@@ -79,6 +86,14 @@ def doi_key(value: str) -> str:
 def validate_doi(value: str) -> None:
     """Raise ``ValidationError`` unless ``value`` normalises to a well-formed DOI."""
     doi = normalize_doi(value)
+    if _DOI_SHAPE.fullmatch(doi) and not _DOI.fullmatch(doi):
+        raise ValidationError(
+            "“%(value)s” is not a valid DOI: its suffix has “?”, “#”, an empty part (“//”) or "
+            "a “.” or “..” part between slashes, which a web address reads as something else. "
+            "Copy the DOI again from the publisher's page.",
+            code="invalid_doi",
+            params={"value": value},
+        )
     if not _DOI.fullmatch(doi):
         raise ValidationError(
             "“%(value)s” is not a valid DOI. A DOI looks like 10.1002/14651858.CD007938: "

@@ -7,8 +7,10 @@ content negotiation (CSL-JSON, which covers Crossref and DataCite DOIs alike) an
 REST API for notices that update a DOI (retractions, corrections).
 
 httpx with timeouts and a retry on 429/5xx (honouring Retry-After, briefly); successful answers
-are cached. Every failure is a `LookupError` whose message a writer can act on: no network,
-unknown identifier, the service busy. Callers never see httpx exceptions.
+are cached. Requests go over HTTPS to the known API hosts only, and a redirect is followed only
+to one of them (a few at most): an answer can never send a look-up to another address. Every
+failure is a `LookupError` whose message a writer can act on: no network, unknown identifier,
+the service busy. Callers never see httpx exceptions.
 """
 
 from __future__ import annotations
@@ -40,6 +42,21 @@ __all__ = [
 EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 DOI_RESOLVER = "https://doi.org"
 CROSSREF = "https://api.crossref.org"
+# doi.org answers a DOI by redirecting to its registration agency's metadata service
+# (Crossref's, DataCite's or mEDRA's), so a doi.org look-up may follow a redirect to these;
+# every other look-up stays on the host it asked.
+DOI_AGENCY_HOSTS = frozenset(
+    {
+        "api.crossref.org",
+        "data.crossref.org",
+        "api.datacite.org",
+        "data.datacite.org",
+        "data.crosscite.org",
+        "data.medra.org",
+    }
+)
+API_HOSTS = frozenset({"eutils.ncbi.nlm.nih.gov", "doi.org"}) | DOI_AGENCY_HOSTS
+_MAX_REDIRECTS = 3
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _MAX_ATTEMPTS = 3
 _MAX_RETRY_WAIT = 2.0  # seconds: a writer is waiting on the page
@@ -102,7 +119,7 @@ def _client() -> httpx.Client:
     contact = settings.NCBI_EMAIL or "no contact set"
     return httpx.Client(
         timeout=timeout,
-        follow_redirects=True,
+        follow_redirects=False,  # _send follows them, to the allowed hosts only
         headers={"User-Agent": f"{settings.NCBI_TOOL}/1.0 (mailto:{contact})"},
         transport=httpx.HTTPTransport(retries=1),  # one more try on a refused connection
     )
@@ -115,8 +132,10 @@ def _get(
     params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     ncbi: bool = False,
+    redirect_hosts: frozenset[str] = frozenset(),
 ) -> httpx.Response:
-    """GET with the retry and rate rules; a 404 comes back as a response, others raise."""
+    """GET with the retry and rate rules; a 404 comes back as a response, others raise.
+    Redirects are followed on the URL's own host, or to `redirect_hosts`."""
     if not settings.LOOKUP_ENABLED:
         raise LookupError(
             "Looking sources up is switched off on this site (LOOKUP_ENABLED=0); the fields "
@@ -129,12 +148,14 @@ def _get(
             params["email"] = settings.NCBI_EMAIL
         if settings.NCBI_API_KEY:
             params["api_key"] = settings.NCBI_API_KEY
+    hosts = (frozenset({httpx.URL(url).host}) & API_HOSTS) | redirect_hosts
     for attempt in range(1, _MAX_ATTEMPTS + 1):
         if ncbi:
             _ncbi_limiter.wait(10.0 if settings.NCBI_API_KEY else 3.0)
         try:
             with _client() as client:
-                response = client.get(url, params=params, headers=headers)
+                request = client.build_request("GET", url, params=params, headers=headers)
+                response = _send(client, request, service=service, hosts=hosts)
         except httpx.TimeoutException as exc:
             raise LookupError(
                 f"{service} did not answer within {settings.LOOKUP_TIMEOUT:g} seconds. Nothing "
@@ -158,6 +179,32 @@ def _get(
         )
     raise LookupError(
         f"{service} answered with an error (HTTP {response.status_code}). Try again later.",
+        code="unavailable",
+    )
+
+
+def _send(
+    client: httpx.Client, request: httpx.Request, *, service: str, hosts: frozenset[str]
+) -> httpx.Response:
+    """The answer to `request`, after at most _MAX_REDIRECTS redirects, each to HTTPS on one
+    of `hosts`; LookupError for a redirect anywhere else, which is not requested."""
+    for _ in range(_MAX_REDIRECTS + 1):
+        url = request.url
+        if url.scheme != "https" or url.host not in hosts or url.port not in (None, 443):
+            address = f"{url.scheme}://{url.netloc.decode('ascii')}"
+            raise LookupError(
+                f"{service} sent the look-up to another address ({address}), which Vetted does "
+                "not follow. Nothing was fetched; the parsed fields are still usable.",
+                code="unavailable",
+            )
+        response = client.send(request)
+        if response.next_request is None:
+            return response
+        response.close()
+        request = response.next_request
+    raise LookupError(
+        f"{service} redirected the look-up more than {_MAX_REDIRECTS} times. Nothing was "
+        "fetched; try again later.",
         code="unavailable",
     )
 
@@ -276,11 +323,23 @@ def _pubmed_record(pmid: str) -> LookupResult:
     return LookupResult(source="PubMed", data=data, retracted=retracted, notices=notices)
 
 
+def doi_url(doi: str) -> str:
+    """doi.org's address for a (valid) DOI: each part percent-encoded, the slashes between
+    them kept (doi.org and Crossref read "10.1000/x" literally; "%2F" is not what they
+    document). LookupError if the address would not be exactly the DOI's own path."""
+    path = "/".join(quote(part, safe="();:._-") for part in doi.split("/"))
+    url = httpx.URL(f"{DOI_RESOLVER}/{path}")
+    if url.path != f"/{doi}" or url.query or url.fragment:
+        raise LookupError(f"“{doi}” is not a DOI that can be looked up.", code="bad_identifier")
+    return str(url)
+
+
 def _doi_record(doi: str) -> LookupResult:
     response = _get(
-        f"{DOI_RESOLVER}/{quote(doi, safe='/();:._-')}",
+        doi_url(doi),
         headers={"Accept": "application/vnd.citationstyles.csl+json"},
         service="doi.org",
+        redirect_hosts=DOI_AGENCY_HOSTS,
     )
     if response.status_code == 404:
         raise LookupError(f"doi.org does not know the DOI {doi}.", code="not_found")

@@ -457,7 +457,8 @@
           uploadStatus.textContent = "";
           imageDialog.close();
           insert(answer.image.markdown, true);
-          previewStatus.textContent = "Uploaded image " + answer.image.id + " and inserted it.";
+          previewStatus.textContent = "Uploaded image " + answer.image.id + " and inserted it." +
+            (answer.image.processing ? " The preview shows it once its sizes are made (usually within a minute)." : "");
           return;
         }
         var errors = answer.errors || {};

@@ -119,7 +119,7 @@ def test_an_oversized_file_is_refused_with_the_limit(writer, settings):
 def test_a_pixel_bomb_is_refused_before_it_is_decompressed(writer, settings):
     error = refused(writer, settings, pixel_bomb_png())
     assert "far too many pixels" in error.message_dict["file"][0] or (
-        "megapixels; the limit is 50 megapixels" in error.message_dict["file"][0]
+        "megapixels; the limit is 25 megapixels" in error.message_dict["file"][0]
     )
 
 
@@ -208,3 +208,76 @@ def test_a_board_member_may_look_at_the_library_but_not_upload(client, reviewer)
         reverse("admin:images_image_picker_upload"), {**WORDS, "file": factories.upload()}
     )
     assert response.status_code == 403
+
+
+def flat_png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), (40, 90, 160)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 45_000), (45_000, 1)])
+def test_an_image_too_long_for_webp_is_refused_naming_the_limit(writer, settings, width, height):
+    """Only 45,000 pixels in all, but a side WebP (the renditions' format) cannot hold."""
+    error = refused(writer, settings, flat_png(width, height))
+    assert error.message_dict["file"] == [
+        f"The image is {width:,} × {height:,} pixels; each side may be at most 16,383 pixels "
+        "(the WebP limit: the site serves images as WebP). Crop it, or export it in a less "
+        "elongated shape."
+    ]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 16_383), (16_383, 1)])
+def test_an_image_at_the_side_limit_is_accepted_with_renditions(writer, width, height):
+    version = factories.library_image(writer, data=flat_png(width, height)).current_version
+    assert (version.width, version.height, version.status) == (width, height, "ready")
+    assert max(r["height"] for r in version.renditions) <= 16_383
+    assert all(default_storage.exists(r["name"]) for r in version.renditions)
+
+
+def test_the_upload_form_says_an_image_is_too_tall_and_stores_nothing(client, writer, settings):
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:images_image_add"),
+        {**WORDS, "file": factories.upload(flat_png(1, 45_000), "tall.png")},
+    )
+    assert response.status_code == 200
+    (message,) = response.context["adminform"].form.errors["file"]
+    assert message.startswith("The image is 1 × 45,000 pixels; each side may be at most 16,383")
+    assert not Image.objects.exists() and stored_files(settings) == []
+
+
+def test_replacing_with_a_too_tall_file_is_refused_and_keeps_the_file(writer, settings):
+    image = factories.library_image(writer)
+    files = stored_files(settings)
+    with pytest.raises(ValidationError) as caught:
+        services.image_replace(
+            image=image, file=factories.upload(flat_png(1, 45_000), "tall.png"), user=writer
+        )
+    assert "at most 16,383 pixels" in caught.value.message_dict["file"][0]
+    image.refresh_from_db()
+    assert image.current_version.number == 1 and image.versions.count() == 1
+    assert stored_files(settings) == files
+
+
+def test_an_image_at_the_pixel_cap_is_accepted_and_one_row_more_refused(writer, settings):
+    settings.VETTED_IMAGE_MAX_PIXELS = 1_000_000
+    error = refused(writer, settings, factories.image_bytes(1000, 1001))
+    assert "the limit is 1 megapixels" in error.message_dict["file"][0]
+    image = factories.library_image(writer, data=factories.image_bytes(1000, 1000))
+    assert (image.current_version.width, image.current_version.height) == (1000, 1000)
+
+
+def test_by_default_a_24_megapixel_photo_is_accepted_and_a_49_megapixel_one_refused(
+    writer, settings
+):
+    """The default cap (25 MP) takes a 24-megapixel camera's photo as it comes."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # no worker
+    error = refused(writer, settings, pixel_bomb_png(7000, 7000))
+    assert error.message_dict["file"] == [
+        "The image is 7,000 × 7,000 pixels (49 megapixels); the limit is 25 megapixels. "
+        "Export a smaller copy."
+    ]
+    image = factories.library_image(writer, data=factories.image_bytes(6000, 4000))
+    (version,) = image.versions.all()
+    assert (version.width, version.height, version.status) == (6000, 4000, "processing")

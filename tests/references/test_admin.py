@@ -117,6 +117,15 @@ def test_add_form_normalises_identifiers(client, writer):
     assert (reference.key, reference.doi, reference.pmid) == ("smith2020", "10.1136/BMJ.X1", "123")
 
 
+def test_add_form_refuses_a_doi_with_a_dot_dot_part_saying_why(client, writer):
+    client.force_login(writer)
+    response = client.post(ADD, _form_data(doi="10.1000/abc/../../admin"))
+    assert response.status_code == 200
+    (message,) = response.context["adminform"].form.errors["doi"]
+    assert message.startswith("“10.1000/abc/../../admin” is not a valid DOI: its suffix has")
+    assert not Reference.objects.exists()
+
+
 def test_add_form_refuses_a_bad_doi_on_its_field(client, writer):
     client.force_login(writer)
     response = client.post(ADD, _form_data(doi="10.11/nope"))

@@ -94,6 +94,34 @@ def test_validate_doi_rejects_malformed_values(value: str) -> None:
     assert excinfo.value.code == "invalid_doi"
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10.1000/../../admin",
+        "10.1000/abc/..",
+        "10.1000/abc/./def",
+        "10.1000/./abc",
+        "10.1000/abc?format=json",
+        "10.1000/abc#top",
+        "10.1000/abc//def",
+    ],
+)
+def test_a_doi_a_web_address_would_misread_is_refused_saying_why(value: str) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        validate_doi(value)
+    assert excinfo.value.code == "invalid_doi"
+    assert excinfo.value.messages == [
+        f"“{value}” is not a valid DOI: its suffix has “?”, “#”, an empty part (“//”) or a "
+        "“.” or “..” part between slashes, which a web address reads as something else. Copy "
+        "the DOI again from the publisher's page."
+    ]
+
+
+def test_dots_within_a_part_of_a_doi_are_fine() -> None:
+    for value in ("10.1000/.hidden", "10.1000/a..b", "10.1093/jee/39.2.269", "10.1000/x./y"):
+        validate_doi(value)
+
+
 def test_validate_doi_error_names_the_value_and_the_expected_shape() -> None:
     with pytest.raises(ValidationError) as excinfo:
         validate_doi("0.1371/journal.pdig.0000456")

@@ -173,6 +173,99 @@ def test_ncbi_requests_are_spaced_to_three_a_second(monkeypatch):
     assert slept == pytest.approx([1 / 3, 2 / 3, 1.0])
 
 
+# --- where a look-up may go ---------------------------------------------------------------
+
+# doi.org's answer to a content-negotiated Crossref DOI: a redirect to Crossref's API.
+CROSSREF_TRANSFORM = "https://api.crossref.org/v1/works/10.1002%2F14651858.CD007938.pub4/transform"
+
+
+def redirect(location: str, status: int = 302) -> httpx.Response:
+    return httpx.Response(status, headers={"Location": location})
+
+
+@pytest.mark.respx(assert_all_called=False)
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://127.0.0.1:6379/10.1002/14651858.CD007938.pub4",  # another host
+        "http://api.crossref.org/v1/works/10.1002%2F14651858.CD007938.pub4/transform",  # http
+        "https://api.crossref.org:6379/v1/works/x",  # an allowed host, another port
+        "https://doi.org.example.net/10.1002/x",  # a look-alike host
+    ],
+)
+def test_a_redirect_to_another_address_is_not_requested(respx_mock, location):
+    respx_mock.get(WIFFEN_DOI_URL).mock(return_value=redirect(location))
+    elsewhere = respx_mock.get(location).mock(return_value=recorded("doi_wiffen_csl.json"))
+    with pytest.raises(lookup.LookupError) as err:
+        lookup.lookup(doi="10.1002/14651858.CD007938.pub4")
+    assert err.value.code == "unavailable"
+    assert str(err.value).startswith("doi.org sent the look-up to another address (")
+    assert "which Vetted does not follow. Nothing was fetched" in str(err.value)
+    assert not elsewhere.called
+
+
+def test_doi_orgs_redirect_to_the_registration_agency_is_followed(respx_mock):
+    respx_mock.get(WIFFEN_DOI_URL).mock(return_value=redirect(CROSSREF_TRANSFORM, 303))
+    agency = respx_mock.get(CROSSREF_TRANSFORM).mock(return_value=recorded("doi_wiffen_csl.json"))
+    result = lookup.lookup(doi="10.1002/14651858.CD007938.pub4")
+    assert result.data["title"] == "Gabapentin for chronic neuropathic pain in adults"
+    assert agency.calls.last.request.headers["Accept"] == "application/vnd.citationstyles.csl+json"
+
+
+def test_a_same_host_https_redirect_is_followed(respx_mock):
+    moved = f"{ESUMMARY}?db=pubmed&id=28597471&retmode=json&moved=1"
+    respx_mock.get(ESUMMARY, params={"moved": "1"}).mock(
+        return_value=recorded("esummary_28597471.json")
+    )
+    respx_mock.get(ESUMMARY).mock(return_value=redirect(moved, 301))
+    assert lookup.lookup(pmid="28597471").data["pmid"] == "28597471"
+
+
+@pytest.mark.respx(assert_all_called=False)
+def test_pubmed_may_not_redirect_to_another_api_host(respx_mock):
+    """Only doi.org hands a look-up on (to the DOI's registration agency)."""
+    respx_mock.get(ESUMMARY).mock(return_value=redirect(CROSSREF_TRANSFORM))
+    agency = respx_mock.get(CROSSREF_TRANSFORM).mock(return_value=recorded("doi_wiffen_csl.json"))
+    with pytest.raises(lookup.LookupError, match=r"another address \(https://api.crossref.org\)"):
+        lookup.lookup(pmid="28597471")
+    assert not agency.called
+
+
+def test_redirects_are_followed_a_few_times_at_most(respx_mock):
+    route = respx_mock.get(WIFFEN_DOI_URL).mock(return_value=redirect(WIFFEN_DOI_URL))
+    with pytest.raises(lookup.LookupError, match="redirected the look-up more than 3 times"):
+        lookup.lookup(doi="10.1002/14651858.CD007938.pub4")
+    assert route.call_count == 4
+
+
+@pytest.mark.parametrize(
+    "doi", ["10.1000/../../admin", "10.1000/x/./y", "10.1000/x?y=1", "10.1000/x#y", "10.1000/a//b"]
+)
+def test_a_doi_that_would_leave_its_path_is_refused_before_any_request(respx_mock, doi):
+    with pytest.raises(lookup.LookupError) as err:
+        lookup.lookup(doi=doi)
+    assert err.value.code == "bad_identifier"
+    assert not respx_mock.calls
+
+
+@pytest.mark.parametrize(
+    ("doi", "url"),
+    [
+        (
+            "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+            "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-0",
+        ),
+        # Encoded dots stay encoded: the server reads "%2e%2e", never a step up.
+        ("10.1000/%2e%2e/admin", "https://doi.org/10.1000/%252e%252e/admin"),
+        ("10.1000/a\\..\\b", "https://doi.org/10.1000/a%5C..%5Cb"),
+    ],
+)
+def test_a_doi_is_requested_as_its_own_path_exactly(respx_mock, doi, url):
+    route = respx_mock.get(url).mock(return_value=recorded("doi_wiffen_csl.json"))
+    lookup.lookup(doi=doi)
+    assert str(route.calls.last.request.url) == url
+
+
 # --- the admin paste box ----------------------------------------------------------------
 
 ADD = reverse("admin:references_reference_add")

@@ -65,6 +65,8 @@ def test_clean_rejects_a_pmcid_without_digits():
     ("field", "value"),
     [
         ("doi", "not-a-doi"),
+        ("doi", "10.1000/../admin"),
+        ("doi", "10.1000/abc?x"),
         ("pmid", "PMID 123"),
         ("pmcid", "6452908"),
         ("key", "Wiffen2017"),
