@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models
 from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
@@ -29,6 +29,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles import evidence
+from articles.admin_form import TOKEN_FIELDS, ArticleAdminForm
 from articles.models import (
     Article,
     ArticleFeedback,
@@ -47,7 +48,7 @@ from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
 from reviews.paging import BoundedPaginator
 from reviews.people import display_name
-from reviews.services import LOCKED_MESSAGE
+from reviews.services import LOCKED_MESSAGE, StaleEdit
 from reviews.workflow import AUTHOR_RULE, AWAITING_REVIEW, SUBMITTABLE, WITH_THE_BOARD, Status
 
 User = get_user_model()
@@ -202,6 +203,8 @@ class QueueFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    # Carries the version of the working copy it was opened at (articles.admin_form).
+    form = ArticleAdminForm
     list_display = [
         "title",
         "state",
@@ -340,11 +343,9 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if request.method == "POST" and obj is not None and _stale_edit_of_locked(request, obj):
-            # The form was opened before a co-author submitted: refuse loudly, save nothing.
-            self.message_user(
-                request, f"{LOCKED_MESSAGE} Your edits were not saved.", messages.ERROR
-            )
-            return redirect(request.path)
+            # The form was opened before a co-author submitted: refuse loudly, save nothing,
+            # and show the user what they sent.
+            return self._conflict(request, object_id, [LOCKED_MESSAGE], status=409)
         if obj is not None:
             extra_context["change_requests"] = selectors.latest_change_requests(article=obj)
             extra_context["review_threads"] = selectors.comment_threads(
@@ -447,6 +448,8 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         main = list(CONTENT_FIELDS)
         if roles.is_editor(request.user) or request.user.is_superuser:
             main.append("authors")
+        if obj is not None:
+            main += TOKEN_FIELDS  # hidden: the version the form was opened at
         fieldsets = [(None, {"fields": main})]
         if obj is not None and (obj.live_revision_id or obj.is_correction):
             fieldsets.append(
@@ -507,27 +510,33 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         services.article_save(article=obj, user=request.user, changed_fields=form.changed_data)
 
-    def save_related(self, request, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        # Whoever creates an article is its author, unless an editor named other authors.
-        named_others = roles.is_editor(request.user) and article.authors.exists()
-        if not change and not named_others:
-            article.authors.add(request.user)
-
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except StaleEdit:
+                # Another save from the same version won the row lock after this form was
+                # checked; this save rolled back whole. Asked again, the form's own check
+                # sees the newer version and refuses on the form, the user's text kept.
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied as err:
+            if request.method != "POST":
+                raise
+            reason = str(err) or "You may not edit this article."
+            return self._conflict(request, object_id, [reason], status=403)
         except (ValidationError, IntegrityError) as err:
             # The article changed between the form's checks and its save (archived,
             # claimed, its slug taken): the save's transaction rolled back whole.
-            return self._conflict(request, object_id, err)
+            if isinstance(err, ValidationError):
+                reasons = err.messages
+            else:
+                reasons = ["Someone saved a conflicting change at the same moment."]
+            return self._conflict(request, object_id, reasons, status=409)
 
-    def _conflict(self, request, object_id, err: Exception) -> TemplateResponse:
-        if isinstance(err, ValidationError):
-            reasons = err.messages
-        else:
-            reasons = ["Someone saved a conflicting change at the same moment."]
+    def _conflict(
+        self, request: HttpRequest, object_id: str | None, reasons: list[str], *, status: int
+    ) -> TemplateResponse:
+        """Nothing was saved: why, and what the user sent, so that nothing typed is lost."""
         article = self.get_object(request, object_id) if object_id else None
         context = {
             **self.admin_site.each_context(request),
@@ -535,9 +544,10 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             "title": "Your edits were not saved",
             "original": article,
             "reasons": reasons,
+            "sent": _sent_text(request),
         }
         return TemplateResponse(
-            request, "admin/articles/article/conflict.html", context, status=409
+            request, "admin/articles/article/conflict.html", context, status=status
         )
 
 
@@ -569,6 +579,24 @@ class ArticleChangeList(ChangeList):
             article.helpful_yes = counted.get("yes", 0)
             article.helpful_no = counted.get("no", 0)
         self.result_list = articles
+
+
+def _sent_text(request: HttpRequest) -> list[tuple[str, str]]:
+    """The text a refused form carried, labelled, for the user to copy: content fields,
+    then each evidence section's heading and body."""
+    sent = []
+    for name in ("title", "summary", "body", "professional_body", "audience_notes"):
+        if value := request.POST.get(name, "").strip():
+            sent.append((str(Article._meta.get_field(name).verbose_name).capitalize(), value))
+    for i in range(min(_int(request.POST.get("sections-TOTAL_FORMS")), evidence.MAX_SECTIONS)):
+        if value := request.POST.get(f"sections-{i}-body", "").strip():
+            heading = request.POST.get(f"sections-{i}-heading", "").strip()
+            sent.append((f"Evidence section {i + 1}" + (f" ({heading})" if heading else ""), value))
+    return sent
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
 
 
 def _stale_edit_of_locked(request: HttpRequest, article: Article) -> bool:

@@ -267,6 +267,20 @@ class Article(ReviewWorkflow):
     # review dates change (reviews.scheduling), so that the due report and the scheduler
     # read one indexed column instead of joining every revision.
     next_review_due = models.DateField(null=True, blank=True, editable=False)
+    # Optimistic locking of the working copy: each edit (reviews.services) adds one under
+    # the row lock, and an edit from a form opened at an older version is refused, naming
+    # who edited it last and when. Workflow steps leave these alone.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    # SET_NULL: a pointer for the stale-form message, not part of the record (the audit is).
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

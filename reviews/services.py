@@ -52,6 +52,27 @@ LOCKED_MESSAGE = (
     "This article is with the medical reviewers and cannot be edited until they finish."
 )
 
+
+class StaleEdit(ValidationError):
+    """An edit made on a copy of the working copy that someone has edited since it was read
+    (its `version` is behind the row's). Refused whole: saving it would undo their edit."""
+
+    def __init__(self, current: Article) -> None:
+        self.current = current
+        super().__init__(edited_since_message(current), code="stale")
+
+
+def edited_since_message(current: Article) -> str:
+    """Who last edited the working copy and when, for someone whose copy is older."""
+    editor = current.last_edited_by
+    who = display_name(editor) if editor is not None else "someone else"
+    when = current.last_edited_at or current.updated_at
+    return (
+        f"This article was changed by {who} at {timezone.localtime(when):%Y-%m-%d %H:%M} "
+        "since you opened it; your changes were not saved."
+    )
+
+
 # What a reviewer confirms before every approval, re-confirmations included.
 REVIEW_CHECKLIST = {
     "claims_supported": "Every claim is supported by the cited sources.",
@@ -161,7 +182,9 @@ def _concrete_field(name: str):
 
 
 def _lock_for_edit(article: Article, user: Any) -> Article:
-    """Lock the working copy and check that `user` may edit its content now."""
+    """Lock the working copy and check that `user` may edit its content now, and that
+    `article` (the copy they edited) is not behind it: under the lock, so of two edits
+    made from the same version exactly one is saved."""
     current = steps.lock(article)
     if current.status in WITH_THE_BOARD:
         raise ValidationError(LOCKED_MESSAGE)
@@ -169,7 +192,18 @@ def _lock_for_edit(article: Article, user: Any) -> Article:
         raise ValidationError("This article is archived; an editor must restore it first.")
     if not roles.can_edit_content(current, user):
         raise PermissionDenied("Only the article's authors or an editor can edit it.")
+    if current.version != article.version:
+        raise StaleEdit(current)
     return current
+
+
+def _mark_edited(current: Article, article: Article, user: Any) -> None:
+    """Count the edit (saved with `current`). The caller's copy takes the new version, so
+    its next edit in the same request (the form's sections after its fields) is not stale."""
+    current.version += 1
+    current.last_edited_by = user
+    current.last_edited_at = timezone.now()
+    article.version = current.version
 
 
 def _content_edited(current: Article, user: Any) -> None:
@@ -190,6 +224,7 @@ def article_sections_save(*, article: Article, user: Any, save: Callable[[], Any
     live article starts a new draft."""
     current = _lock_for_edit(article, user)
     save()
+    _mark_edited(current, article, user)
     _content_edited(current, user)
     return current
 
@@ -216,22 +251,39 @@ def article_sections_set(
     return article_sections_save(article=article, user=user, save=save)
 
 
+def _article_create(article: Article, user: Any) -> Article:
+    """A new article, whose creator is its first author from the start: what is saved with
+    it (its evidence sections) is saved by an author. An editor who names other authors in
+    the same form replaces them (the form saves its authors after this)."""
+    article.version = 1
+    article.last_edited_by = user
+    article.last_edited_at = timezone.now()
+    article.save()
+    article.authors.add(user)
+    return article
+
+
+# Relations the admin's form saves itself, after article_save: an edit all the same.
+EDITED_RELATIONS = frozenset({"authors"})
+
+
 @transaction.atomic
 def article_save(*, article: Article, user: Any, changed_fields: set[str] | list[str]) -> Article:
-    """Save the working copy. Editing live content starts a new draft (revise).
+    """Save the working copy (or create it). Editing live content starts a new draft.
 
     Only the edited fields are copied onto the freshly locked row, so an edit made on a
-    stale copy can never undo what the workflow did meanwhile (e.g. a scheduled publish).
+    stale copy can never undo what the workflow did meanwhile (e.g. a scheduled publish);
+    and an edit made on a copy older than the last edit (`article.version`) is refused
+    (StaleEdit), so it can never undo another person's edit either.
     """
     if article.pk is None:
-        article.save()
-        return article
+        return _article_create(article, user)
     edited = [
         name
         for name in changed_fields
         if (field := _concrete_field(name)) is not None and field.editable
     ]
-    if not edited:
+    if not edited and not EDITED_RELATIONS.intersection(changed_fields):
         # e.g. a reviewer's action button posts the read-only form: nothing to save.
         return article
     current = _lock_for_edit(article, user)
@@ -242,6 +294,7 @@ def article_save(*, article: Article, user: Any, changed_fields: set[str] | list
         )
     for name in edited:
         setattr(current, name, getattr(article, name))
+    _mark_edited(current, article, user)
     if set(edited) & CONTENT_FIELDS:
         _content_edited(current, user)
     else:

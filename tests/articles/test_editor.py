@@ -135,6 +135,7 @@ def test_a_blocked_submit_keeps_the_writers_edits_and_says_why(client, writer, s
         "title": article.title, "slug": article.slug, "summary": article.summary,
         "topic": article.topic_id, "body": "My new paragraph [@nosuch2099].",
         "professional_body": "", "audience_notes": "", "_workflow_action": "submit",
+        "opened_version": article.version,
         "revisions-TOTAL_FORMS": 0, "revisions-INITIAL_FORMS": 0,
         "audit_entries-TOTAL_FORMS": 0, "audit_entries-INITIAL_FORMS": 0,
     }  # fmt: skip

@@ -174,6 +174,8 @@ def _form(world: World, article: Article, **changes: Any) -> dict:
         "title": article.title, "slug": article.slug, "summary": article.summary,
         "topic": article.topic_id, "body": article.body, "professional_body": "",
         "audience_notes": "", "authors": [world.users["writer"].pk],
+        # The version the form was opened at, as the page renders it (a hidden field).
+        "opened_version": Article.objects.values_list("version", flat=True).get(pk=article.pk),
     }  # fmt: skip
     for prefix in ("revisions", "audit_entries"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
@@ -351,7 +353,8 @@ CASES = [
     Case(
         "edit an article in review",
         lambda w: w.admin("articles_article_change", w.in_review.pk),
-        _all(302),
+        # Refused with what was sent, to copy (409); not theirs to open: the admin's 302.
+        _all(409, other_writer=302),
         method="post",
         data=lambda w: _form(w, w.in_review, title="Hacked"),
     ),
