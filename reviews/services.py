@@ -311,13 +311,18 @@ def review_start(*, article: Article, user: Any) -> Article:
 
 
 @transaction.atomic
-def review_request_changes(*, article: Article, user: Any, comment: str) -> Article:
+def review_request_changes(
+    *, article: Article, user: Any, comment: str, revision_read: int | None = None
+) -> Article:
     """Send the article back to its writers; the comment is required and opens a thread
-    in this round, which the writers answer and mark addressed."""
+    in this round, which the writers answer and mark addressed. `revision_read`, the id
+    of the revision the reviewer read (their form requires it), must be the one under
+    review: a comment on a revision they never read is refused."""
     if not (comment or "").strip():
         raise ValidationError("Explain what needs to change: a comment is required.")
     article = steps.lock(article)
     steps.check(article, "request_changes", user)
+    steps.check_read(article, revision_read, doing="requesting changes")
     from_status = article.status
     ReviewDecision.objects.create(
         article=article,
@@ -367,7 +372,7 @@ def review_approve(
     checklist: dict | None = None,
     go_live_at: datetime.datetime | None = None,
     signature: reauth.Reauthentication | None = None,
-    revision: ArticleRevision | None = None,
+    revision_read: int | None = None,
 ) -> Article:
     """Record a sign-off; the article goes live once the topic's policy is met.
 
@@ -376,20 +381,16 @@ def review_approve(
     is recorded; with it, the signature (name, credentials, time, meaning, content hash)
     is stored with the decision and its audit entry. A go-live time may be set only by
     an approver who is also an editor (articles.manage_workflow); otherwise approval
-    publishes now. `revision`, when given, is the revision the approver read: if the
-    board's revision changed since, nothing is signed.
+    publishes now. `revision_read` is the id of the revision the approver read (their
+    form requires it): unless it is exactly the revision under review, nothing is signed.
     """
     confirmed = _checked(checklist)
     if go_live_at is not None and not roles.is_editor(user):
         raise PermissionDenied("Only an editor can schedule when an approved article goes live.")
     article = steps.lock(article)
     steps.check(article, "approve", user)
+    steps.check_read(article, revision_read, doing="approving")
     under_review = article.current_revision
-    if revision is not None and revision.pk != under_review.pk:
-        raise WorkflowError(
-            f"The revision under review is now revision {under_review.number}, not the "
-            f"revision {revision.number} you read; read it before approving."
-        )
     proof = reauth.confirm(signature, user)
     if ApprovalSignature.objects.filter(reauth_nonce=proof.nonce).exists():
         raise ValidationError("That signature was already used: sign this approval again.")
