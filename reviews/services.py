@@ -105,38 +105,25 @@ def _image_snapshot(image: Image) -> dict[str, Any]:
     }
 
 
-def _content_hash(article: Article, rendered: RenderedArticle) -> str:
-    # The sources as printed, not just which ones: a corrected citation is an update.
-    return signatures.content_digest(
-        title=article.title,
-        summary=article.summary,
-        body=article.body,
-        professional_body=article.professional_body,
-        sources=[ref.bibliographic_snapshot() for ref in rendered.references],
-        images=[_image_snapshot(image) for image in rendered.images],
-        public_notes=signatures.public_notes(article),
-        sections=[signatures.section_text(s) for s in rendered.sections],
-        group_references=article.group_references,
-    )
-
-
 def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> ArticleRevision:
     """Freeze the working copy with the rendering the submission check already made."""
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-    revision = ArticleRevision.objects.create(
+    revision = ArticleRevision(
         **ArticleRevision.working_copy_fields(article, rendered),
         number=number,
-        content_hash=_content_hash(article, rendered),
         created_by=user,
     )
+    # The sources as printed, not just which ones: a corrected citation is an update.
+    sources = [ref.bibliographic_snapshot() for ref in rendered.references]
+    images = [_image_snapshot(image) for image in rendered.images]
+    revision.content_hash = signatures.content_digest(revision, sources=sources, images=images)
+    revision.save()
     # Who wrote it, as the byline will credit them (later changes to the article's
     # writers take effect with its next revision).
     revision.authors.set(article.authors.all())
     RevisionReference.objects.bulk_create(
-        RevisionReference(
-            revision=revision, reference=ref, position=i, snapshot=ref.bibliographic_snapshot()
-        )
-        for i, ref in enumerate(rendered.references, start=1)
+        RevisionReference(revision=revision, reference=ref, position=i, snapshot=snapshot)
+        for i, (ref, snapshot) in enumerate(zip(rendered.references, sources, strict=True), 1)
     )
     # Each image at the file it showed: the stored HTML links exactly these versions.
     RevisionImage.objects.bulk_create(
@@ -145,9 +132,9 @@ def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> Article
             image=image,
             version=image.current_version,
             position=i,
-            snapshot=_image_snapshot(image),
+            snapshot=snapshot,
         )
-        for i, image in enumerate(rendered.images, start=1)
+        for i, (image, snapshot) in enumerate(zip(rendered.images, images, strict=True), 1)
     )
     return revision
 

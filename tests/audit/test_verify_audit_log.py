@@ -140,7 +140,7 @@ def test_signed_content_changed_afterwards_is_caught(history, approved):
     message = broken()
 
     assert "audit entry #3" in message
-    assert f"revision {revision.number}'s text or sources changed" in message
+    assert f"revision {revision.number}'s text, stored HTML or sources changed" in message
 
 
 def test_a_truncated_log_is_caught_with_an_anchor(history):
