@@ -1,9 +1,15 @@
 """Hash chains that make append-only records tamper-evident.
 
 Each row of a chained table stores its position (`seq`), the hash of the row before
-it (`prev_hash`) and a SHA-256 over its own content and that previous hash
-(`entry_hash`). Editing, deleting or reordering a row behind the ORM's back breaks
-the chain at that row, and `manage.py verify_audit_log` names it.
+it (`prev_hash`) and a keyed hash (HMAC-SHA256) over its own content and that previous
+hash (`entry_hash`). Editing, deleting or reordering a row behind the ORM's back breaks
+the chain at that row, and `manage.py verify_audit_log` names it. The key
+(settings.VETTED_AUDIT_KEY, else one derived from SECRET_KEY) never enters the
+database, so someone who can write to the database but not read the app's settings
+cannot edit a row and recompute the hashes after it. After each commit that appends,
+the new head is written to the anchor log outside the database (audit.anchors), which
+catches what a key cannot: entries deleted from the end. docs/audit-log.md has the
+whole design.
 
 Writers serialise on the chain head: on PostgreSQL with a transaction-scoped advisory
 lock (one per table), taken before the head is read and held until commit; SQLite
@@ -18,12 +24,20 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models, router, transaction
+from django.utils.crypto import salted_hmac
+
+from audit import anchors
 
 # The predecessor of the first entry.
 GENESIS = "0" * 64
+# Separates the chain's key from every other use of the same secret (Django's signing,
+# sessions): a key derived from SECRET_KEY is never SECRET_KEY itself.
+KEY_SALT = "vetted.audit.chain"
 
 
 class ChainedQuerySet(models.QuerySet):
@@ -72,9 +86,22 @@ class HashChained(models.Model):
             self.seq, self.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
             self.entry_hash = self.compute_hash()
             super().save(*args, **kwargs)
+            anchor = anchors.Anchor(
+                chain=self.chain_name(),
+                seq=self.seq,
+                entry_hash=self.entry_hash,
+                root=self.entry_hash if self.seq == 1 else chain_root(type(self), using=using),
+            )
+            # Only once committed: a rolled-back entry must never be anchored.
+            transaction.on_commit(partial(anchors.append_after_commit, anchor), using=using)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError(f"{self._meta.verbose_name_plural} are append-only.")
+
+    @classmethod
+    def chain_name(cls) -> str:
+        """The chain's name in the anchor log and in verify_audit_log: one chain per app."""
+        return cls._meta.app_label
 
     def chain_content(self) -> dict[str, Any]:
         """The fields the hash covers, as JSON-ready values (subclasses list theirs)."""
@@ -85,7 +112,8 @@ class HashChained(models.Model):
 
 
 def digest(*, seq: int, prev_hash: str, content: dict[str, Any]) -> str:
-    """SHA-256 over a canonical JSON of position, predecessor and content."""
+    """HMAC-SHA256, under the chain's key, of a canonical JSON of position, predecessor
+    and content."""
     canonical = json.dumps(
         {"seq": seq, "prev": prev_hash, "content": content},
         sort_keys=True,
@@ -93,7 +121,18 @@ def digest(*, seq: int, prev_hash: str, content: dict[str, Any]) -> str:
         ensure_ascii=False,
         default=str,
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return salted_hmac(KEY_SALT, canonical, secret=chain_key(), algorithm="sha256").hexdigest()
+
+
+def chain_key() -> str:
+    """The secret the chain is keyed with: VETTED_AUDIT_KEY, else SECRET_KEY (salted)."""
+    return settings.VETTED_AUDIT_KEY or settings.SECRET_KEY
+
+
+def chain_root(model: type[models.Model], *, using: str | None = None) -> str | None:
+    """The hash of a chain's first entry: what names the chain in the anchor log."""
+    manager = model._base_manager.using(using) if using else model._base_manager
+    return manager.filter(seq=1).values_list("entry_hash", flat=True).first()
 
 
 def timestamp(value: datetime.datetime | None) -> str | None:
@@ -170,6 +209,11 @@ def verify(
             )
         if entry.compute_hash() != entry.entry_hash:
             reason = "its content no longer matches its hash: it was altered after it was written."
+            if entry.seq == 1:
+                reason += (
+                    " (Or the chain was written with another key: if every chain breaks at "
+                    "its first entry, check VETTED_AUDIT_KEY, or SECRET_KEY if that is unset.)"
+                )
             return ChainReport(
                 count, expected_seq - 1, expected_prev, Break(entry.seq, entry.pk, reason, entry)
             )

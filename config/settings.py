@@ -365,6 +365,18 @@ AXES_ENABLE_ADMIN = False  # accounts.admin shows lockouts to editors, with an u
 # Reviewers, editors and superusers must use a second factor (TOTP). On in production;
 # `make run` (DEBUG=1) leaves it off so the demo logins work with a password alone.
 VETTED_REQUIRE_2FA = env.bool("VETTED_REQUIRE_2FA", default=not DEBUG)
+# The audit record (docs/audit-log.md). Its hash chains are keyed with this secret, kept
+# out of the database; empty, a key derived from SECRET_KEY is used, so it works out of
+# the box. Set it in production (and keep it with the backups, apart from them): the
+# chains are checked with the key they were written with, so rotating SECRET_KEY without
+# it set would make verify_audit_log fail.
+VETTED_AUDIT_KEY = env.str("VETTED_AUDIT_KEY", default="")
+# Each commit that appends to a chain adds its new head to this log, outside the
+# database; verify_audit_log checks the chains against it (a deleted tail is caught).
+# Ship it off the host (docs/audit-log.md).
+VETTED_AUDIT_ANCHOR_FILE = env.path(
+    "VETTED_AUDIT_ANCHOR_FILE", default=BASE_DIR / "var" / "audit-anchors.log"
+)
 OTP_TOTP_ISSUER = SITE_NAME
 
 # --- Background work (django-tasks, the backport of Django 6's tasks framework) ---

@@ -29,7 +29,7 @@ from articles import publishing
 from articles import selectors as public_selectors
 from articles.models import Article, ArticleRevision
 from reviews import actions, diff, paging, roles, selectors, services
-from reviews.forms import CommentForm, NotificationPreferenceForm
+from reviews.forms import CommentForm, NotificationPreferenceForm, seen_token
 from reviews.models import NotificationPreference, ReviewComment
 from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status, WorkflowError
 
@@ -102,7 +102,11 @@ def queue_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     # The queue already leaves out what this member wrote and what someone else holds, so
     # the start_review action's rule reduces to its states here: no query per row.
     rows = [
-        {"article": a, "can_start": board_member and a.status in READY_FOR_REVIEW}
+        {
+            "article": a,
+            "can_start": board_member and a.status in READY_FOR_REVIEW,
+            "seen": seen_token(a),
+        }
         for a in page.object_list
     ]
     context = _context(
@@ -210,6 +214,8 @@ def review_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
         comment_form=CommentForm(),
         offered=offered,
         action_forms=forms,
+        # What the one-click buttons (start review) carry of what this page showed.
+        seen=seen_token(article),
         buttons=[
             action for name, action in offered.items() if name not in forms and name != "submit"
         ],

@@ -4,7 +4,9 @@ An action form is built for one article and one user (`ActionForm`): a field the
 may not use is never on it, and `service_kwargs()` gives the cleaned data as the
 service's keyword arguments. Each carries the state the user saw (`seen`), so a step
 taken on a page that went stale while it was open is refused (409) rather than applied
-to something the user never read.
+to something the user never read; a form without it is refused too (400). Actions on the
+revision under review (approve, request changes) also carry the revision the user read,
+which their service compares with the one under review while it holds the article's lock.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 
 from accounts import reauth
@@ -40,10 +43,20 @@ def go_live_field(help_text: str) -> forms.DateTimeField:
     )
 
 
+SEEN_MISSING = (
+    "This form did not say what you saw of the article, so nothing was done: open the "
+    "action from the article again."
+)
+REVISION_UNREADABLE = (
+    "This form did not say which revision you read, so nothing was done: open the revision "
+    "under review, read it, and try again."
+)
+
+
 class ActionForm(forms.Form):
     """A workflow action's input for one article and one user."""
 
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, error_messages={"required": SEEN_MISSING})
 
     def __init__(
         self,
@@ -61,7 +74,8 @@ class ActionForm(forms.Form):
         self.fields["seen"].initial = seen_token(article)
 
     def is_stale(self) -> bool:
-        """The page was rendered for a state the article has since left."""
+        """The page was rendered for a state the article has since left (a form without the
+        token is not stale but invalid: `seen` is required)."""
         posted = (self.data or {}).get("seen") if self.is_bound else None
         return bool(posted) and posted != seen_token(self.article)
 
@@ -90,7 +104,29 @@ class SubmitForm(NoteForm):
     )
 
 
-class RequiredCommentForm(ActionForm):
+class RevisionActionForm(ActionForm):
+    """An action on the revision under review: it carries the revision the user read, and
+    its service refuses unless that is exactly the one under review."""
+
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        # A database id: anything outside the column's range is no revision at all.
+        min_value=1,
+        max_value=models.BigIntegerField.MAX_BIGINT,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), REVISION_UNREADABLE
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].initial = self.article.current_revision_id
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"revision_read": self.cleaned_data["revision"]}
+
+
+class RequiredCommentForm(RevisionActionForm):
     comment = forms.CharField(
         label="What needs to change",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -99,7 +135,7 @@ class RequiredCommentForm(ActionForm):
     )
 
     def service_kwargs(self) -> dict[str, Any]:
-        return {"comment": self.cleaned_data["comment"]}
+        return {**super().service_kwargs(), "comment": self.cleaned_data["comment"]}
 
 
 class RequiredReasonForm(ActionForm):
@@ -151,7 +187,7 @@ def _reviewer_label(user: Any) -> str:
     return f"{name} ({profile.specialty})" if profile else name
 
 
-class ApprovalForm(ActionForm):
+class ApprovalForm(RevisionActionForm):
     """The reviewer's checklist (every item required), an optional note, a go-live time
     for editors only, and the electronic signature: the signer's password, or a one-time
     code if they have a second factor, checked again at the moment of approving."""
@@ -167,8 +203,6 @@ class ApprovalForm(ActionForm):
         help_text="Kept with your sign-off.",
     )
     go_live_at = go_live_field("Editors only: leave empty to publish on approval.")
-    # The revision the approver read: approving signs that one or nothing.
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     password = forms.CharField(
         label="Your password",
         strip=False,
@@ -186,7 +220,6 @@ class ApprovalForm(ActionForm):
         super().__init__(*args, **kwargs)
         if not roles.is_editor(self.user):
             del self.fields["go_live_at"]
-        self.fields["revision"].initial = self.article.current_revision_id
         # One secret signs: the one-time code for those with a second factor, else the password.
         self.secret_field = "code" if reauth.asks_for_code(self.user) else "password"
         del self.fields["password" if self.secret_field == "code" else "code"]
@@ -219,6 +252,9 @@ class ApprovalForm(ActionForm):
 
     def problem(self) -> str:
         """One line for the messages bar when the form is refused."""
+        for token in ("seen", "revision"):
+            if self.has_error(token):
+                return "Not approved: " + self.errors[token][0]
         if self.has_error(self.secret_field) and not any(
             self.has_error(name) for name in self.fields if name != self.secret_field
         ):
@@ -227,15 +263,12 @@ class ApprovalForm(ActionForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         cleaned = self.cleaned_data
-        revision_id = cleaned.get("revision")
         return {
+            **super().service_kwargs(),
             "comment": cleaned.get("comment", ""),
             "checklist": {key: bool(cleaned.get(key)) for key in REVIEW_CHECKLIST},
             "go_live_at": cleaned.get("go_live_at"),
             "signature": cleaned["signature"],
-            "revision": ArticleRevision.objects.filter(pk=revision_id, article=self.article).first()
-            if revision_id
-            else None,
         }
 
 

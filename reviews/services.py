@@ -126,38 +126,25 @@ def _image_snapshot(image: Image) -> dict[str, Any]:
     }
 
 
-def _content_hash(article: Article, rendered: RenderedArticle) -> str:
-    # The sources as printed, not just which ones: a corrected citation is an update.
-    return signatures.content_digest(
-        title=article.title,
-        summary=article.summary,
-        body=article.body,
-        professional_body=article.professional_body,
-        sources=[ref.bibliographic_snapshot() for ref in rendered.references],
-        images=[_image_snapshot(image) for image in rendered.images],
-        public_notes=signatures.public_notes(article),
-        sections=[signatures.section_text(s) for s in rendered.sections],
-        group_references=article.group_references,
-    )
-
-
 def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> ArticleRevision:
     """Freeze the working copy with the rendering the submission check already made."""
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-    revision = ArticleRevision.objects.create(
+    revision = ArticleRevision(
         **ArticleRevision.working_copy_fields(article, rendered),
         number=number,
-        content_hash=_content_hash(article, rendered),
         created_by=user,
     )
+    # The sources as printed, not just which ones: a corrected citation is an update.
+    sources = [ref.bibliographic_snapshot() for ref in rendered.references]
+    images = [_image_snapshot(image) for image in rendered.images]
+    revision.content_hash = signatures.content_digest(revision, sources=sources, images=images)
+    revision.save()
     # Who wrote it, as the byline will credit them (later changes to the article's
     # writers take effect with its next revision).
     revision.authors.set(article.authors.all())
     RevisionReference.objects.bulk_create(
-        RevisionReference(
-            revision=revision, reference=ref, position=i, snapshot=ref.bibliographic_snapshot()
-        )
-        for i, ref in enumerate(rendered.references, start=1)
+        RevisionReference(revision=revision, reference=ref, position=i, snapshot=snapshot)
+        for i, (ref, snapshot) in enumerate(zip(rendered.references, sources, strict=True), 1)
     )
     # Each image at the file it showed: the stored HTML links exactly these versions.
     RevisionImage.objects.bulk_create(
@@ -166,9 +153,9 @@ def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> Article
             image=image,
             version=image.current_version,
             position=i,
-            snapshot=_image_snapshot(image),
+            snapshot=snapshot,
         )
-        for i, image in enumerate(rendered.images, start=1)
+        for i, (image, snapshot) in enumerate(zip(rendered.images, images, strict=True), 1)
     )
     return revision
 
@@ -364,13 +351,18 @@ def review_start(*, article: Article, user: Any) -> Article:
 
 
 @transaction.atomic
-def review_request_changes(*, article: Article, user: Any, comment: str) -> Article:
+def review_request_changes(
+    *, article: Article, user: Any, comment: str, revision_read: int | None = None
+) -> Article:
     """Send the article back to its writers; the comment is required and opens a thread
-    in this round, which the writers answer and mark addressed."""
+    in this round, which the writers answer and mark addressed. `revision_read`, the id
+    of the revision the reviewer read (their form requires it), must be the one under
+    review: a comment on a revision they never read is refused."""
     if not (comment or "").strip():
         raise ValidationError("Explain what needs to change: a comment is required.")
     article = steps.lock(article)
     steps.check(article, "request_changes", user)
+    steps.check_read(article, revision_read, doing="requesting changes")
     from_status = article.status
     ReviewDecision.objects.create(
         article=article,
@@ -420,7 +412,7 @@ def review_approve(
     checklist: dict | None = None,
     go_live_at: datetime.datetime | None = None,
     signature: reauth.Reauthentication | None = None,
-    revision: ArticleRevision | None = None,
+    revision_read: int | None = None,
 ) -> Article:
     """Record a sign-off; the article goes live once the topic's policy is met.
 
@@ -429,20 +421,16 @@ def review_approve(
     is recorded; with it, the signature (name, credentials, time, meaning, content hash)
     is stored with the decision and its audit entry. A go-live time may be set only by
     an approver who is also an editor (articles.manage_workflow); otherwise approval
-    publishes now. `revision`, when given, is the revision the approver read: if the
-    board's revision changed since, nothing is signed.
+    publishes now. `revision_read` is the id of the revision the approver read (their
+    form requires it): unless it is exactly the revision under review, nothing is signed.
     """
     confirmed = _checked(checklist)
     if go_live_at is not None and not roles.is_editor(user):
         raise PermissionDenied("Only an editor can schedule when an approved article goes live.")
     article = steps.lock(article)
     steps.check(article, "approve", user)
+    steps.check_read(article, revision_read, doing="approving")
     under_review = article.current_revision
-    if revision is not None and revision.pk != under_review.pk:
-        raise WorkflowError(
-            f"The revision under review is now revision {under_review.number}, not the "
-            f"revision {revision.number} you read; read it before approving."
-        )
     proof = reauth.confirm(signature, user)
     if ApprovalSignature.objects.filter(reauth_nonce=proof.nonce).exists():
         raise ValidationError("That signature was already used: sign this approval again.")

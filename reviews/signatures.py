@@ -23,68 +23,49 @@ from reviews.workflow import Status
 FINAL_MEANING = "Approved for publication"
 
 
-def content_digest(
-    *,
-    title: str,
-    summary: str,
-    body: str,
-    professional_body: str,
-    sources: list[dict],
-    images: list[dict] | None = None,
-    public_notes: dict[str, str] | None = None,
-    sections: list[dict] | None = None,
-    group_references: bool = False,
-) -> str:
-    """The content hash of a version: its text, its sources as printed and the images it
-    shows (their files and words), what else readers are told of it (its subject, a
-    correction note), its evidence sections (kind, heading, audience, text) and how its
-    references are listed. Without any of those extras the hash is what it always was, so
-    signatures made before they existed still verify."""
-    digest = hashlib.sha256()
-    for part in (title, summary, body, professional_body):
-        digest.update((part or "").encode() + b"\x00")
-    digest.update(json.dumps(sources, sort_keys=True, default=str).encode())
-    if images:
-        digest.update(b"\x00images" + json.dumps(images, sort_keys=True).encode())
-    notes = {k: v for k, v in (public_notes or {}).items() if v}
-    if notes:
-        digest.update(b"\x00notes" + json.dumps(notes, sort_keys=True).encode())
-    if sections:
-        digest.update(b"\x00sections" + json.dumps(sections, sort_keys=True).encode())
-    if group_references:
-        digest.update(b"\x00grouped")
-    return digest.hexdigest()
+# Every field of a revision that readers see, as stored: the Markdown, the sanitised HTML
+# made from it at submission (what pages print), each evidence section (its text and its
+# HTML), how its sources are numbered and listed, and what else readers are told of it
+# (its subject, a correction note). A revision's sources and images are hashed beside
+# these, as frozen with it. Not its review stamps (dates the workflow sets later).
+SIGNED_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "professional_body",
+    "body_html",
+    "professional_html",
+    "sections",
+    "reference_numbers",
+    "group_references",
+    "subject_name",
+    "subject_type",
+    "is_correction",
+    "correction_note",
+)
 
 
-def public_notes(version: Any) -> dict[str, str]:
-    """What a version tells readers besides its text: an article or a revision."""
-    return {
-        "subject_name": version.subject_name,
-        "subject_type": version.subject_type,
-        "correction_note": version.correction_note if version.is_correction else "",
+def content_digest(revision: ArticleRevision, *, sources: list[dict], images: list[dict]) -> str:
+    """The content hash of a revision, saved or about to be: SHA-256 over a canonical JSON
+    of its signed fields, its sources as printed and the images it shows (their files and
+    words). Whatever a reader sees of it changes the hash, so the signature covers it."""
+    signed = {
+        "content": {name: getattr(revision, name) for name in SIGNED_FIELDS},
+        "sources": sources,
+        "images": images,
     }
+    # As the JSON columns return it (string keys, lists), so a saved revision and the one
+    # about to be saved hash alike.
+    stored = json.loads(json.dumps(signed, default=str))
+    canonical = json.dumps(stored, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def revision_content_hash(revision: ArticleRevision) -> str:
     """Recompute a stored revision's content hash from what it holds now."""
     sources = list(revision.reference_links.order_by("position").values_list("snapshot", flat=True))
     images = list(revision.image_links.order_by("position").values_list("snapshot", flat=True))
-    return content_digest(
-        title=revision.title,
-        summary=revision.summary,
-        body=revision.body,
-        professional_body=revision.professional_body,
-        sources=sources,
-        images=images,
-        public_notes=public_notes(revision),
-        sections=[section_text(s) for s in revision.sections or []],
-        group_references=revision.group_references,
-    )
-
-
-def section_text(section: dict) -> dict:
-    """What of an evidence section its writers wrote (not the HTML made from it)."""
-    return {key: section.get(key, "") for key in ("kind", "heading", "audience", "body")}
+    return content_digest(revision, sources=sources, images=images)
 
 
 def meaning(article: Article) -> str:
@@ -139,7 +120,7 @@ def problems(signature: ApprovalSignature, entry: Any) -> str | None:
         return f"revision {revision.number} no longer carries the content hash that was signed."
     if revision_content_hash(revision) != signature.content_hash:
         return (
-            f"revision {revision.number}'s text or sources changed after "
+            f"revision {revision.number}'s text, stored HTML or sources changed after "
             f"{signature.printed_name} signed it."
         )
     return None

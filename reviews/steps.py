@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_tasks.base import Task
 
@@ -88,6 +88,29 @@ def check(article: Article, name: str, user: Any) -> None:
         return
     status, reason = found
     raise WorkflowError(reason) if status == 409 else PermissionDenied(reason)
+
+
+def check_read(article: Article, revision_read: int | None, *, doing: str) -> None:
+    """Refuse unless `revision_read`, the revision the user's form says they read, is exactly
+    the revision under review: another revision of the article is a page that went stale
+    (409); anything else is no revision of this article (400). None only from code acting
+    on whatever is under review (commands, tests): every action form requires the id."""
+    if revision_read is None:
+        return
+    under_review = article.current_revision
+    if under_review is not None and revision_read == under_review.pk:
+        return
+    now = f"revision {under_review.number}" if under_review is not None else "no revision"
+    read = article.revisions.filter(pk=revision_read).values_list("number", flat=True).first()
+    if read is not None:
+        raise WorkflowError(
+            f"The revision under review is now {now}, not the revision {read} you read; "
+            f"read it before {doing}. Nothing was done."
+        )
+    raise ValidationError(
+        f"The form named no revision of this article (the one under review is {now}), so "
+        f"nothing was done: open the revision under review and read it before {doing}."
+    )
 
 
 def lock(article: Article) -> Article:

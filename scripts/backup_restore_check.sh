@@ -3,7 +3,8 @@
 # fresh scratch database with pg_restore, and prove the copy is whole and usable:
 #   1. `manage.py migrate --check`  - its schema is the one this code expects;
 #   2. `manage.py verify_audit_log` - the audit chains verify, anchored at the heads
-#      recorded from the source at dump time (so a truncated copy fails too);
+#      recorded from the source at dump time (so a truncated copy fails too); the
+#      source itself is verified against its anchor log (docs/audit-log.md);
 #   3. scripts/smoke_check.py       - the home page and a live article answer 200.
 #
 # Usage:
@@ -16,6 +17,9 @@
 #   BACKUP_CHECK_DB  scratch database the dump is restored into
 #                    (default: <name>_restore_check; it is dropped and re-created)
 #   KEEP_SCRATCH=1   keep the scratch databases and the dump for inspection
+#   VETTED_AUDIT_KEY the key the source's audit log was written with (or SECRET_KEY);
+#                    required without --seed. VETTED_AUDIT_ANCHOR_FILE: its anchor log
+#                    (without --seed; with --seed the drill keeps one in its scratch folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
@@ -38,6 +42,10 @@ fi
 RESTORED=${BACKUP_CHECK_DB:-${NAME}_restore_check}
 if [[ "$RESTORED" == "$SOURCE" || "$RESTORED" == "$NAME" ]]; then
     echo "backup_restore_check: the scratch database must not be the source ($RESTORED)" >&2
+    exit 2
+fi
+if [[ "$SOURCE" == "$NAME" && -z "${VETTED_AUDIT_KEY:-}" && -z "${SECRET_KEY:-}" ]]; then
+    echo "backup_restore_check: set VETTED_AUDIT_KEY (or SECRET_KEY) to the key $NAME's audit log was written with" >&2
     exit 2
 fi
 SCRATCH_DIR=$(mktemp -d)
@@ -65,13 +73,15 @@ export PGOPTIONS="-c client_min_messages=warning"
 unset REDIS_URL
 
 if [[ "$SOURCE" != "$NAME" ]]; then
+    # The scratch source's anchor log: written as seed_demo commits, read by its verify.
+    export VETTED_AUDIT_ANCHOR_FILE="$SCRATCH_DIR/audit-anchors.log"
     echo "== seeding scratch source $SOURCE with the demo content"
     recreate "$SOURCE"
     manage "$SOURCE" migrate --noinput >/dev/null
     DEBUG=1 manage "$SOURCE" seed_demo >/dev/null
 fi
 
-echo "== recording the audit chain heads of $SOURCE"
+echo "== verifying $SOURCE against its anchor log and recording its audit chain heads"
 HEADS=$(manage "$SOURCE" verify_audit_log | sed -n 's/.*; head \([a-z]*:[0-9]*:[0-9a-f]*\)$/\1/p')
 ANCHORS=()
 for head in $HEADS; do ANCHORS+=(--anchor "$head"); done
@@ -87,6 +97,7 @@ pg_restore --no-owner --no-privileges --exit-on-error -d "$SERVER/$RESTORED" "$D
 
 echo "== migrate --check on the copy"
 manage "$RESTORED" migrate --check
+# The heads at dump time, not the anchor log: a live source's log is ahead of its dump.
 echo "== verify_audit_log on the copy, anchored at the source's heads"
 manage "$RESTORED" verify_audit_log "${ANCHORS[@]}"
 echo "== smoke test against the copy"

@@ -65,6 +65,8 @@ def _test_settings(settings, tmp_path):
     settings.VETTED_PURGE_REPEAT_SECONDS = 0
     # Uploaded images go to a folder of each test's own (local storage, the default).
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Each test's audit anchors go to a log of its own (tests that commit write there).
+    settings.VETTED_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.log")
     cache.clear()
 
 

@@ -18,6 +18,7 @@ from images import services as image_services
 from images.models import Image
 from references.models import Reference
 from reviews import roles, services
+from reviews.forms import seen_token
 from reviews.models import ReviewerProfile
 
 
@@ -130,6 +131,13 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 def signature(user, password: str = "pw"):
     """The approver's re-authentication, as the approval form obtains it (factory password)."""
     return reauth.reauthenticate(user=user, password=password)
+
+
+def read(article) -> dict[str, str]:
+    """What an action page carries of what its user saw: the article's state and the
+    revision under review (reviews.forms), as of now. Post it with an action's fields."""
+    article = Article.objects.get(pk=article.pk)
+    return {"seen": seen_token(article), "revision": str(article.current_revision_id or "")}
 
 
 def claim_and_approve(article, user, *, go_live_at=None):

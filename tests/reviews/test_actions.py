@@ -14,9 +14,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleRevision
 from reviews import actions, services, workflow
-from reviews.models import AuditEntry, ReviewDecision
+from reviews.models import ApprovalSignature, AuditEntry, ReviewComment, ReviewDecision
 from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
@@ -122,14 +122,17 @@ def _through_the_change_form(client, article: Article, name: str, data: dict):
     assert article.title in page.text
     assert "What happens" in page.text
     assert ">None<" not in page.text
-    seen = page.context["form"]["seen"].value()
-    return client.post(
-        action_url(article, name), {**data, "seen": seen, "next": "change"}, follow=True
-    )
+    # What the page carries of what it showed (the state, the revision under review).
+    read = {field.name: field.value() for field in page.context["form"].hidden_fields()}
+    return client.post(action_url(article, name), {**data, **read, "next": "change"}, follow=True)
 
 
 def _through_the_workbench(client, article: Article, name: str, data: dict):
-    return client.post(action_url(article, name), {**data, "next": "review"}, follow=True)
+    return client.post(
+        action_url(article, name),
+        {**data, **factories.read(article), "next": "review"},
+        follow=True,
+    )
 
 
 @pytest.mark.parametrize("name", list(WALKS))
@@ -156,7 +159,10 @@ def test_assigning_a_reviewer_no_longer_fails(client, editor, reviewer, submitte
     client.force_login(editor)
 
     page = client.get(action_url(submitted, "assign_reviewer"))
-    response = client.post(action_url(submitted, "assign_reviewer"), {"reviewer": reviewer.pk})
+    response = client.post(
+        action_url(submitted, "assign_reviewer"),
+        {"reviewer": reviewer.pk, **factories.read(submitted)},
+    )
 
     assert page.status_code == 200
     assert response.status_code == 302
@@ -243,8 +249,10 @@ def test_approving_a_revision_other_than_the_one_read_is_refused(client, reviewe
     services.article_submit(article=in_review, user=writer)
     services.review_start(article=in_review, user=reviewer)
 
+    # A page showing the current state, but naming the revision read earlier.
     response = client.post(
-        action_url(in_review, "approve"), {**FULL_CHECKLIST, "password": "pw", "revision": read}
+        action_url(in_review, "approve"),
+        {**FULL_CHECKLIST, "password": "pw", **factories.read(in_review), "revision": read},
     )
 
     assert response.status_code == 409
@@ -256,9 +264,116 @@ def test_a_second_approval_racing_the_first_answers_409_not_500(client, reviewer
     """Two tabs, one approval: the unique constraint holds and the second is a clear 409."""
     client.force_login(reviewer)
     url = action_url(in_review, "approve")
-    first = client.post(url, {**FULL_CHECKLIST, "password": "pw"})
-    second = client.post(url, {**FULL_CHECKLIST, "password": "pw"})
+    read = factories.read(in_review)
+    first = client.post(url, {**FULL_CHECKLIST, "password": "pw", **read})
+    second = client.post(url, {**FULL_CHECKLIST, "password": "pw", **read})
 
     assert first.status_code == 302
     assert second.status_code == 409
     assert ReviewDecision.objects.filter(kind=ReviewDecision.Kind.APPROVE).count() == 1
+
+
+# --- what the page showed, and the revision read: required, and exactly so ------------
+
+# The actions that act on the revision under review, with what their user enters.
+ON_THE_REVISION = {
+    "approve": {**FULL_CHECKLIST, "password": "pw"},
+    "request_changes": {"comment": "Cite the 2024 label."},
+}
+
+
+def _another_articles_revision(writer) -> str:
+    other = factories.ArticleFactory(authors=[writer], slug="another-article")
+    return str(services.article_submit(article=other, user=writer).current_revision_id)
+
+
+def _no_revision(writer) -> str:
+    return str(ArticleRevision.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000)
+
+
+REVISIONS_NOT_UNDER_REVIEW: dict[str, Callable] = {
+    "another article's revision": _another_articles_revision,
+    "a revision that does not exist": _no_revision,
+    "an empty id": lambda writer: "",
+    "no id at all": lambda writer: None,
+    "not an integer": lambda writer: "1 or 1=1",
+    "beyond any id": lambda writer: str(2**70),
+}
+
+
+def _nothing_happened(article: Article, entries_before: int) -> None:
+    assert fresh(article).status == Status.IN_REVIEW
+    assert AuditEntry.objects.count() == entries_before
+    assert not ReviewDecision.objects.exists()
+    assert not ApprovalSignature.objects.exists()
+    assert not ReviewComment.objects.exists()
+
+
+@pytest.mark.parametrize("name", ON_THE_REVISION)
+@pytest.mark.parametrize("posted", REVISIONS_NOT_UNDER_REVIEW)
+def test_an_action_naming_any_revision_but_the_one_under_review_is_refused(
+    client, reviewer, writer, in_review, name, posted
+):
+    revision = REVISIONS_NOT_UNDER_REVIEW[posted](writer)
+    data = {**ON_THE_REVISION[name], **factories.read(in_review), "revision": revision}
+    if revision is None:
+        del data["revision"]
+    entries_before = AuditEntry.objects.count()
+    client.force_login(reviewer)
+
+    response = client.post(action_url(in_review, name), data)
+
+    assert response.status_code == 400
+    assert "nothing was done" in response.text
+    _nothing_happened(in_review, entries_before)
+
+
+@pytest.mark.parametrize("name", ON_THE_REVISION)
+def test_an_action_naming_the_revision_under_review_is_taken(client, reviewer, in_review, name):
+    client.force_login(reviewer)
+
+    response = client.post(
+        action_url(in_review, name), {**ON_THE_REVISION[name], **factories.read(in_review)}
+    )
+
+    assert response.status_code == 302
+    decision = ReviewDecision.objects.get()
+    assert decision.revision_id == in_review.current_revision_id
+    assert AuditEntry.objects.latest("seq").transition == actions.ACTIONS[name].audit
+
+
+@pytest.mark.parametrize("name", ON_THE_REVISION)
+def test_an_action_without_what_its_page_showed_is_refused(client, reviewer, in_review, name):
+    data = {**ON_THE_REVISION[name], **factories.read(in_review)}
+    del data["seen"]
+    entries_before = AuditEntry.objects.count()
+    client.force_login(reviewer)
+
+    response = client.post(action_url(in_review, name), data)
+
+    assert response.status_code == 400
+    assert "did not say what you saw of the article" in response.text
+    _nothing_happened(in_review, entries_before)
+
+
+def test_any_action_without_what_its_page_showed_is_refused(client, editor, approved):
+    entries_before = AuditEntry.objects.count()
+    client.force_login(editor)
+
+    response = client.post(action_url(approved, "archive"), {"reason": "Superseded."})
+
+    assert response.status_code == 400
+    assert "did not say what you saw of the article" in response.text
+    assert fresh(approved).status == Status.APPROVED
+    assert AuditEntry.objects.count() == entries_before
+
+
+def test_the_queue_and_review_buttons_carry_what_their_page_showed(client, reviewer, submitted):
+    client.force_login(reviewer)
+    token = factories.read(submitted)["seen"]
+
+    queue = client.get(reverse("admin:articles_article_queue")).text
+    review = client.get(reverse("admin:articles_article_review", args=[submitted.pk])).text
+
+    assert f'name="seen" value="{token}"' in queue
+    assert f'name="seen" value="{token}"' in review

@@ -69,7 +69,7 @@ def test_editor_sees_the_queue(client, editor, in_review):
 def test_start_review_from_the_queue_assigns_the_reviewer(client, reviewer, submitted):
     client.force_login(reviewer)
 
-    response = client.post(review_url(submitted, "start_review"))
+    response = client.post(review_url(submitted, "start_review"), factories.read(submitted))
 
     assert response.status_code == 302
     article = Article.objects.get(pk=submitted.pk)
@@ -143,7 +143,9 @@ def test_review_screen_link_on_the_change_form(client, reviewer, in_review):
 def test_approve_with_the_full_checklist(client, reviewer, in_review):
     client.force_login(reviewer)
 
-    response = client.post(review_url(in_review, "approve"), SIGNED)
+    response = client.post(
+        review_url(in_review, "approve"), {**SIGNED, **factories.read(in_review)}
+    )
 
     assert response.status_code == 302
     assert status_of(in_review) == Status.APPROVED
@@ -154,7 +156,7 @@ def test_approve_with_a_missing_checklist_item_changes_nothing(client, reviewer,
     data = {**SIGNED}
     del data["disclaimer_fits"]
 
-    response = client.post(review_url(in_review, "approve"), data)
+    response = client.post(review_url(in_review, "approve"), {**data, **factories.read(in_review)})
 
     assert response.status_code == 400
     assert status_of(in_review) == Status.IN_REVIEW
@@ -166,7 +168,9 @@ def test_author_approving_gets_403_and_a_clear_message(client, in_review):
     in_review.authors.add(coauthor)
     client.force_login(coauthor)
 
-    response = client.post(review_url(in_review, "approve"), SIGNED)
+    response = client.post(
+        review_url(in_review, "approve"), {**SIGNED, **factories.read(in_review)}
+    )
 
     assert response.status_code == 403
     assert "wrote or co-wrote" in response.text
@@ -176,7 +180,7 @@ def test_author_approving_gets_403_and_a_clear_message(client, in_review):
 def test_approving_twice_is_refused_with_a_message(client, reviewer, approved):
     client.force_login(reviewer)
 
-    response = client.post(review_url(approved, "approve"), SIGNED)
+    response = client.post(review_url(approved, "approve"), {**SIGNED, **factories.read(approved)})
 
     assert response.status_code == 409
     assert "not possible while the article is approved" in response.text
@@ -186,7 +190,7 @@ def test_reviewer_cannot_schedule_go_live(client, reviewer, in_review):
     client.force_login(reviewer)
     data = {**SIGNED, "go_live_at": "2099-01-01T09:00"}
 
-    client.post(review_url(in_review, "approve"), data)
+    client.post(review_url(in_review, "approve"), {**data, **factories.read(in_review)})
 
     # Not an editor: the field is not offered and a posted value is ignored.
     article = Article.objects.get(pk=in_review.pk)
@@ -199,7 +203,7 @@ def test_board_editor_schedules_go_live_on_approval(client, board_editor, submit
     client.force_login(board_editor)
     data = {**SIGNED, "go_live_at": "2099-01-01T09:00"}
 
-    client.post(review_url(article, "approve"), data)
+    client.post(review_url(article, "approve"), {**data, **factories.read(article)})
 
     article.refresh_from_db()
     assert article.status == Status.APPROVED
@@ -210,7 +214,9 @@ def test_board_editor_schedules_go_live_on_approval(client, board_editor, submit
 def test_request_changes_requires_a_comment(client, reviewer, in_review):
     client.force_login(reviewer)
 
-    response = client.post(review_url(in_review, "request_changes"), {"comment": ""})
+    response = client.post(
+        review_url(in_review, "request_changes"), {"comment": "", **factories.read(in_review)}
+    )
 
     assert response.status_code == 400
     assert status_of(in_review) == Status.IN_REVIEW
@@ -220,7 +226,10 @@ def test_request_changes_is_shown_to_the_writer_on_the_change_form(
     client, reviewer, writer, in_review
 ):
     client.force_login(reviewer)
-    client.post(review_url(in_review, "request_changes"), {"comment": "Add the 2024 NICE dose."})
+    client.post(
+        review_url(in_review, "request_changes"),
+        {"comment": "Add the 2024 NICE dose.", **factories.read(in_review)},
+    )
     client.force_login(writer)
 
     page = client.get(reverse("admin:articles_article_change", args=[in_review.pk]))
@@ -267,7 +276,10 @@ def test_comment_text_is_escaped(client, reviewer, in_review):
 def test_editor_assigns_a_reviewer_from_the_review_screen(client, editor, reviewer, submitted):
     client.force_login(editor)
 
-    client.post(review_url(submitted, "assign_reviewer"), {"reviewer": reviewer.pk})
+    client.post(
+        review_url(submitted, "assign_reviewer"),
+        {"reviewer": reviewer.pk, **factories.read(submitted)},
+    )
 
     assert Article.objects.get(pk=submitted.pk).assigned_reviewer == reviewer
 
@@ -276,7 +288,8 @@ def test_reviewer_cannot_assign(client, reviewer, second_reviewer, submitted):
     client.force_login(reviewer)
 
     response = client.post(
-        review_url(submitted, "assign_reviewer"), {"reviewer": second_reviewer.pk}
+        review_url(submitted, "assign_reviewer"),
+        {"reviewer": second_reviewer.pk, **factories.read(submitted)},
     )
 
     assert response.status_code == 403
@@ -347,7 +360,7 @@ def test_approve_through_the_change_form_transition_form(client, reviewer, in_re
     client.force_login(reviewer)
     url = reverse("admin:articles_article_action", args=[in_review.pk, "approve"])
 
-    client.post(url, SIGNED)
+    client.post(url, {**SIGNED, **factories.read(in_review)})
 
     assert status_of(in_review) == Status.APPROVED
 
@@ -356,7 +369,7 @@ def test_transition_form_without_the_checklist_changes_nothing(client, reviewer,
     client.force_login(reviewer)
     url = reverse("admin:articles_article_action", args=[in_review.pk, "approve"])
 
-    response = client.post(url, {"comment": "Looks fine."})
+    response = client.post(url, {"comment": "Looks fine.", **factories.read(in_review)})
 
     assert response.status_code == 400
     assert status_of(in_review) == Status.IN_REVIEW
@@ -368,7 +381,7 @@ def test_editor_reschedules_from_the_review_screen(client, editor, board_editor,
     )
     client.force_login(editor)
 
-    client.post(review_url(article, "reschedule"), {"go_live_at": ""})
+    client.post(review_url(article, "reschedule"), {"go_live_at": "", **factories.read(article)})
 
     article.refresh_from_db()
     assert article.live_revision_id == article.current_revision_id

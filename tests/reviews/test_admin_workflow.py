@@ -93,7 +93,9 @@ def test_writer_submits_with_the_workflow_button(client, writer, draft):
     page = client.post(change_url(draft), data, follow=True)
     assert status_of(draft) == Status.DRAFT  # the button opens the step's page first
     assert "The working copy is frozen as revision 1" in page.text
-    response = client.post(action_url(draft, "submit"), {"next": "change"}, follow=True)
+    response = client.post(
+        action_url(draft, "submit"), {"next": "change", **factories.read(draft)}, follow=True
+    )
     assert status_of(draft) == Status.SUBMITTED
     assert "Submitted for medical review" in response.text
 
@@ -102,7 +104,7 @@ def test_submit_button_reports_an_unknown_citation_and_changes_nothing(client, w
     client.force_login(writer)
     data = change_form_data(client, draft, body="Claim [@nosuchsource].", _workflow_action="submit")
     client.post(change_url(draft), data, follow=True)
-    response = client.post(action_url(draft, "submit"), {"next": "change"})
+    response = client.post(action_url(draft, "submit"), {"next": "change", **factories.read(draft)})
     assert response.status_code == 400
     assert status_of(draft) == Status.DRAFT
     assert "[@nosuchsource]" in response.text
@@ -121,7 +123,9 @@ def test_content_is_read_only_while_in_review(client, writer, in_review):
 
 def test_request_changes_without_a_comment_shows_an_error(client, reviewer, in_review):
     client.force_login(reviewer)
-    response = client.post(action_url(in_review, "request_changes"), {"comment": ""})
+    response = client.post(
+        action_url(in_review, "request_changes"), {"comment": "", **factories.read(in_review)}
+    )
     assert response.status_code == 400
     assert "a comment is required" in response.text
     assert status_of(in_review) == Status.IN_REVIEW
@@ -131,7 +135,7 @@ def test_request_changes_with_a_comment_returns_the_article(client, reviewer, in
     client.force_login(reviewer)
     client.post(
         action_url(in_review, "request_changes"),
-        {"comment": "The dose in paragraph 2 needs a source."},
+        {"comment": "The dose in paragraph 2 needs a source.", **factories.read(in_review)},
     )
     assert status_of(in_review) == Status.CHANGES_REQUESTED
     entry = AuditEntry.objects.filter(article=in_review).latest("pk")

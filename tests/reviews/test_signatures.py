@@ -176,7 +176,8 @@ def test_approving_with_the_wrong_password_changes_nothing(client, reviewer, in_
     client.force_login(reviewer)
 
     response = client.post(
-        review_url(in_review, "approve"), {**FULL_CHECKLIST, "password": "not-mine"}
+        review_url(in_review, "approve"),
+        {**FULL_CHECKLIST, "password": "not-mine", **factories.read(in_review)},
     )
 
     assert response.status_code == 400
@@ -187,7 +188,9 @@ def test_approving_with_the_wrong_password_changes_nothing(client, reviewer, in_
 def test_approving_without_signing_changes_nothing(client, reviewer, in_review):
     client.force_login(reviewer)
 
-    response = client.post(review_url(in_review, "approve"), FULL_CHECKLIST)
+    response = client.post(
+        review_url(in_review, "approve"), {**FULL_CHECKLIST, **factories.read(in_review)}
+    )
 
     assert response.status_code == 400
     assert "Enter your password to sign" in response.content.decode()
@@ -197,9 +200,15 @@ def test_approving_without_signing_changes_nothing(client, reviewer, in_review):
 def test_wrong_passwords_at_signing_lock_the_account(client, reviewer, in_review, settings):
     client.force_login(reviewer)
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(review_url(in_review, "approve"), {**FULL_CHECKLIST, "password": "guess"})
+        client.post(
+            review_url(in_review, "approve"),
+            {**FULL_CHECKLIST, "password": "guess", **factories.read(in_review)},
+        )
 
-    response = client.post(review_url(in_review, "approve"), {**FULL_CHECKLIST, "password": "pw"})
+    response = client.post(
+        review_url(in_review, "approve"),
+        {**FULL_CHECKLIST, "password": "pw", **factories.read(in_review)},
+    )
 
     assert response.status_code == 429
     assert nothing_recorded(in_review)
@@ -212,11 +221,14 @@ def test_a_reviewer_with_a_second_factor_signs_with_a_one_time_code(client, revi
     page = client.get(review_url(in_review)).content.decode()
     assert 'type="password"' not in page and 'autocomplete="one-time-code"' in page
 
-    refused = client.post(review_url(in_review, "approve"), {**FULL_CHECKLIST, "password": "pw"})
+    refused = client.post(
+        review_url(in_review, "approve"),
+        {**FULL_CHECKLIST, "password": "pw", **factories.read(in_review)},
+    )
     assert refused.status_code == 400
     response = client.post(
         review_url(in_review, "approve"),
-        {**FULL_CHECKLIST, "code": code_for(device, steps_ahead=1)},
+        {**FULL_CHECKLIST, "code": code_for(device, steps_ahead=1), **factories.read(in_review)},
     )
 
     assert response.status_code == 302
@@ -245,11 +257,11 @@ def test_change_form_approve_button_also_signs(client, reviewer, in_review):
     url = reverse("admin:articles_article_action", args=[in_review.pk, "approve"])
     assert 'type="password"' in client.get(url).content.decode()
 
-    unsigned = client.post(url, FULL_CHECKLIST)
+    unsigned = client.post(url, {**FULL_CHECKLIST, **factories.read(in_review)})
     assert "Enter your password to sign" in unsigned.content.decode()
     assert nothing_recorded(in_review)
 
-    client.post(url, {**FULL_CHECKLIST, "password": "pw"})
+    client.post(url, {**FULL_CHECKLIST, "password": "pw", **factories.read(in_review)})
 
     assert Article.objects.get(pk=in_review.pk).status == Status.APPROVED
     assert ApprovalSignature.objects.get().meaning == "Approved for publication"

@@ -93,7 +93,7 @@ def approve_through_the_admin(client, reviewer, article) -> tuple[object, float]
     client.force_login(reviewer)
     url = reverse("admin:articles_article_action", args=[article.pk, "approve"])
     start = time.perf_counter()
-    response = client.post(url, {**FULL_CHECKLIST, "password": "pw"})
+    response = client.post(url, {**FULL_CHECKLIST, "password": "pw", **factories.read(article)})
     return response, time.perf_counter() - start
 
 

@@ -510,6 +510,7 @@ CASES = [
         lambda w: w.action(w.draft, "submit"),
         _all(403, writer=302, editor=302, other_writer=404),
         method="post",
+        data=lambda w: factories.read(w.draft),
         changes=frozenset({"writer", "editor"}),
     ),
     Case(
@@ -517,6 +518,7 @@ CASES = [
         lambda w: w.action(w.submitted, "start_review"),
         _all(403, reviewer=302, other_writer=404),
         method="post",
+        data=lambda w: factories.read(w.submitted),
         changes=frozenset({"reviewer"}),
     ),
     Case(
@@ -524,7 +526,7 @@ CASES = [
         lambda w: w.action(w.in_review, "approve"),
         _all(403, reviewer=302, other_writer=404),
         method="post",
-        data=lambda w: CHECKED,
+        data=lambda w: {**CHECKED, **factories.read(w.in_review)},
         changes=frozenset({"reviewer"}),
     ),
     Case(
@@ -532,20 +534,21 @@ CASES = [
         lambda w: w.action(w.in_review, "approve"),
         _all(403, reviewer=400, other_writer=404),
         method="post",
+        data=lambda w: factories.read(w.in_review),
     ),
     Case(
         "approve with a wrong password",
         lambda w: w.action(w.in_review, "approve"),
         _all(403, reviewer=400, other_writer=404),
         method="post",
-        data=lambda w: {**CHECKED, "password": "not-the-password"},
+        data=lambda w: {**CHECKED, "password": "not-the-password", **factories.read(w.in_review)},
     ),
     Case(
         "request changes",
         lambda w: w.action(w.in_review, "request_changes"),
         _all(403, reviewer=302, other_writer=404),
         method="post",
-        data=lambda w: {"comment": "Redo it"},
+        data=lambda w: {"comment": "Redo it", **factories.read(w.in_review)},
         changes=frozenset({"reviewer"}),
     ),
     Case(
@@ -553,7 +556,7 @@ CASES = [
         lambda w: w.action(w.draft, "archive"),
         _all(403, editor=302, other_writer=404),
         method="post",
-        data=lambda w: {"reason": "Gone"},
+        data=lambda w: {"reason": "Gone", **factories.read(w.draft)},
         changes=frozenset({"editor"}),
     ),
     Case(
@@ -561,7 +564,7 @@ CASES = [
         lambda w: w.action(w.approved, "archive"),
         _all(403, editor=302, other_writer=404),
         method="post",
-        data=lambda w: {"reason": "Gone"},
+        data=lambda w: {"reason": "Gone", **factories.read(w.approved)},
         changes=frozenset({"editor"}),
     ),
     Case(
@@ -569,6 +572,7 @@ CASES = [
         lambda w: w.action(w.archived, "restore"),
         _all(403, editor=302, other_writer=404),
         method="post",
+        data=lambda w: factories.read(w.archived),
         changes=frozenset({"editor"}),
     ),
     Case(
@@ -576,7 +580,7 @@ CASES = [
         lambda w: w.action(w.submitted, "assign_reviewer"),
         _all(403, editor=302, other_writer=404),
         method="post",
-        data=lambda w: {"reviewer": w.users["reviewer"].pk},
+        data=lambda w: {"reviewer": w.users["reviewer"].pk, **factories.read(w.submitted)},
         changes=frozenset({"editor"}),
     ),
     Case(
@@ -584,7 +588,7 @@ CASES = [
         lambda w: w.action(w.approved, "reschedule"),
         _all(409, other_writer=404),
         method="post",
-        data=lambda w: {"go_live_at": ""},
+        data=lambda w: {"go_live_at": "", **factories.read(w.approved)},
     ),
     Case(
         "comment on the revision under review",

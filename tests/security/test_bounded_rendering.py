@@ -197,7 +197,8 @@ def test_submit_parses_each_text_once(client, writer, monkeypatch):
     client.force_login(writer)
     markdown._convert_within_limits.cache_clear()
     counter = _ParseCounter(monkeypatch)
-    client.post(reverse("admin:articles_article_action", args=[article.pk, "submit"]), {})
+    url = reverse("admin:articles_article_action", args=[article.pk, "submit"])
+    client.post(url, factories.read(article))
     article.refresh_from_db()
     assert article.status == Status.SUBMITTED
     assert counter.texts == [article.body]
