@@ -214,7 +214,7 @@ class Article(ReviewWorkflow):
     summary = models.TextField(
         max_length=text_limits.SUMMARY,
         validators=[MaxLengthValidator(text_limits.SUMMARY)],
-        help_text=f"One or two plain sentences shown under the title, in lists and in search "
+        help_text="One or two plain sentences shown under the title, in lists and in search "
         f"results (at most {text_limits.SUMMARY} characters).",
     )
     # The Markdown fields' limit is the renderer's (validate_markdown); no maxlength on the
@@ -392,7 +392,7 @@ class ArticleSection(models.Model):
     )
     kind = models.CharField(max_length=20, choices=evidence.Kind.choices)
     heading = models.CharField(
-        max_length=120,
+        max_length=evidence.HEADING_CHARACTERS,
         blank=True,
         help_text="Optional: replaces the kind's heading (e.g. “From the NICE guideline”).",
     )
