@@ -5,10 +5,13 @@ from __future__ import annotations
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
 from audit.chain import HashChained, timestamp
+from config import text_limits
+from config.text_limits import max_length_constraint
 
 
 class AccountEvent(HashChained):
@@ -34,13 +37,16 @@ class AccountEvent(HashChained):
         help_text="Who did it; empty when the system did (a lockout).",
     )
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
-    detail = models.TextField(blank=True)
+    detail = models.TextField(
+        blank=True, max_length=text_limits.NOTE, validators=[MaxLengthValidator(text_limits.NOTE)]
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = "account security event"
         verbose_name_plural = "account security events"
         ordering = ["-created_at", "-pk"]
+        constraints = [max_length_constraint("accountevent", "detail", text_limits.NOTE)]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username}"

@@ -43,6 +43,7 @@ from articles.models import (
 from articles.submission import check_submission
 from articles.widgets import ArticleEditorWidget
 from config.admin_widgets import SafeAutocompleteMixin
+from references.links import safe_url
 from reviews import actions, admin_views, roles, selectors, services
 from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
@@ -683,14 +684,22 @@ class ContactMessageAdmin(admin.ModelAdmin):
     list_filter = ["handled", "kind", "created_at"]
     search_fields = ["name", "email", "message", "article_url"]
     date_hierarchy = "created_at"
-    fields = ["created_at", "kind", "name", "email", "article_url", "message", "handled"]
-    readonly_fields = ["created_at", "kind", "name", "email", "article_url", "message"]
+    fields = ["created_at", "kind", "name", "email", "article_link", "message", "handled"]
+    readonly_fields = ["created_at", "kind", "name", "email", "article_link", "message"]
     actions = ["mark_handled"]
     show_full_result_count = False
     paginator = BoundedPaginator
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="article address")
+    def article_link(self, obj: ContactMessage) -> str:
+        # A reader typed it: linked only if a page may link it (references.links).
+        href = safe_url(obj.article_url)
+        if not href:
+            return obj.article_url or "—"
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', href, obj.article_url)
 
     @admin.action(description="Mark the selected messages as handled", permissions=["change"])
     def mark_handled(self, request, queryset) -> None:

@@ -17,6 +17,7 @@ from django.db import models
 # section, an article stays within a few times the single-text rendering bound.
 MAX_SECTIONS = 12
 SECTION_CHARACTERS = 12_000
+HEADING_CHARACTERS = 120
 
 
 class Kind(models.TextChoices):

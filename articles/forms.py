@@ -6,6 +6,7 @@ from django import forms
 
 from articles.models import ContactMessage
 from articles.selectors import AUDIENCES
+from config import text_limits
 
 
 class AudienceForm(forms.Form):
@@ -67,7 +68,7 @@ class ContactForm(forms.Form):
     )
     message = forms.CharField(
         label="Your message",
-        max_length=5000,
+        max_length=text_limits.CONTACT_MESSAGE,
         min_length=10,
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={

@@ -42,6 +42,7 @@ from references.citations import (
     compress_numbers,
     split_group,
 )
+from references.links import LINK_SCHEMES
 from references.listing import reference_list
 from references.models import Reference
 from references.selectors import resolve_citation_keys
@@ -82,7 +83,7 @@ _GENERATED_ATTRIBUTES = {
     "ol": {"class", "start"},
     "ul": {"class"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = set(LINK_SCHEMES)
 
 
 @dataclass(frozen=True)

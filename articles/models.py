@@ -8,6 +8,7 @@ import functools
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,7 +18,9 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from articles import evidence, markdown
-from articles.markdown import validate_markdown, validate_section_markdown
+from articles.markdown import LIMITS, validate_markdown, validate_section_markdown
+from config import text_limits
+from config.text_limits import max_length_constraint
 from references.models import Reference
 from reviews import roles
 from reviews.people import PublicName
@@ -42,7 +45,11 @@ class Topic(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True,
+        max_length=text_limits.TOPIC_DESCRIPTION,
+        validators=[MaxLengthValidator(text_limits.TOPIC_DESCRIPTION)],
+    )
     required_approvals = models.PositiveSmallIntegerField(
         default=1, help_text="Distinct board approvals needed before an article goes live."
     )
@@ -66,6 +73,7 @@ class Topic(models.Model):
             models.CheckConstraint(
                 condition=Q(review_interval_months__gte=1), name="topic_review_interval_positive"
             ),
+            max_length_constraint("topic", "description", text_limits.TOPIC_DESCRIPTION),
         ]
 
     def __str__(self) -> str:
@@ -131,10 +139,16 @@ class WriterProfile(PublicName, models.Model):
         blank=True,
         help_text="Comma-separated, e.g. “pain medicine, older adults' health”.",
     )
-    bio = models.TextField(blank=True)
+    bio = models.TextField(
+        blank=True,
+        max_length=text_limits.BIO,
+        validators=[MaxLengthValidator(text_limits.BIO)],
+    )
     conflict_of_interest = models.TextField(
         "conflict-of-interest disclosure",
         blank=True,
+        max_length=text_limits.DISCLOSURE,
+        validators=[MaxLengthValidator(text_limits.DISCLOSURE)],
         help_text="Shown on the profile and with every article they wrote. "
         "Leave empty if none: the site says “No conflicts declared”.",
     )
@@ -152,6 +166,10 @@ class WriterProfile(PublicName, models.Model):
         verbose_name = "writer profile"
         verbose_name_plural = "writer profiles"
         ordering = ["display_name"]
+        constraints = [
+            max_length_constraint("writerprofile", "bio", text_limits.BIO),
+            max_length_constraint("writerprofile", "conflict_of_interest", text_limits.DISCLOSURE),
+        ]
 
     def __str__(self) -> str:
         return self.printed_name
@@ -193,7 +211,14 @@ class Article(ReviewWorkflow):
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The public URL. Fixed once the article is live."
     )
-    summary = models.TextField(help_text="One or two plain sentences shown under the title.")
+    summary = models.TextField(
+        max_length=text_limits.SUMMARY,
+        validators=[MaxLengthValidator(text_limits.SUMMARY)],
+        help_text="One or two plain sentences shown under the title, in lists and in search "
+        f"results (at most {text_limits.SUMMARY} characters).",
+    )
+    # The Markdown fields' limit is the renderer's (validate_markdown); no maxlength on the
+    # text box, which would cut a long paste short without a word.
     body = MarkdownxField(
         help_text="Markdown. Cite sources inline: [@key], [@a; @b], [@pmid:123], [@doi:10.…].",
         validators=[validate_markdown],
@@ -205,7 +230,10 @@ class Article(ReviewWorkflow):
         validators=[validate_markdown],
     )
     audience_notes = models.TextField(
-        blank=True, help_text="Internal: who this is written for (not shown publicly)."
+        blank=True,
+        max_length=text_limits.NOTE,
+        validators=[MaxLengthValidator(text_limits.NOTE)],
+        help_text="Internal: who this is written for (not shown publicly).",
     )
     group_references = models.BooleanField(
         "group references by kind",
@@ -315,6 +343,13 @@ class Article(ReviewWorkflow):
                 name="article_review_due",
             ),
         ]
+        constraints = [
+            max_length_constraint("article", "summary", text_limits.SUMMARY),
+            max_length_constraint("article", "body", LIMITS.characters),
+            max_length_constraint("article", "professional_body", LIMITS.characters),
+            max_length_constraint("article", "audience_notes", text_limits.NOTE),
+            max_length_constraint("article", "archive_reason", text_limits.COMMENT),
+        ]
         # Trigram indexes for the admin's search (PostgreSQL only): see migration 0009.
 
     def __str__(self) -> str:
@@ -371,7 +406,7 @@ class ArticleSection(models.Model):
     )
     kind = models.CharField(max_length=20, choices=evidence.Kind.choices)
     heading = models.CharField(
-        max_length=120,
+        max_length=evidence.HEADING_CHARACTERS,
         blank=True,
         help_text="Optional: replaces the kind's heading (e.g. “From the NICE guideline”).",
     )
@@ -390,6 +425,9 @@ class ArticleSection(models.Model):
         verbose_name = "evidence section"
         verbose_name_plural = "evidence sections"
         ordering = ["article", "position", "pk"]
+        constraints = [
+            max_length_constraint("articlesection", "body", evidence.SECTION_CHARACTERS),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -459,6 +497,11 @@ class ArticleRevision(models.Model):
         ordering = ["article", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number"),
+            # A revision freezes the working copy, which is held to the same limits. (The
+            # HTML is rendered from that text by the bounded renderer.)
+            max_length_constraint("articlerevision", "summary", text_limits.SUMMARY),
+            max_length_constraint("articlerevision", "body", LIMITS.characters),
+            max_length_constraint("articlerevision", "professional_body", LIMITS.characters),
         ]
         indexes = [models.Index(fields=["approved_at"], name="revision_approved_at")]
 
@@ -609,6 +652,7 @@ class SitePage(models.Model):
         verbose_name = "site page"
         verbose_name_plural = "site pages"
         ordering = ["key"]
+        constraints = [max_length_constraint("sitepage", "body", LIMITS.characters)]
 
     def __str__(self) -> str:
         return self.title
@@ -637,7 +681,10 @@ class ContactMessage(models.Model):
     name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
     kind = models.CharField("about", max_length=20, choices=Kind.choices)
-    message = models.TextField(max_length=5000)
+    message = models.TextField(
+        max_length=text_limits.CONTACT_MESSAGE,
+        validators=[MaxLengthValidator(text_limits.CONTACT_MESSAGE)],
+    )
     article_url = models.URLField("article address", max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     handled = models.BooleanField(default=False, help_text="Tick once the message is dealt with.")
@@ -646,6 +693,9 @@ class ContactMessage(models.Model):
         verbose_name = "contact message"
         verbose_name_plural = "contact messages"
         ordering = ["-created_at"]
+        constraints = [
+            max_length_constraint("contactmessage", "message", text_limits.CONTACT_MESSAGE),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.name}"
@@ -742,6 +792,7 @@ class LivePage(models.Model):
             # Feeds: the latest approvals readers were told of.
             models.Index(fields=["state", "-announced_at", "article"], name="livepage_announced"),
         ]
+        constraints = [max_length_constraint("livepage", "summary", text_limits.SUMMARY)]
 
     def __str__(self) -> str:
         return self.title
@@ -819,6 +870,7 @@ class SearchEntry(models.Model):
                 fields=["topic", "-content_updated_at", "page"], name="searchentry_topic_newest"
             ),
         ]
+        constraints = [max_length_constraint("searchentry", "summary", text_limits.SUMMARY)]
         # GIN indexes (documents, trigram titles) are PostgreSQL-only: see migration 0005.
 
     def __str__(self) -> str:

@@ -189,7 +189,7 @@ def posted_sections(data) -> list[evidence.SectionText]:
             position = 0
         section = evidence.SectionText(
             kind=data.get(name + "kind", evidence.Kind.OTHER),
-            heading=data.get(name + "heading", "")[:120],
+            heading=data.get(name + "heading", "")[: evidence.HEADING_CHARACTERS],
             audience=data.get(name + "audience", evidence.Audience.PROFESSIONAL),
             body=body,
         )

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import SCHEMA_TYPES
 from articles.selectors import PATIENT, PROFESSIONAL, PublicArticle
+from references.links import safe_url
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -103,8 +104,8 @@ def _citation(reference: Any) -> dict[str, Any]:
         item["url"] = f"https://doi.org/{reference.doi}"
     elif reference.pmid:
         item["url"] = f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"
-    elif reference.url:
-        item["url"] = reference.url
+    elif url := safe_url(reference.url):
+        item["url"] = url  # a stored URL: only one a page may link (references.links)
     return item
 
 

@@ -15,6 +15,9 @@ from articles import markdown
 from articles.models import Article
 
 REQUIRED_FIELDS = ("title", "summary", "body")
+# Plain-text fields with a length limit (the Markdown parts' limits are the renderer's).
+# The model refuses longer text; the live preview checks the unsaved text it is sent.
+LIMITED_FIELDS = ("title", "summary")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ def check_submission(article: Article) -> Submission:
         for name in REQUIRED_FIELDS
         if not (getattr(article, name) or "").strip()
     ]
+    problems += _too_long(article)
     if article.topic_id is None:
         problems.append("Choose a topic.")
     if problems:
@@ -61,3 +65,15 @@ def check_submission(article: Article) -> Submission:
             f"These images are not in the image library: {', '.join(rendered.unknown_images)}."
         )
     return Submission(problems, rendered)
+
+
+def _too_long(article: Article) -> list[str]:
+    problems = []
+    for name in LIMITED_FIELDS:
+        limit = Article._meta.get_field(name).max_length
+        length = len(getattr(article, name) or "")
+        if length > limit:
+            problems.append(
+                f"The {name} is too long: {length:,} characters; the limit is {limit:,}."
+            )
+    return problems

@@ -31,9 +31,10 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django_ratelimit.core import is_ratelimited
 
+from config import text_limits
 from references import citing, exchange, formatting, identifiers, selectors, services
 from references.models import Reference, ReferenceEvent
-from references.nlm import CitationParseError
+from references.nlm import MAX_CITATION_LENGTH, CitationParseError
 from references.widgets import AuthorsField
 
 PASTE_SESSION_KEY = "references_pasted_citation"
@@ -42,6 +43,7 @@ PASTE_SESSION_KEY = "references_pasted_citation"
 class PasteCitationForm(forms.Form):
     citation = forms.CharField(
         label="Paste a citation",
+        max_length=MAX_CITATION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 100}),
         help_text="One reference in NLM/PubMed style, e.g. copied from a PubMed page or a "
         "reference list. The form below is filled in for you to check before saving.",
@@ -59,6 +61,7 @@ class ReferenceAdminForm(forms.ModelForm):
     retraction_note = forms.CharField(
         label="Why (retraction notice)",
         required=False,
+        max_length=text_limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text="Required when you tick or untick “retracted”: e.g. the retraction notice's "
         "citation or DOI. Kept on record and sent to editors and the board.",

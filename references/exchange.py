@@ -19,7 +19,7 @@ import bibtexparser
 import rispy
 from bibtexparser import middlewares as bib_middlewares
 
-from references.models import Reference
+from references.models import MAX_AUTHOR_CHARS, MAX_AUTHORS, Reference
 from references.nlm import CitationParseError, ParsedCitation, parse_nlm_citation
 
 
@@ -41,8 +41,7 @@ MAX_IMPORT_ENTRIES = 500
 # Writing author lists is the costly part of an insert: 500 entries of 40 names each at most.
 MAX_FILE_AUTHORS = 20_000
 MAX_FIELD_CHARS = 2_000  # the longest real titles run to a few hundred characters
-MAX_AUTHORS = 300  # consortium papers list hundreds; more is not a reference list any more
-MAX_AUTHOR_CHARS = 300
+# (The model's own limits on authors, MAX_AUTHORS and MAX_AUTHOR_CHARS, also cap an entry.)
 
 
 def too_many_entries(count: int) -> ExchangeFormatError:

@@ -8,15 +8,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from config import text_limits
+from config.text_limits import max_length_constraint
 from references import identifiers
 
 # CSL-JSON name parts we store and print.
 AUTHOR_PARTS = frozenset({"family", "given", "literal", "suffix"})
+# Consortium papers list hundreds of authors; more is not a reference list any more (a
+# citation prints the first six). One name, all its parts together, is at most this long.
+MAX_AUTHORS = 300
+MAX_AUTHOR_CHARS = 300
 
 # What a revision freezes of each source it cites at submit: every field a citation prints.
 SNAPSHOT_FIELDS = (
@@ -31,6 +38,11 @@ def _author_problem(author) -> str | None:
     """Why `author` is not a CSL-style name list, or None."""
     if not isinstance(author, list):
         return 'Authors must be a list, e.g. [{"family": "Wiffen", "given": "PJ"}].'
+    if len(author) > MAX_AUTHORS:
+        return (
+            f"At most {MAX_AUTHORS} authors (this lists {len(author):,}); list the first ones "
+            "and end with “et al.”"
+        )
     for number, name in enumerate(author, start=1):
         if not isinstance(name, dict) or not set(name) <= AUTHOR_PARTS:
             return (
@@ -39,6 +51,12 @@ def _author_problem(author) -> str | None:
             )
         if not all(isinstance(v, str) for v in name.values()):
             return f"Author {number}: each name part must be text."
+        length = len(" ".join(name.values()))
+        if length > MAX_AUTHOR_CHARS:
+            return (
+                f"Author {number}: a name may have at most {MAX_AUTHOR_CHARS} characters "
+                f"(this one has {length:,})."
+            )
         if not (name.get("family", "").strip() or name.get("literal", "").strip()):
             return f"Author {number} needs a family name, or a group name as “literal”."
     return None
@@ -83,7 +101,10 @@ class Reference(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RESEARCH)
     # CSL-JSON style names: [{"family": "Wiffen", "given": "PJ"}] or [{"literal": "WHO"}].
     author = models.JSONField("authors", default=list, blank=True)
-    title = models.TextField()
+    title = models.TextField(
+        max_length=text_limits.REFERENCE_TITLE,
+        validators=[MaxLengthValidator(text_limits.REFERENCE_TITLE)],
+    )
     container_title = models.CharField(
         "journal / issuing body",
         max_length=300,
@@ -177,6 +198,7 @@ class Reference(models.Model):
             models.CheckConstraint(
                 condition=~Q(superseded_by=models.F("pk")), name="reference_not_its_own_update"
             ),
+            max_length_constraint("reference", "title", text_limits.REFERENCE_TITLE),
         ]
 
     def __str__(self) -> str:
@@ -296,7 +318,9 @@ class ReferenceEvent(models.Model):
         related_name="+",
         help_text="Empty for the system (check_sources).",
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True, max_length=text_limits.NOTE, validators=[MaxLengthValidator(text_limits.NOTE)]
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -309,6 +333,7 @@ class ReferenceEvent(models.Model):
                 condition=~Q(notice=""),
                 name="referenceevent_unique_notice",
             ),
+            max_length_constraint("referenceevent", "note", text_limits.NOTE),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +14,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from config import text_limits
 from references import citing, exchange, identifiers, lookup, selectors
-from references.models import Reference, ReferenceEvent
+from references.models import MAX_AUTHORS, Reference, ReferenceEvent
 from references.nlm import ParsedCitation, parse_nlm_citation
 from reviews import notifications, steps
 from reviews import services as review_services
@@ -226,6 +227,13 @@ def read_pasted_source(*, text: str) -> PastedSource:
         return result
     result.looked_up = {k: v for k, v in record.data.items() if v not in (None, "", [])}
     result.lookup_source = record.source
+    authors = result.looked_up.get("author") or []
+    if len(authors) > MAX_AUTHORS:
+        # A consortium paper: keep the first ones (a citation prints six, then "et al.").
+        result.looked_up["author"] = authors[:MAX_AUTHORS]
+        result.warnings.setdefault("author", []).append(
+            f"{record.source} lists {len(authors):,} authors; the first {MAX_AUTHORS} are kept."
+        )
     if record.retracted:
         result.warnings.setdefault("title", []).append(
             f"{record.source} lists this source as retracted."
@@ -296,6 +304,10 @@ def set_retraction(
     note = (note or "").strip()
     if not note:
         raise ValidationError("Say why (e.g. the retraction notice): the note is kept on record.")
+    if len(note) > text_limits.NOTE:
+        raise ValidationError(
+            f"The note may have at most {text_limits.NOTE:,} characters (it has {len(note):,})."
+        )
     reference = Reference.objects.select_for_update().get(pk=reference.pk)
     if reference.retracted == retracted:
         return None
@@ -380,6 +392,7 @@ def check_source(*, reference: Reference) -> SourceCheck:
             notices += lookup.crossref_notices(reference.doi)
         except lookup.LookupError as exc:
             errors.append(str(exc))
+    notices = [_fitted(notice) for notice in notices]
     check = SourceCheck(reference=reference, outcome=CheckOutcome.OK)
     # A PubMed "Retracted Publication" type and its "Retraction in" link are one retraction.
     last_mark = (
@@ -431,6 +444,20 @@ def check_source(*, reference: Reference) -> SourceCheck:
         last_checked_at=timezone.now(), last_check_outcome=check.outcome
     )
     return check
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def _fitted(notice: lookup.Notice) -> lookup.Notice:
+    """A notice as a source event can hold it: PubMed and Crossref name a notice by its
+    title, which can run long; the key and the note are cut where they must be (the same
+    notice is cut the same way every time, so a re-check still finds it on record)."""
+    notice_max = ReferenceEvent._meta.get_field("notice").max_length
+    return replace(
+        notice, notice=_cut(notice.notice, notice_max), note=_cut(notice.note, text_limits.NOTE)
+    )
 
 
 def check_sources(*, references: Any = None, limit: int | None = None) -> list[SourceCheck]:

@@ -14,11 +14,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from references.models import MAX_AUTHORS
+
 PERSON = "person"
 ORGANISATION = "organisation"
 PARTS = ("family", "given", "suffix", "literal")
-# As many authors as an import takes (references.exchange): a consortium paper can list 300.
-MAX_AUTHORS = 300
 # Blank rows offered under the filled ones (with scripts off, the only way to add one).
 BLANK_ROWS = 2
 

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 
 from accounts import reauth
 from articles.models import Article, ArticleRevision
+from config import text_limits
 from reviews import roles
 from reviews.models import NotificationPreference, ReviewerProfile
 from reviews.people import display_name
@@ -87,6 +88,7 @@ class NoteForm(ActionForm):
     comment = forms.CharField(
         label="Note (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=text_limits.COMMENT,
         required=False,
         help_text="Kept in the review history.",
     )
@@ -99,6 +101,7 @@ class SubmitForm(NoteForm):
     comment = forms.CharField(
         label="Note to the reviewer (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=text_limits.COMMENT,
         required=False,
         help_text="What you changed, or anything the reviewer should know. Kept in the history.",
     )
@@ -130,6 +133,7 @@ class RequiredCommentForm(RevisionActionForm):
     comment = forms.CharField(
         label="What needs to change",
         widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=text_limits.COMMENT,
         help_text="Required. The writers see it, answer it and mark it addressed.",
         error_messages={"required": "Explain what needs to change: a comment is required."},
     )
@@ -141,6 +145,7 @@ class RequiredCommentForm(RevisionActionForm):
 class RequiredReasonForm(ActionForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=text_limits.COMMENT,
         help_text="Required. Kept in the audit log.",
         error_messages={"required": "Give a reason for archiving: it is kept in the audit log."},
     )
@@ -199,6 +204,7 @@ class ApprovalForm(RevisionActionForm):
     comment = forms.CharField(
         label="Note (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=text_limits.COMMENT,
         required=False,
         help_text="Kept with your sign-off.",
     )
@@ -291,6 +297,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=text_limits.COMMENT,
         error_messages={"required": "A comment cannot be empty."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from audit.chain import HashChained, timestamp
+from config import text_limits
+from config.text_limits import max_length_constraint
 from reviews.people import PublicName
 from reviews.workflow import Status
 
@@ -39,10 +42,16 @@ class ReviewerProfile(PublicName, models.Model):
     display_name = models.CharField(max_length=120, help_text="As printed: Dr Jane Doe.")
     credentials = models.CharField(max_length=80, help_text="MD, PharmD, RN …")
     specialty = models.CharField(max_length=120)
-    bio = models.TextField(blank=True)
+    bio = models.TextField(
+        blank=True,
+        max_length=text_limits.BIO,
+        validators=[MaxLengthValidator(text_limits.BIO)],
+    )
     conflict_of_interest = models.TextField(
         "conflict-of-interest disclosure",
         blank=True,
+        max_length=text_limits.DISCLOSURE,
+        validators=[MaxLengthValidator(text_limits.DISCLOSURE)],
         help_text="Shown on the public profile. Write 'None declared' if none.",
     )
     is_active = models.BooleanField("active board member", default=True)
@@ -55,6 +64,12 @@ class ReviewerProfile(PublicName, models.Model):
         verbose_name = "reviewer profile"
         verbose_name_plural = "reviewer profiles"
         ordering = ["display_name"]
+        constraints = [
+            max_length_constraint("reviewerprofile", "bio", text_limits.BIO),
+            max_length_constraint(
+                "reviewerprofile", "conflict_of_interest", text_limits.DISCLOSURE
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name}, {self.credentials}"
@@ -180,7 +195,11 @@ class ReviewDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_decisions"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(
+        blank=True,
+        max_length=text_limits.COMMENT,
+        validators=[MaxLengthValidator(text_limits.COMMENT)],
+    )
     checklist = models.JSONField(default=dict, blank=True)
     go_live_at = models.DateTimeField(
         null=True,
@@ -200,6 +219,7 @@ class ReviewDecision(models.Model):
                 condition=Q(kind=DecisionKind.APPROVE),
                 name="decision_one_approval_per_reviewer_per_round",
             ),
+            max_length_constraint("reviewdecision", "comment", text_limits.COMMENT),
         ]
 
     def __str__(self) -> str:
@@ -229,7 +249,9 @@ class ReviewComment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_comments"
     )
-    body = models.TextField()
+    body = models.TextField(
+        max_length=text_limits.COMMENT, validators=[MaxLengthValidator(text_limits.COMMENT)]
+    )
     created_at = models.DateTimeField(default=timezone.now)
     addressed_at = models.DateTimeField(null=True, blank=True)
     addressed_by = models.ForeignKey(
@@ -250,6 +272,7 @@ class ReviewComment(models.Model):
                 | Q(addressed_at__isnull=False, addressed_by__isnull=False),
                 name="comment_addressed_by_someone",
             ),
+            max_length_constraint("reviewcomment", "body", text_limits.COMMENT),
         ]
 
     def __str__(self) -> str:
@@ -387,7 +410,11 @@ class AuditEntry(HashChained):
     transition = models.CharField("action", max_length=40, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(
+        blank=True,
+        max_length=text_limits.AUDIT_COMMENT,
+        validators=[MaxLengthValidator(text_limits.AUDIT_COMMENT)],
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     signature = models.OneToOneField(
         ApprovalSignature,
@@ -402,6 +429,9 @@ class AuditEntry(HashChained):
         verbose_name = "audit entry"
         verbose_name_plural = "audit entries"
         ordering = ["created_at", "pk"]
+        constraints = [
+            max_length_constraint("auditentry", "comment", text_limits.AUDIT_COMMENT),
+        ]
 
     def __str__(self) -> str:
         who = self.actor or "system"

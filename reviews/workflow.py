@@ -17,9 +17,11 @@ from typing import Any
 import django_fsm as fsm
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from config import text_limits
 from reviews import roles
 
 
@@ -80,7 +82,9 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
     )
     # Incremented at each submit and each re-review, so sign-offs count per round.
     review_round = models.PositiveIntegerField(default=0, editable=False)
-    archive_reason = models.TextField(blank=True, editable=False)
+    archive_reason = models.TextField(
+        blank=True, editable=False, validators=[MaxLengthValidator(text_limits.COMMENT)]
+    )
     # When the article entered its current status (steps that leave the status as it was
     # do not restart the clock): the queue and the dashboard order by it, through an index.
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)

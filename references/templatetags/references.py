@@ -4,9 +4,17 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from references import formatting
+from references import formatting, links
 
 register = template.Library()
+
+
+@register.filter
+def safe_url(url, allowed: str = "") -> str:
+    """A stored URL for an href, or "" when it must not be linked (references.links):
+    `{% with href=ref.url|safe_url %}{% if href %}<a href="{{ href }}">…`. Pass "mailto"
+    where an email link is meant."""
+    return links.safe_url(url, mailto=allowed == links.MAIL_SCHEME)
 
 
 @register.filter
