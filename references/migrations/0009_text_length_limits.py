@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('references', '0007_library_search_index'),
+        ('references', '0008_doi_format_excludes_url_syntax'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

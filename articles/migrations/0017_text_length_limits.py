@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_core_site_pages'),
+        ('articles', '0016_article_edit_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
