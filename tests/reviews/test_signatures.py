@@ -134,6 +134,7 @@ def test_a_first_of_two_sign_offs_says_so(submitted, reviewer, second_reviewer):
     article = services.review_start(article=submitted, user=reviewer)
 
     article = approve(article, reviewer, factories.signature(reviewer))
+    article = services.review_start(article=article, user=second_reviewer)
     approve(article, second_reviewer, factories.signature(second_reviewer))
 
     meanings = list(ApprovalSignature.objects.values_list("meaning", flat=True))
