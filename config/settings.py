@@ -345,10 +345,16 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
-MIDDLEWARE += ["accounts.middleware.TwoFactorMiddleware", "axes.middleware.AxesMiddleware"]
+MIDDLEWARE += [
+    "accounts.middleware.TwoFactorMiddleware",
+    # A board member whose credentials lapsed sees a notice instead of the review side.
+    "reviews.membership.LapsedMembershipMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins, counts failures
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, without the board's permissions while a membership is lapsed.
+    "reviews.membership.BoardMembershipBackend",
 ]
 # Lock out one account from one address, so an attacker on a shared address cannot lock
 # out everyone behind it, nor lock a user out from everywhere.
