@@ -369,6 +369,16 @@ AXES_ENABLE_ADMIN = False  # accounts.admin shows lockouts to editors, with an u
 # `make run` (DEBUG=1) leaves it off so the demo logins work with a password alone.
 VETTED_REQUIRE_2FA = env.bool("VETTED_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
+# A first authenticator is set up only with a one-time code emailed to the member (or a
+# link an editor issued), never with the password alone: how long each lasts, and how
+# many wrong tries a code takes before a new one must be asked for.
+VETTED_ENROLMENT_CODE_MINUTES = env.int("VETTED_ENROLMENT_CODE_MINUTES", default=15)
+VETTED_ENROLMENT_CODE_ATTEMPTS = env.int("VETTED_ENROLMENT_CODE_ATTEMPTS", default=5)
+VETTED_ENROLMENT_LINK_HOURS = env.int("VETTED_ENROLMENT_LINK_HOURS", default=24)
+# Wrong signature passwords (or codes) in a row before signing approvals is paused, and
+# for how long. Counted apart from sign-ins: they never lock the account.
+VETTED_SIGNING_FAILURE_LIMIT = env.int("VETTED_SIGNING_FAILURE_LIMIT", default=5)
+VETTED_SIGNING_PAUSE_MINUTES = env.int("VETTED_SIGNING_PAUSE_MINUTES", default=15)
 
 # --- Background work (django-tasks, the backport of Django 6's tasks framework) ---
 # Emails, scheduled publishing, re-review flagging and source checks run as tasks, queued

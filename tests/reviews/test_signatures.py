@@ -195,17 +195,6 @@ def test_approving_without_signing_changes_nothing(client, reviewer, in_review):
     assert nothing_recorded(in_review)
 
 
-def test_wrong_passwords_at_signing_lock_the_account(client, reviewer, in_review, settings):
-    client.force_login(reviewer)
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(review_url(in_review, "approve"), {**FULL_CHECKLIST, "password": "guess"})
-
-    response = client.post(review_url(in_review, "approve"), {**FULL_CHECKLIST, "password": "pw"})
-
-    assert response.status_code == 429
-    assert nothing_recorded(in_review)
-
-
 def test_a_reviewer_with_a_second_factor_signs_with_a_one_time_code(client, reviewer, in_review):
     device = enrol(reviewer)
     client.force_login(reviewer)
