@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.template.response import TemplateResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services, twofactor
+from accounts import enrolment, services, twofactor
 from accounts.models import AccountEvent, SignInLockout, StaffAccount
 
 
@@ -66,7 +68,7 @@ class StaffAccountAdmin(EditorsOnlyAdmin):
     fields = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
     readonly_fields = fields
     ordering = ["username"]
-    actions = ["reset_two_factor", "unlock"]
+    actions = ["reset_two_factor", "issue_enrolment_link", "unlock"]
 
     def get_queryset(self, request):
         staff = super().get_queryset(request).filter(Q(is_staff=True) | Q(is_superuser=True))
@@ -116,6 +118,33 @@ class StaffAccountAdmin(EditorsOnlyAdmin):
                     "it up again at their next sign-in.",
                     messages.SUCCESS,
                 )
+
+    @admin.action(
+        description="Issue a one-time two-factor enrolment link (member without email)",
+        permissions=["manage"],
+    )
+    def issue_enrolment_link(self, request, queryset):
+        members = list(queryset[:2])
+        if len(members) != 1:
+            self.message_user(request, "Choose one member at a time.", messages.ERROR)
+            return None
+        member = members[0]
+        try:
+            path = enrolment.issue_link(actor=request.user, member=member)
+        except (PermissionDenied, enrolment.EnrolmentRefused) as err:
+            self.message_user(request, str(err), messages.ERROR)
+            return None
+        # Shown on this page only, never in a message (messages may travel in a cookie).
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Enrolment link for {member.get_username()}",
+            "member": member,
+            "link": request.build_absolute_uri(path),
+            "hours": settings.VETTED_ENROLMENT_LINK_HOURS,
+        }
+        response = TemplateResponse(request, "accounts/enrolment_link.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     @admin.action(description="Unlock sign-in", permissions=["manage"])
     def unlock(self, request, queryset) -> None:

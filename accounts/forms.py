@@ -13,3 +13,15 @@ class CodeForm(forms.Form):
         ),
         error_messages={"required": "Enter the 6-digit code from your authenticator app."},
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the email",
+        max_length=32,
+        help_text="The 8-digit code we emailed you.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the code we emailed you."},
+    )

@@ -16,7 +16,8 @@ from accounts import twofactor
 class TwoFactorMiddleware:
     """After the password, a signed-in user who has a second factor must enter a code;
     one who needs a second factor (VETTED_REQUIRE_2FA: reviewers, editors) but has none
-    must set one up. Until then every other URL sends them there.
+    must set one up (which takes a code emailed to them, or an editor's link, besides the
+    password: accounts.enrolment). Until then every other URL sends them there.
 
     Runs after django_otp's OTPMiddleware, which supplies `request.user.is_verified()`.
     """
@@ -45,7 +46,13 @@ class TwoFactorMiddleware:
             reverse("accounts:setup"),
             reverse("admin:logout"),
         )
-        return path in open_paths or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+        # An editor's enrolment link (accounts.enrolment) is followed before any factor.
+        enrol_links = reverse("accounts:enrol_link", args=["x"])[: -len("x/")]
+        return (
+            path in open_paths
+            or path.startswith(enrol_links)
+            or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+        )
 
     @staticmethod
     def _send(request: HttpRequest, url_name: str) -> HttpResponse:

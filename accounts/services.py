@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
 from accounts.models import AccountEvent
+from config.client_ip import client_ip
 from reviews import roles
 
 
@@ -27,6 +28,12 @@ def may_manage_sign_in(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active) and (
         user.is_superuser or roles.is_editor(user)
     )
+
+
+def request_ip(request: Any) -> str | None:
+    """The client's address for the security record (None when there is no request)."""
+    address = client_ip(request) if request is not None else "unknown"
+    return None if address == "unknown" else address
 
 
 def record_event(

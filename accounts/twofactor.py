@@ -23,10 +23,16 @@ RECOVERY_NAME = "Recovery codes"
 
 
 def required_for(user: Any) -> bool:
-    """Reviewers, editors and superusers need a second factor while VETTED_REQUIRE_2FA is on."""
+    """Reviewers, editors and superusers need a second factor while VETTED_REQUIRE_2FA is on
+    (board members whose membership lapsed too: it comes back when renewed)."""
     if not (settings.VETTED_REQUIRE_2FA and user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or user.has_perm(roles.PERM_REVIEW) or user.has_perm(roles.PERM_MANAGE)
+    return (
+        user.is_superuser
+        or user.has_perm(roles.PERM_REVIEW)
+        or user.has_perm(roles.PERM_MANAGE)
+        or user.groups.filter(name=roles.REVIEWERS).exists()
+    )
 
 
 def has_device(user: Any) -> bool:

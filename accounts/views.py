@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,8 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from accounts import services, twofactor
-from accounts.forms import CodeForm
+from accounts import enrolment, services, twofactor
+from accounts.forms import CodeForm, EnrolmentCodeForm
 
 
 def locked_out(
@@ -90,7 +91,11 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 
 
 def setup_view(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app (QR code drawn here), or see the second factor in use."""
+    """Set up an authenticator app (QR code drawn here), or see the second factor in use.
+
+    Without a second factor yet, the member first proves more than their password (a code
+    emailed to them, or an editor's link): until then no key is made or shown.
+    """
     user = request.user
     if twofactor.has_device(user):
         context = _context(
@@ -100,6 +105,8 @@ def setup_view(request: HttpRequest) -> HttpResponse:
             codes_left=twofactor.recovery_codes_left(user),
         )
         return TemplateResponse(request, "accounts/two_factor.html", context)
+    if not enrolment.proven(request.session, user):
+        return _enrolment_gate(request)
     device = twofactor.pending_authenticator(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -111,6 +118,7 @@ def setup_view(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(refused))
         else:
             _signed_in_with(request, device)
+            enrolment.forget(request.session)
             return _show_recovery_codes(request, codes, first_time=True)
     context = _context(
         request,
@@ -121,6 +129,60 @@ def setup_view(request: HttpRequest) -> HttpResponse:
         required=twofactor.required_for(user),
     )
     return TemplateResponse(request, "accounts/setup.html", context)
+
+
+def _enrolment_gate(request: HttpRequest) -> HttpResponse:
+    """Before the key: email the member a code, and take it back."""
+    user = request.user
+    form = EnrolmentCodeForm(None)
+    refusal = ""
+    if request.method == "POST" and request.POST.get("send_code"):
+        try:
+            enrolment.send_code(user=user, ip_address=services.request_ip(request))
+        except enrolment.EnrolmentRefused as refused:
+            refusal = str(refused)
+        else:
+            return _back_to_setup(request)
+    elif request.method == "POST":
+        form = EnrolmentCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                enrolment.check_code(user=user, code=form.cleaned_data["code"])
+            except enrolment.EnrolmentRefused as refused:
+                form.add_error("code", str(refused))
+            else:
+                enrolment.prove(request.session, user)
+                return _back_to_setup(request)
+    context = _context(
+        request,
+        "Set up two-factor authentication",
+        form=form,
+        refusal=refusal,
+        email=enrolment.masked_email(user),
+        code_sent=enrolment.open_code(user) is not None,
+        minutes=settings.VETTED_ENROLMENT_CODE_MINUTES,
+        no_email=enrolment.NO_EMAIL,
+        required=twofactor.required_for(user),
+    )
+    return TemplateResponse(request, "accounts/enrol.html", context)
+
+
+def _back_to_setup(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('accounts:setup')}?{urlencode({'next': _next_url(request)})}")
+
+
+def enrol_link_view(request: HttpRequest, token: str) -> HttpResponse:
+    """An editor's one-time enrolment link: the member, signed in with their password, may
+    set up their authenticator."""
+    if twofactor.has_device(request.user):
+        return redirect("accounts:setup")
+    try:
+        enrolment.redeem_link(user=request.user, token=token)
+    except enrolment.EnrolmentRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        enrolment.prove(request.session, request.user)
+    return redirect("accounts:setup")
 
 
 @require_POST

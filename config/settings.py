@@ -348,10 +348,16 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
-MIDDLEWARE += ["accounts.middleware.TwoFactorMiddleware", "axes.middleware.AxesMiddleware"]
+MIDDLEWARE += [
+    "accounts.middleware.TwoFactorMiddleware",
+    # A board member whose credentials lapsed sees a notice instead of the review side.
+    "reviews.membership.LapsedMembershipMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins, counts failures
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, without the board's permissions while a membership is lapsed.
+    "reviews.membership.BoardMembershipBackend",
 ]
 # Lock out one account from one address, so an attacker on a shared address cannot lock
 # out everyone behind it, nor lock a user out from everywhere.
@@ -378,6 +384,16 @@ VETTED_AUDIT_ANCHOR_FILE = env.path(
     "VETTED_AUDIT_ANCHOR_FILE", default=BASE_DIR / "var" / "audit-anchors.log"
 )
 OTP_TOTP_ISSUER = SITE_NAME
+# A first authenticator is set up only with a one-time code emailed to the member (or a
+# link an editor issued), never with the password alone: how long each lasts, and how
+# many wrong tries a code takes before a new one must be asked for.
+VETTED_ENROLMENT_CODE_MINUTES = env.int("VETTED_ENROLMENT_CODE_MINUTES", default=15)
+VETTED_ENROLMENT_CODE_ATTEMPTS = env.int("VETTED_ENROLMENT_CODE_ATTEMPTS", default=5)
+VETTED_ENROLMENT_LINK_HOURS = env.int("VETTED_ENROLMENT_LINK_HOURS", default=24)
+# Wrong signature passwords (or codes) in a row before signing approvals is paused, and
+# for how long. Counted apart from sign-ins: they never lock the account.
+VETTED_SIGNING_FAILURE_LIMIT = env.int("VETTED_SIGNING_FAILURE_LIMIT", default=5)
+VETTED_SIGNING_PAUSE_MINUTES = env.int("VETTED_SIGNING_PAUSE_MINUTES", default=15)
 
 # --- Background work (django-tasks, the backport of Django 6's tasks framework) ---
 # Emails, scheduled publishing, re-review flagging and source checks run as tasks, queued

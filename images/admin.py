@@ -158,13 +158,42 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["file", "alt_text", "caption", "credit", "licence"]
-        return [*fields, "preview", "insert_as"] if obj is not None else fields
+        if obj is None:
+            return fields
+        if not self.has_change_permission(request, obj):
+            fields.remove("file")  # a form field only: nothing to show read-only
+        return [*fields, "preview", "insert_as"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Others' images open read-only: their words are the uploader's and the editors'.
+        if obj is not None and not services.may_change(obj, request.user):
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # An image any revision shows is part of the record (PROTECT enforces it too).
-        if obj is not None and obj.revision_links.exists():
+        if obj is not None and (
+            obj.revision_links.exists() or not services.may_delete(obj, request.user)
+        ):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """An unused image goes with its versions (images.services.image_delete removes
+        them), so they are listed, not reported as protecting it."""
+        images = list(objs)
+        perms_needed = (
+            {Image._meta.verbose_name}
+            if any(not self.has_delete_permission(request, image) for image in images)
+            else set()
+        )
+        counts = {
+            Image._meta.verbose_name_plural: len(images),
+            ImageVersion._meta.verbose_name_plural: ImageVersion.objects.filter(
+                image__in=images
+            ).count(),
+        }
+        return [str(image) for image in images], counts, perms_needed, []
 
     def delete_model(self, request, obj: Image) -> None:
         services.image_delete(image=obj, user=request.user)

@@ -13,9 +13,16 @@ from django.db.models import Max
 
 from images import processing, storage, tasks
 from images.models import Image, ImageVersion
+from reviews import roles
 
 PERM_ADD = "images.add_image"
 PERM_CHANGE = "images.change_image"
+PERM_DELETE = "images.delete_image"
+
+NOT_YOURS = (
+    "Only the person who uploaded this image, or an editor, can change it. You can still "
+    "insert it in your articles."
+)
 
 # The words every figure needs, with the message when one is missing.
 REQUIRED_TEXT = {
@@ -24,6 +31,28 @@ REQUIRED_TEXT = {
     "credit": "Say who made the image (credit).",
     "licence": "Say under what licence we use it (e.g. CC BY 4.0, Own work).",
 }
+
+
+def _uploader_or_editor(image: Image, user: Any) -> bool:
+    return roles.is_editor(user) or (
+        image.uploaded_by_id is not None and image.uploaded_by_id == user.pk
+    )
+
+
+def may_change(image: Image, user: Any) -> bool:
+    """Every writer inserts any library image, but its alt text, caption and credit are what
+    readers see: only its uploader and editors change its words or replace its file."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(PERM_CHANGE)) and (
+        _uploader_or_editor(image, user)
+    )
+
+
+def may_delete(image: Image, user: Any) -> bool:
+    """Deleting takes the delete permission (editors') and, like a change, the uploader or an
+    editor."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(PERM_DELETE)) and (
+        _uploader_or_editor(image, user)
+    )
 
 
 def _text(values: dict[str, Any]) -> dict[str, str]:
@@ -121,20 +150,20 @@ def image_replace(*, image: Image, file: IO | None, user: Any) -> ImageVersion:
     """A new file for an image: a new version, current once its files are made (until then
     the image keeps showing the one it had). Pages already approved keep the version they
     showed; the next revision submitted shows the current one."""
-    if not user.has_perm(PERM_CHANGE):
-        raise PermissionDenied("You may not change images in the library.")
-    data, checked = _read(file)
     image = Image.objects.select_for_update().get(pk=image.pk)
+    if not may_change(image, user):
+        raise PermissionDenied(NOT_YOURS)
+    data, checked = _read(file)
     return _new_version(image, data, checked, user)
 
 
 @transaction.atomic
 def image_describe(*, image: Image, user: Any, **text: Any) -> Image:
     """Change an image's alt text, caption, credit or licence (what the next revision shows)."""
-    if not user.has_perm(PERM_CHANGE):
-        raise PermissionDenied("You may not change images in the library.")
-    cleaned = _text(text)
     image = Image.objects.select_for_update().get(pk=image.pk)
+    if not may_change(image, user):
+        raise PermissionDenied(NOT_YOURS)
+    cleaned = _text(text)
     for name, value in cleaned.items():
         setattr(image, name, value)
     image.save(update_fields=[*cleaned, "updated_at"])
@@ -144,9 +173,9 @@ def image_describe(*, image: Image, user: Any, **text: Any) -> Image:
 @transaction.atomic
 def image_delete(*, image: Image, user: Any) -> None:
     """Remove an image no revision ever showed (one that did is part of the record)."""
-    if not user.has_perm("images.delete_image"):
-        raise PermissionDenied("Only editors can delete images.")
     image = Image.objects.select_for_update().get(pk=image.pk)
+    if not may_delete(image, user):
+        raise PermissionDenied("Only editors can delete images.")
     if image.revision_links.exists():
         raise ValidationError("An article revision shows this image; it is kept for the record.")
     Image.objects.filter(pk=image.pk).update(current_version=None)

@@ -114,6 +114,14 @@ def _start_consequences(article: Article, user: Any) -> list[str]:
             "Approving it again moves “Last reviewed” and the next review date; "
             "“Last updated” stays.",
         ]
+    if article.status == Status.IN_REVIEW:
+        signed = policy.approvals_this_round(article).count()
+        return [
+            f"You take over the review of revision {article.current_revision.number}: "
+            f"{signed} sign-off{'s' if signed != 1 else ''} so far, and this topic needs "
+            f"{policy.describe(article)}.",
+            "Only you can approve it or request changes until you release it.",
+        ]
     return [
         f"You become the reviewer of revision {article.current_revision.number}; "
         "other board members no longer see it as waiting.",
@@ -142,7 +150,7 @@ def _approve_consequences(article: Article, user: Any) -> list[str]:
         have = policy.approvals_this_round(article).count() + 1
         return [
             f"Yours is sign-off {have}: this topic needs {policy.describe(article)}. "
-            "The article stays in review until then.",
+            "The article stays in review until then, open for the next board member to take.",
             "Your electronic signature is recorded with your printed name, the time and "
             "the revision's content hash.",
         ]
@@ -201,6 +209,13 @@ def _assign_consequences(article: Article, user: Any) -> list[str]:
     ]
 
 
+def _release_consequences(article: Article, user: Any) -> list[str]:
+    return [
+        "You stop holding this article: any eligible board member can take it from the "
+        "queue, and an editor can assign it.",
+    ]
+
+
 def _reschedule_consequences(article: Article, user: Any) -> list[str]:
     said = []
     if article.scheduled_revision_id and article.scheduled_live_at:
@@ -219,7 +234,7 @@ def approved_message(article: Article) -> str:
     if article.status == Status.IN_REVIEW:
         return (
             f"Your approval is recorded. This topic needs {policy.describe(article)} "
-            "before it goes live."
+            "before it goes live; the next board member takes it from the review queue."
         )
     if article.scheduled_live_at:
         when = timezone.localtime(article.scheduled_live_at)
@@ -300,6 +315,15 @@ ACTIONS: dict[str, Action] = {
             success=lambda article: (
                 f"Assigned to {display_name(article.assigned_reviewer)}; they have been told."
             ),
+        ),
+        Action(
+            name="release",
+            label="Release",
+            audit=AuditEntry.Action.RELEASE,
+            form=forms.NoteForm,
+            service=services.review_release,
+            consequences=_release_consequences,
+            success=lambda article: "Released: the article is open to the board again.",
         ),
         Action(
             name="reschedule",

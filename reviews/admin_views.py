@@ -99,12 +99,16 @@ def queue_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     if not (board_member or roles.is_editor(user) or user.is_superuser):
         raise PermissionDenied
     page = paging.page_of(request, selectors.review_queue(user=user), selectors.QUEUE_PAGE_SIZE)
-    # The queue already leaves out what this member wrote and what someone else holds, so
-    # the start_review action's rule reduces to its states here: no query per row.
+    # The queue already leaves out what this member wrote, what someone else holds and what
+    # they signed, so the start_review action's rule reduces to this here: no query per row.
     rows = [
         {
             "article": a,
-            "can_start": board_member and a.status in READY_FOR_REVIEW,
+            "can_start": board_member
+            and (
+                a.status in READY_FOR_REVIEW
+                or (a.status == Status.IN_REVIEW and a.assigned_reviewer_id is None)
+            ),
             "seen": seen_token(a),
         }
         for a in page.object_list

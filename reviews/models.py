@@ -384,6 +384,7 @@ class AuditEntry(HashChained):
         FLAG_REVIEW_DUE = "flag_review_due", "Review fell due"
         FLAG_FOR_REREVIEW = "flag_for_rereview", "Re-review requested"
         ASSIGN_REVIEWER = "assign_reviewer", "Reviewer assigned"
+        RELEASE = "release", "Review released"
         RESCHEDULE = "reschedule", "Go-live time changed"
         PUBLISH_SCHEDULED = "publish_scheduled", "Published as scheduled"
         ARCHIVE = "archive", "Archived"

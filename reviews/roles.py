@@ -42,8 +42,9 @@ def is_editor(user: Any) -> bool:
 
 
 def sees_every_article(user: Any) -> bool:
-    """Editors and board members see every article in the admin; writers their own."""
-    return user.has_perm(PERM_EDIT_ANY) or user.has_perm(PERM_REVIEW)
+    """Editors and current board members see every article in the admin; writers their own
+    (a reviewer whose membership lapsed sees none: reviews.membership)."""
+    return user.has_perm(PERM_EDIT_ANY) or is_board_member(user)
 
 
 def is_author(article: Authored, user: Any) -> bool:

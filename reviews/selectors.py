@@ -28,10 +28,10 @@ def review_queue(*, user: Any) -> QuerySet[Article]:
     """What awaits this user, oldest first (by when each entered its state: assigning a
     reviewer or a first of two sign-offs does not restart the clock).
 
-    Board members: submitted articles and articles due for re-review (unless an editor
-    assigned them to someone else), and articles in review
-    that are theirs or whose topic wants more sign-offs, until they have approved them.
-    Never an article they wrote. Editors (who are not on the board) see everything awaiting.
+    Board members: submitted articles and articles due for re-review (unless someone else
+    holds them), and articles in review that they hold or that nobody holds (released, or
+    waiting for a further sign-off), until they have approved them. Never an article they
+    wrote. Editors (who are not on the board) see everything awaiting.
     Read a page at a time: the order is an index over the articles awaiting review.
     """
     articles = Article.objects.filter(status__in=AWAITING_REVIEW).select_related(
@@ -50,11 +50,7 @@ def review_queue(*, user: Any) -> QuerySet[Article]:
                 Q(status__in=READY_FOR_REVIEW)
                 & (Q(assigned_reviewer__isnull=True) | Q(assigned_reviewer=user))
                 | Q(status=Status.IN_REVIEW, approved_by_me=False)
-                & (
-                    Q(assigned_reviewer=user)
-                    | Q(topic__required_approvals__gt=1)
-                    | ~Q(topic__required_specialty="")
-                )
+                & (Q(assigned_reviewer=user) | Q(assigned_reviewer__isnull=True))
             )
             .exclude(authors=user)
         )
@@ -424,6 +420,9 @@ def writer_desk(*, user: Any, today: datetime.date | None = None) -> list[DeskGr
                         f"In review with {display_name(a.assigned_reviewer, credentials=True)} "
                         f"since {_day(a.status_changed_at)}."
                         if a.status == Status.IN_REVIEW and a.assigned_reviewer
+                        else f"In review since {_day(a.status_changed_at)}; waiting for the "
+                        "next board member to take it."
+                        if a.status == Status.IN_REVIEW
                         else f"Submitted {_day(a.status_changed_at)}"
                         + (
                             f"; {display_name(a.assigned_reviewer)} has it again."

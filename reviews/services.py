@@ -332,7 +332,8 @@ def article_submit(*, article: Article, user: Any, comment: str = "") -> Article
 
 @transaction.atomic
 def review_start(*, article: Article, user: Any) -> Article:
-    """A board member takes a submitted (or due) article and becomes its reviewer."""
+    """A board member takes a submitted (or due) article and becomes its reviewer; or takes
+    an article in review that nobody holds (released, or waiting for a further sign-off)."""
     article = steps.lock(article)
     steps.check(article, "start_review", user)
     from_status = article.status
@@ -462,6 +463,10 @@ def review_approve(
         _close_round(article, ReviewRound.Outcome.APPROVED, now=now)
         # The correction is on the approved revision now; the next edit starts without it.
         article.is_correction, article.correction_note = False, ""
+    else:
+        # A further sign-off is needed: the transition let go of the article, and so does
+        # the round, for the next qualified board member to take.
+        _hold_round(article, None)
     article.save()
     signed = signatures.sign(decision=decision, article=article, proof=proof, signed_at=now)
     steps.record(
@@ -544,6 +549,25 @@ def review_assign(*, article: Article, user: Any, reviewer: Any) -> Article:
         comment=f"Reviewer: {display_name(reviewer, credentials=True)}",
     )
     steps.notify_after_commit(notifications.reviewer_assigned, article_id=article.pk)
+    return article
+
+
+@transaction.atomic
+def review_release(*, article: Article, user: Any, comment: str = "") -> Article:
+    """The board member holding an article lets go of it: any eligible board member may then
+    take it (an editor may also assign it). Only its holder may release it."""
+    article = steps.lock(article)
+    steps.check(article, "release", user)
+    article.assigned_reviewer = None
+    article.save(update_fields=["assigned_reviewer", "updated_at"])
+    _hold_round(article, None)
+    steps.record(
+        article=article,
+        action=Action.RELEASE,
+        from_status=article.status,
+        user=user,
+        comment=comment,
+    )
     return article
 
 

@@ -43,22 +43,73 @@ NON_TRANSITION_STEPS: dict[str, tuple[Callable[[Article], str | None], roles.Rul
         ),
         workflow.SCHEDULE_RULE,
     ),
+    "release": (
+        lambda article: (
+            None
+            if article.status in AWAITING_REVIEW and article.assigned_reviewer_id is not None
+            else "Nobody holds this article for review, so there is nothing to release."
+        ),
+        lambda article, user: (
+            None
+            if user is not None and article.assigned_reviewer_id == user.pk
+            else "Only the board member who holds this article can release it; an editor "
+            "can reassign it."
+        ),
+    ),
 }
 
 
-def holder_refusal(article: Article, user: Any) -> str | None:
-    """A board member who holds the article (assigned, or kept from the last round) keeps it
-    until an editor reassigns it."""
+def _current_holder(article: Article) -> Any:
+    """Who holds the article for review: its assigned reviewer while they are on the board
+    (a holder whose membership lapsed holds nothing)."""
     holder = article.assigned_reviewer
-    if holder is None or user is None or holder.pk == user.pk or not roles.is_board_member(holder):
+    return holder if holder is not None and roles.is_board_member(holder) else None
+
+
+def holder_refusal(article: Article, user: Any) -> str | None:
+    """A board member who holds the article (claimed, assigned, or kept from the last round)
+    keeps it until they release it or an editor reassigns it."""
+    holder = _current_holder(article)
+    if holder is None or user is None or holder.pk == user.pk:
         return None
-    return f"{display_name(holder)} holds this article for review; ask an editor to reassign it."
+    return (
+        f"{display_name(holder)} holds this article for review; ask them to release it, "
+        "or an editor to reassign it."
+    )
 
 
-# Checks beyond state and role that some transitions need (facts about this round).
+def take_refusal(article: Article, user: Any) -> str | None:
+    """Starting a review takes the article: never from its holder, and in review only once
+    nobody holds it, by someone whose sign-off could still count this round."""
+    if reason := holder_refusal(article, user):
+        return reason
+    if article.status == Status.IN_REVIEW:
+        if user is not None and article.assigned_reviewer_id == user.pk:
+            return "You already hold this article for review."
+        return policy.second_sign_off_refusal(article, user)
+    return None
+
+
+def decider_refusal(article: Article, user: Any) -> str | None:
+    """Only the board member who holds the article approves it or requests changes."""
+    holder = _current_holder(article)
+    if holder is not None and user is not None and holder.pk == user.pk:
+        return None
+    if holder is None:
+        return "Nobody holds this article for review: take it with “Start review” first."
+    return (
+        f"{display_name(holder)} holds this article for review, so only they can approve it "
+        "or request changes. Ask them to release it, or an editor to reassign it."
+    )
+
+
+# Checks beyond state and role that some transitions need (who holds it, this round).
 _EXTRA_CHECKS: dict[str, Callable[[Article, Any], str | None]] = {
-    "start_review": holder_refusal,
-    "approve": policy.second_sign_off_refusal,
+    "start_review": take_refusal,
+    "approve": lambda article, user: (
+        policy.second_sign_off_refusal(article, user) or decider_refusal(article, user)
+    ),
+    "request_changes": decider_refusal,
 }
 
 
@@ -116,10 +167,10 @@ def check_read(article: Article, revision_read: int | None, *, doing: str) -> No
 def lock(article: Article) -> Article:
     """Re-read the article under a row lock so racing steps serialise."""
     return (
-        # Only the article's row: its reviewer is an outer join, which PostgreSQL cannot lock.
-        Article.objects.select_for_update(of=("self",))
-        .select_related("topic", "assigned_reviewer__reviewer_profile")
-        .get(pk=article.pk)
+        # Only the article's row. Its reviewer is read after the lock, never joined: a join
+        # waiting on the lock keeps the reviewer it first saw (PostgreSQL re-reads only the
+        # locked row), so a racing take would see an article held by nobody.
+        Article.objects.select_for_update(of=("self",)).select_related("topic").get(pk=article.pk)
     )
 
 

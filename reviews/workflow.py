@@ -42,6 +42,9 @@ WITH_THE_BOARD = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
 AWAITING_REVIEW = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE})
 # Waiting for a board member to start reviewing it.
 READY_FOR_REVIEW = frozenset({Status.SUBMITTED, Status.REVIEW_DUE})
+# Where a board member may take the review: in review only while nobody holds it (released,
+# or signed off once and waiting for a further sign-off), which reviews.steps checks.
+TAKEABLE = READY_FOR_REVIEW | {Status.IN_REVIEW}
 # The working copy the writers may submit.
 SUBMITTABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 # A live revision whose working copy is unchanged: editing it starts a new draft.
@@ -106,7 +109,7 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
 
     @fsm.transition(
         field=status,
-        source=list(READY_FOR_REVIEW),
+        source=list(TAKEABLE),
         target=Status.IN_REVIEW,
         permission=roles.permits(REVIEW_RULE),
         custom={"label": "Start review", "rule": REVIEW_RULE},
@@ -118,8 +121,8 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.IN_REVIEW,
         target=Status.CHANGES_REQUESTED,
-        # Anyone whose sign-off could count may also object: on a two-approval topic
-        # the specialist must be able to stop what the first reviewer would pass.
+        # Only the holder decides (reviews.steps): on a two-approval topic the specialist
+        # objects once the first reviewer's sign-off has handed the article on to them.
         permission=roles.permits(REVIEW_RULE),
         custom={"label": "Request changes", "rule": REVIEW_RULE},
     )
@@ -134,7 +137,10 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
         custom={"label": "Approve", "rule": REVIEW_RULE},
     )
     def approve(self, *, policy_met: bool) -> str:
-        """Approved once the topic's sign-off policy is met; otherwise stays in review."""
+        """Approved once the topic's sign-off policy is met; otherwise it stays in review,
+        held by nobody, for the next qualified board member to take."""
+        if not policy_met:
+            self.assigned_reviewer = None
         return Status.APPROVED if policy_met else Status.IN_REVIEW
 
     @fsm.transition(

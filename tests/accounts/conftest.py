@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -10,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import twofactor
 
 LOGIN_URL = "/admin/login/"
+SETUP_URL = "/admin/two-factor/"
 PASSWORD = "pw"  # tests.factories.UserFactory's
 
 
@@ -25,6 +28,19 @@ def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = totp.time + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def emailed_code(mailoutbox, user) -> str:
+    """The enrolment code in the latest email to `user` (the locmem backend keeps them)."""
+    message = [m for m in mailoutbox if m.to == [user.email]][-1]
+    return re.search(r"^\s+(\d{8})$", message.body, re.MULTILINE).group(1)
+
+
+def prove_enrolment(client, user, mailoutbox) -> None:
+    """Ask for the emailed code and enter it, as the set-up page asks before its QR code."""
+    client.post(SETUP_URL, {"send_code": "1"})
+    response = client.post(SETUP_URL, {"code": emailed_code(mailoutbox, user)})
+    assert response.status_code == 302, response.content
 
 
 def enrol(user) -> TOTPDevice:

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccountEvent
 from tests import factories
-from tests.accounts.conftest import code_for, enrol, sign_in
+from tests.accounts.conftest import code_for, enrol, prove_enrolment, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +62,9 @@ def test_not_required_when_the_setting_is_off(client, reviewer, settings):
 # --- setting up ---------------------------------------------------------------------
 
 
-def test_set_up_page_draws_the_qr_code_itself(client, reviewer, require_2fa):
+def test_set_up_page_draws_the_qr_code_itself(client, reviewer, require_2fa, mailoutbox):
     client.force_login(reviewer)
+    prove_enrolment(client, reviewer, mailoutbox)
 
     page = client.get(SETUP)
 
@@ -77,8 +78,11 @@ def test_set_up_page_draws_the_qr_code_itself(client, reviewer, require_2fa):
     assert device.config_url.startswith("otpauth://totp/")
 
 
-def test_a_right_code_turns_it_on_and_shows_recovery_codes_once(client, reviewer, require_2fa):
+def test_a_right_code_turns_it_on_and_shows_recovery_codes_once(
+    client, reviewer, require_2fa, mailoutbox
+):
     client.force_login(reviewer)
+    prove_enrolment(client, reviewer, mailoutbox)
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=reviewer)
 
@@ -99,8 +103,9 @@ def test_a_right_code_turns_it_on_and_shows_recovery_codes_once(client, reviewer
     assert not any(code in status for code in codes)  # shown once only
 
 
-def test_a_wrong_code_turns_nothing_on(client, reviewer, require_2fa):
+def test_a_wrong_code_turns_nothing_on(client, reviewer, require_2fa, mailoutbox):
     client.force_login(reviewer)
+    prove_enrolment(client, reviewer, mailoutbox)
     client.get(SETUP)
 
     response = client.post(SETUP, {"code": "000000"})
@@ -112,8 +117,9 @@ def test_a_wrong_code_turns_nothing_on(client, reviewer, require_2fa):
     assert client.get("/admin/").status_code == 302
 
 
-def test_a_writer_may_turn_it_on(client, writer, require_2fa):
+def test_a_writer_may_turn_it_on(client, writer, require_2fa, mailoutbox):
     client.force_login(writer)
+    prove_enrolment(client, writer, mailoutbox)
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=writer)
 

@@ -121,6 +121,7 @@ def test_byline_keeps_the_completed_review_while_a_re_review_is_under_way(
         checklist=FULL_CHECKLIST,
         signature=factories.signature(reviewer),
     )
+    services.review_start(article=article, user=second_reviewer)
     services.review_approve(
         article=article,
         user=second_reviewer,

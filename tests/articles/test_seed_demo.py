@@ -33,6 +33,7 @@ def test_seed_demo_creates_articles_in_every_state_and_is_idempotent(settings, c
     dosing = Article.objects.get(slug="gabapentin-kidney-dosing")
     assert dosing.status == Status.IN_REVIEW
     assert policy.approvals_this_round(dosing).count() == 1
+    assert dosing.assigned_reviewer is None  # open for the next board member to take
     assert dosing.live_revision is None
     assert get_user_model().objects.filter(username="writer").count() == 1
     out = capsys.readouterr().out

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -64,6 +65,15 @@ def test_a_reviewer_sets_up_two_factor_at_first_sign_in(page, demo_site, require
     sign_in_with_password(page, demo_site, "pharmacist", "vetted-pharmacist")
 
     expect(page).to_have_url(re.compile(r"/admin/two-factor/\?next="))
+    # The password alone shows no key: first a code emailed to the member's address.
+    expect(page.get_by_role("img", name="QR code")).to_have_count(0)
+    page.get_by_role("button", name="Email me a code").click()
+    expect(page.get_by_text("We emailed a code to p***@vetted.example")).to_be_visible()
+    (message,) = [m for m in mail.outbox if m.to == ["pharmacist@vetted.example"]]
+    code = re.search(r"^\s+(\d{8})$", message.body, re.MULTILINE).group(1)
+    page.get_by_label("Code from the email").fill(code)
+    page.get_by_role("button", name="Confirm the code").click()
+
     qr = page.get_by_role("img", name="QR code")
     expect(qr).to_be_visible()
     assert qr.evaluate("node => node.tagName.toLowerCase()") == "svg"
@@ -103,6 +113,8 @@ def test_approving_signs_with_the_password(page, demo_site):
     approve.get_by_label("Your password").fill("wrong-password")
     approve.get_by_role("button", name="Sign and approve").click()
     expect(page.locator(".messagelist")).to_contain_text("password is not right")
+    # Counted apart from sign-ins: signing pauses after five, and the page says how near.
+    expect(page.locator(".messagelist")).to_contain_text("4 tries left before signing is paused")
     assert Article.objects.get(pk=article.pk).status == "in_review"
 
     approve = page.locator("#approve")
@@ -142,4 +154,24 @@ def test_sign_in_and_approve_with_one_time_codes(page, demo_site, require_2fa):
     approve.get_by_role("button", name="Sign and approve").click()
 
     expect(page.locator("#signatures")).to_contain_text("re-authenticated with authenticator app")
+    assert Article.objects.get(pk=article.pk).status == "approved"
+
+
+def test_the_pharmacist_takes_the_second_drug_dosing_sign_off_from_the_queue(page, demo_site):
+    """Drug dosing needs two sign-offs, one from clinical pharmacology: the neurologist's
+    approval let go of the article, so the pharmacist takes it from the queue and signs."""
+    article = Article.objects.get(slug="gabapentin-kidney-dosing")
+    sign_in_with_password(page, demo_site, "pharmacist", "vetted-pharmacist")
+    page.goto(f"{demo_site}/admin/articles/article/queue/")
+    row = page.locator("#review-queue tbody tr", has_text=article.title)
+    row.get_by_role("button", name="Start review").click()
+    expect(page.locator(".messagelist")).to_contain_text("You are now the reviewer")
+
+    approve = page.locator("#approve")
+    for label in REVIEW_CHECKLIST.values():
+        approve.get_by_label(label).check()
+    approve.get_by_label("Your password").fill("vetted-pharmacist")
+    approve.get_by_role("button", name="Sign and approve").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("Approved")
     assert Article.objects.get(pk=article.pk).status == "approved"

@@ -79,6 +79,7 @@ WALKS: dict[str, tuple[Callable, str, Callable[[dict], dict]]] = {
     "request_changes": (_in_review, "reviewer", lambda p: {"comment": "Cite the 2024 label."}),
     "approve": (_in_review, "reviewer", lambda p: {**FULL_CHECKLIST, "password": "pw"}),
     "assign_reviewer": (_submitted, "editor", lambda p: {"reviewer": p["reviewer"].pk}),
+    "release": (_in_review, "reviewer", lambda p: {"comment": "Away this week."}),
     "reschedule": (_scheduled, "editor", lambda p: {"go_live_at": ""}),
     "archive": (_approved, "editor", lambda p: {"reason": "Superseded by new guidance."}),
     "restore": (_archived, "editor", lambda p: {"comment": "Back for an update."}),
@@ -201,7 +202,7 @@ def test_the_archive_page_says_the_public_url_will_answer_410(client, editor, ap
 def test_buttons_offered_are_the_actions_the_user_may_take(client, reviewer, writer, in_review):
     client.force_login(reviewer)
     offered = {a.name for a in client.get(change_url(in_review)).context["workflow_actions"]}
-    assert offered == {"request_changes", "approve"}
+    assert offered == {"request_changes", "approve", "release"}
     client.force_login(writer)
     assert client.get(change_url(in_review)).context["workflow_actions"] == []
 
@@ -218,14 +219,14 @@ def test_a_refused_action_page_says_why_and_changes_nothing(client, writer, in_r
 
 
 def test_an_action_posted_from_a_page_that_went_stale_is_refused_with_409(
-    client, reviewer, second_reviewer, in_review
+    client, reviewer, in_review
 ):
-    """Reviewer A opens "Request changes"; meanwhile an editor reassigns nothing but the
-    writers' revision moved on: A's request must not land on a revision A never read."""
+    """Reviewer A opens "Request changes"; meanwhile (in another tab) A sends the revision
+    back and the writers resubmit: A's request must not land on a revision A never read."""
     client.force_login(reviewer)
     seen = client.get(action_url(in_review, "request_changes")).context["form"]["seen"].value()
     services.review_request_changes(
-        article=in_review, user=second_reviewer, comment="Check the dose table."
+        article=in_review, user=reviewer, comment="Check the dose table."
     )
     writer = in_review.authors.get()
     services.article_submit(article=in_review, user=writer)

@@ -1,4 +1,4 @@
-"""Two board members approving the same revision at the same moment, on PostgreSQL."""
+"""Board members acting on the same article at the same moment, on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -27,11 +27,12 @@ pytestmark = [
 ]
 
 
-def _race(required_approvals: int, attempt: int) -> tuple[Article, dict]:
-    """Submit and claim an article, then let two reviewers approve it at once."""
+def _article(required_approvals: int, attempt: int) -> tuple[Article, list]:
+    """An article submitted and claimed by the first of three board members."""
     writer = factories.writer(username=f"w{required_approvals}{attempt}")
-    first = factories.reviewer(username=f"a{required_approvals}{attempt}")
-    second = factories.reviewer(username=f"b{required_approvals}{attempt}")
+    members = [
+        factories.reviewer(username=f"{name}{required_approvals}{attempt}") for name in "abc"
+    ]
     topic = factories.TopicFactory(
         slug=f"race-{required_approvals}-{attempt}",
         name=f"Race {required_approvals} {attempt}",
@@ -39,44 +40,52 @@ def _race(required_approvals: int, attempt: int) -> tuple[Article, dict]:
     )
     article = factories.ArticleFactory(authors=[writer], topic=topic)
     article = services.article_submit(article=article, user=writer)
-    article = services.review_start(article=article, user=first)
-    barrier = threading.Barrier(2)
-    outcome: dict = {}
+    return services.review_start(article=article, user=members[0]), members
 
-    def approve(user):
+
+def _approve(article: Article, user) -> Article:
+    return services.review_approve(
+        article=article, user=user, checklist=FULL_CHECKLIST, signature=factories.signature(user)
+    )
+
+
+def _race(article: Article, steps: list) -> list:
+    """Run each step (article, user) -> Article at the same moment, each on a copy of the
+    article read beforehand; the outcome of each, in order: "done" or the refusal."""
+    barrier = threading.Barrier(len(steps))
+    outcome: list = [None] * len(steps)
+
+    def run(i: int, step) -> None:
         try:
             stale = Article.objects.get(pk=article.pk)
             barrier.wait()
-            services.review_approve(
-                article=stale,
-                user=user,
-                checklist=FULL_CHECKLIST,
-                signature=factories.signature(user),
-            )
-            outcome[user.username] = "approved"
+            step(stale)
+            outcome[i] = "done"
         except (services.WorkflowError, PermissionDenied) as err:
-            outcome[user.username] = err
+            outcome[i] = err
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=approve, args=(u,)) for u in (first, second)]
+    threads = [threading.Thread(target=run, args=(i, step)) for i, step in enumerate(steps)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
-    return Article.objects.get(pk=article.pk), outcome
+    return outcome
 
 
 @pytest.mark.parametrize("attempt", range(3))
-def test_one_required_approval_records_exactly_one(attempt):
-    article, outcome = _race(1, attempt)
+def test_an_approval_sent_twice_at_once_records_exactly_one(attempt):
+    """The holder's approval posted twice at the same moment (a double click)."""
+    article, (holder, *_) = _article(1, attempt)
 
-    approved = [u for u, result in outcome.items() if result == "approved"]
-    refused = [result for result in outcome.values() if result != "approved"]
-    assert len(approved) == 1
-    assert len(refused) == 1
-    assert isinstance(refused[0], services.WorkflowError)
-    assert "not possible while the article is approved" in str(refused[0])
+    outcome = _race(article, [lambda a: _approve(a, holder), lambda a: _approve(a, holder)])
+
+    article.refresh_from_db()
+    assert outcome.count("done") == 1
+    (refused,) = [result for result in outcome if result != "done"]
+    assert isinstance(refused, services.WorkflowError)
+    assert "not possible while the article is approved" in str(refused)
     assert article.status == Status.APPROVED
     assert ReviewDecision.objects.filter(article=article, kind="approve").count() == 1
     assert AuditEntry.objects.filter(article=article, transition="approve").count() == 1
@@ -84,14 +93,40 @@ def test_one_required_approval_records_exactly_one(attempt):
 
 
 @pytest.mark.parametrize("attempt", range(3))
-def test_two_required_approvals_record_both(attempt):
-    article, outcome = _race(2, attempt)
+def test_another_member_approving_at_the_same_moment_as_the_holder_is_refused(attempt):
+    article, (holder, other, _) = _article(1, attempt)
 
-    assert list(outcome.values()) == ["approved", "approved"]
+    outcome = _race(article, [lambda a: _approve(a, holder), lambda a: _approve(a, other)])
+
+    article.refresh_from_db()
+    assert outcome[0] == "done"
+    assert isinstance(outcome[1], PermissionDenied | services.WorkflowError)
     assert article.status == Status.APPROVED
-    assert ReviewDecision.objects.filter(article=article, kind="approve").count() == 2
+    assert list(ReviewDecision.objects.values_list("reviewer", flat=True)) == [holder.pk]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_members_taking_the_second_sign_off_at_once_one_holds_it(attempt):
+    article, (first, second, third) = _article(2, attempt)
+    article = _approve(article, first)
+
+    outcome = _race(
+        article,
+        [
+            lambda a: services.review_start(article=a, user=second),
+            lambda a: services.review_start(article=a, user=third),
+        ],
+    )
+
+    article.refresh_from_db()
+    assert outcome.count("done") == 1
+    (refused,) = [result for result in outcome if result != "done"]
+    assert "holds this article for review" in str(refused)
+    holder = second if outcome[0] == "done" else third
+    assert article.assigned_reviewer == holder
+    article = _approve(article, holder)
+    assert article.status == Status.APPROVED
     entries = AuditEntry.objects.filter(article=article, transition="approve")
-    assert entries.count() == 2
     assert sorted(e.to_status for e in entries) == [Status.APPROVED, Status.IN_REVIEW]
 
 

@@ -134,6 +134,7 @@ def test_a_first_of_two_sign_offs_says_so(submitted, reviewer, second_reviewer):
     article = services.review_start(article=submitted, user=reviewer)
 
     article = approve(article, reviewer, factories.signature(reviewer))
+    article = services.review_start(article=article, user=second_reviewer)
     approve(article, second_reviewer, factories.signature(second_reviewer))
 
     meanings = list(ApprovalSignature.objects.values_list("meaning", flat=True))
@@ -194,23 +195,6 @@ def test_approving_without_signing_changes_nothing(client, reviewer, in_review):
 
     assert response.status_code == 400
     assert "Enter your password to sign" in response.content.decode()
-    assert nothing_recorded(in_review)
-
-
-def test_wrong_passwords_at_signing_lock_the_account(client, reviewer, in_review, settings):
-    client.force_login(reviewer)
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(
-            review_url(in_review, "approve"),
-            {**FULL_CHECKLIST, "password": "guess", **factories.read(in_review)},
-        )
-
-    response = client.post(
-        review_url(in_review, "approve"),
-        {**FULL_CHECKLIST, "password": "pw", **factories.read(in_review)},
-    )
-
-    assert response.status_code == 429
     assert nothing_recorded(in_review)
 
 

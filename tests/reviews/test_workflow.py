@@ -510,6 +510,7 @@ def test_a_second_board_member_can_stop_a_two_approval_article(writer, reviewer,
         checklist=FULL_CHECKLIST,
         signature=factories.signature(reviewer),
     )
+    services.review_start(article=article, user=second_reviewer)  # the first sign-off freed it
     services.review_request_changes(
         article=article,
         user=second_reviewer,
@@ -528,6 +529,7 @@ def test_go_live_time_set_with_a_first_sign_off_holds_when_the_second_completes_
     next_week = timezone.now() + datetime.timedelta(days=7)
     factories.claim_and_approve(article, board_editor, go_live_at=next_week)  # 1 of 2
     assert status_of(article) == Status.IN_REVIEW
+    services.review_start(article=article, user=second_reviewer)
     services.review_approve(
         article=article,
         user=second_reviewer,
@@ -555,6 +557,7 @@ def test_an_approval_stops_counting_when_its_approver_lapses(writer, reviewer, s
     profile = reviewer.reviewer_profile
     profile.is_active = False  # left the board before the second sign-off
     profile.save()
+    services.review_start(article=article, user=second_reviewer)
     services.review_approve(
         article=article,
         user=second_reviewer,

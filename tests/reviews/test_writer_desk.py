@@ -87,3 +87,16 @@ def test_the_admin_home_shows_a_writer_their_articles(client, writer, reviewer):
     assert "Finish it and submit it for medical review." in html
     client.force_login(reviewer)
     assert "My articles" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_half_signed_article_waits_for_the_next_board_member(
+    writer, reviewer, two_approval_topic
+):
+    article = factories.ArticleFactory(authors=[writer], topic=two_approval_topic)
+    services.article_submit(article=article, user=writer)
+    factories.claim_and_approve(article, reviewer)  # sign-off 1 of 2 lets go of it
+
+    (row,) = next(g for g in selectors.writer_desk(user=writer) if g.key == "waiting").rows
+
+    assert row.where.startswith("In review since")
+    assert row.where.endswith("waiting for the next board member to take it.")

@@ -2,12 +2,13 @@
 workflow's transitions, with forged POSTs.
 
 Roles: anonymous, the article's writer, another writer, a board reviewer (who has
-claimed the article in review) and an editor. Every case states the status each role
+claimed the article in review), another board member (who holds nothing), a board
+member whose credentials expired, and an editor. Every case states the status each role
 gets and which roles' requests change anything; for every other role the test
 asserts that nothing in the database changed (articles, their status and content,
-revisions, the audit log, decisions, comments, sources, site pages, topics, users).
-Each role's request runs in a savepoint that is rolled back, so all start from the
-same state.
+revisions, the audit log, decisions, comments, sources, library images, site pages,
+topics, users). Each role's request runs in a savepoint that is rolled back, so all
+start from the same state. (docs/permissions.md says who may do what, and why.)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from articles.models import (
     Topic,
     WriterProfile,
 )
+from images.models import Image
 from references.models import Reference
 from reviews import actions, services
 from reviews.models import (
@@ -46,8 +48,18 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "writer", "other_writer", "reviewer", "editor")
+ROLES = (
+    "anonymous",
+    "writer",
+    "other_writer",
+    "reviewer",
+    "other_reviewer",
+    "expired_reviewer",
+    "editor",
+)
 LOGIN = "login"  # a redirect to the admin's login page
+# What a board member whose credentials expired gets on every admin page: the notice.
+NOTICE = 403
 
 
 @dataclass
@@ -61,6 +73,7 @@ class World:
     reference: Reference
     page: SitePage
     topic: Topic
+    image: Image
 
     def admin(self, name: str, *args: Any) -> str:
         return reverse(f"admin:{name}", args=args)
@@ -72,6 +85,8 @@ class World:
 
 @pytest.fixture
 def world(writer, other_writer, reviewer, editor) -> World:
+    other_reviewer = factories.reviewer(username="olga", specialty="Clinical pharmacology")
+    expired_reviewer = factories.reviewer(username="xavier", expires_in_days=-1)
     topic = factories.TopicFactory(name="Sleep", slug="sleep")
 
     def article(slug: str) -> Article:
@@ -93,6 +108,8 @@ def world(writer, other_writer, reviewer, editor) -> World:
             "writer": writer,
             "other_writer": other_writer,
             "reviewer": reviewer,
+            "other_reviewer": other_reviewer,
+            "expired_reviewer": expired_reviewer,
             "editor": editor,
         },
         draft=draft,
@@ -105,6 +122,7 @@ def world(writer, other_writer, reviewer, editor) -> World:
             key=SitePage.Key.EDITORIAL_POLICY, defaults={"title": "P", "body": "B"}
         )[0],
         topic=topic,
+        image=factories.library_image(writer),
     )
 
 
@@ -149,6 +167,11 @@ def fingerprint() -> tuple:
         # Opening "my notifications" makes one's (default, emails on) row: not a change.
         list(NotificationPreference.objects.filter(email_enabled=False).values_list("user_id")),
         ArticleFeedback.objects.count(),
+        list(
+            Image.objects.order_by("pk").values_list(
+                "pk", "alt_text", "caption", "credit", "licence", "current_version_id"
+            )
+        ),
     )
 
 
@@ -165,7 +188,14 @@ class Case:
 
 
 def _all(status: int | str, **overrides: int | str) -> dict[str, int | str]:
-    return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], status), **overrides}
+    """`status` for every signed-in role but those overridden. Unless said otherwise, the
+    other board member gets what the reviewer gets, and the expired one the notice."""
+    expect = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], status), **overrides}
+    if "other_reviewer" not in overrides:
+        expect["other_reviewer"] = expect["reviewer"]
+    if "expired_reviewer" not in overrides:
+        expect["expired_reviewer"] = NOTICE
+    return expect
 
 
 def _form(world: World, article: Article, **changes: Any) -> dict:
@@ -189,7 +219,8 @@ CHECKED = {"claims_supported": "on", "dosing_checked": "on", "sources_current": 
 
 CASES = [
     # --- the admin: reading -----------------------------------------------------
-    Case("admin index", lambda w: w.admin("index"), _all(200)),
+    # A board member whose credentials expired reads the notice there (and nowhere else).
+    Case("admin index", lambda w: w.admin("index"), _all(200, expired_reviewer=200)),
     Case("article list", lambda w: w.admin("articles_article_changelist"), _all(200)),
     Case("article add form", lambda w: w.admin("articles_article_add"), _all(200, reviewer=403)),
     Case(
@@ -295,6 +326,33 @@ CASES = [
     ),
     Case("image library", lambda w: w.admin("images_image_changelist"), _all(200)),
     Case("image upload form", lambda w: w.admin("images_image_add"), _all(200, reviewer=403)),
+    # Every writer sees (and inserts) any image; only its uploader and editors change it.
+    Case(
+        "a library image's page",
+        lambda w: w.admin("images_image_change", w.image.pk),
+        _all(200),
+    ),
+    Case(
+        "edit a library image's alt text and credit",
+        lambda w: w.admin("images_image_change", w.image.pk),
+        _all(403, writer=302, editor=302),
+        method="post",
+        data=lambda w: {
+            "alt_text": "Hacked",
+            "caption": "Hacked",
+            "credit": "Hacked",
+            "licence": "Hacked",
+        },
+        changes=frozenset({"writer", "editor"}),
+    ),
+    Case(
+        "delete a library image",
+        lambda w: w.admin("images_image_delete", w.image.pk),
+        _all(403, editor=302),
+        method="post",
+        data=lambda w: {"post": "yes"},
+        changes=frozenset({"editor"}),
+    ),
     Case("the editor's image picker", lambda w: w.admin("images_image_picker"), _all(200)),
     Case(
         "the editor's citation search",
@@ -322,12 +380,12 @@ CASES = [
     Case(
         "staff preview of a draft",
         lambda w: reverse("articles:preview", kwargs={"slug": w.draft.slug}),
-        _all(200, other_writer=404),
+        _all(200, other_writer=404, expired_reviewer=404),
     ),
     Case(
         "staff preview of a draft, for professionals",
         lambda w: reverse("articles:preview_professional", kwargs={"slug": w.draft.slug}),
-        _all(200, other_writer=404),
+        _all(200, other_writer=404, expired_reviewer=404),
     ),
     Case(
         "view on site for a draft",
@@ -482,7 +540,7 @@ CASES = [
         _all(302),
         method="post",
         data=lambda w: {},
-        changes=frozenset(ROLES[1:]),
+        changes=frozenset(ROLES[1:]) - {"expired_reviewer"},
     ),
     # --- the change form's buttons: they save the form and open the action's page ---
     Case(
@@ -503,7 +561,7 @@ CASES = [
     Case(
         "the approve page (GET)",
         lambda w: w.action(w.in_review, "approve"),
-        _all(403, reviewer=200, other_writer=404),
+        _all(403, reviewer=200, other_writer=404, other_reviewer=403),
     ),
     Case(
         "submit",
@@ -519,12 +577,20 @@ CASES = [
         _all(403, reviewer=302, other_writer=404),
         method="post",
         data=lambda w: factories.read(w.submitted),
-        changes=frozenset({"reviewer"}),
+        changes=frozenset({"reviewer", "other_reviewer"}),
+    ),
+    # Only the holder decides; another board member needs it released or reassigned.
+    Case(
+        "take an article another board member holds",
+        lambda w: w.action(w.in_review, "start_review"),
+        _all(403, other_writer=404),
+        method="post",
+        data=lambda w: factories.read(w.in_review),
     ),
     Case(
         "approve",
         lambda w: w.action(w.in_review, "approve"),
-        _all(403, reviewer=302, other_writer=404),
+        _all(403, reviewer=302, other_writer=404, other_reviewer=403),
         method="post",
         data=lambda w: {**CHECKED, **factories.read(w.in_review)},
         changes=frozenset({"reviewer"}),
@@ -532,23 +598,31 @@ CASES = [
     Case(
         "approve without the checklist or the signature",
         lambda w: w.action(w.in_review, "approve"),
-        _all(403, reviewer=400, other_writer=404),
+        _all(403, reviewer=400, other_writer=404, other_reviewer=403),
         method="post",
         data=lambda w: factories.read(w.in_review),
     ),
     Case(
         "approve with a wrong password",
         lambda w: w.action(w.in_review, "approve"),
-        _all(403, reviewer=400, other_writer=404),
+        _all(403, reviewer=400, other_writer=404, other_reviewer=403),
         method="post",
         data=lambda w: {**CHECKED, "password": "not-the-password", **factories.read(w.in_review)},
     ),
     Case(
         "request changes",
         lambda w: w.action(w.in_review, "request_changes"),
-        _all(403, reviewer=302, other_writer=404),
+        _all(403, reviewer=302, other_writer=404, other_reviewer=403),
         method="post",
         data=lambda w: {"comment": "Redo it", **factories.read(w.in_review)},
+        changes=frozenset({"reviewer"}),
+    ),
+    Case(
+        "release an article in review",
+        lambda w: w.action(w.in_review, "release"),
+        _all(403, reviewer=302, other_writer=404, other_reviewer=403),
+        method="post",
+        data=lambda w: factories.read(w.in_review),
         changes=frozenset({"reviewer"}),
     ),
     Case(
@@ -596,7 +670,7 @@ CASES = [
         _all(302, other_writer=404),
         method="post",
         data=lambda w: {"body": "A note"},
-        changes=frozenset({"writer", "reviewer", "editor"}),
+        changes=frozenset({"writer", "reviewer", "other_reviewer", "editor"}),
     ),
     Case(
         "a made-up action",
