@@ -14,6 +14,7 @@ from accounts import reauth
 from accounts.models import AccountEvent, SigningGuard
 from articles.models import Article
 from reviews.models import ApprovalSignature
+from tests import factories
 from tests.accounts.conftest import code_for, enrol, sign_in
 from tests.conftest import FULL_CHECKLIST
 
@@ -25,7 +26,9 @@ def approve_url(article) -> str:
 
 
 def sign(client, article, password: str):
-    return client.post(approve_url(article), {**FULL_CHECKLIST, "password": password})
+    return client.post(
+        approve_url(article), {**FULL_CHECKLIST, "password": password, **factories.read(article)}
+    )
 
 
 def test_each_wrong_password_says_how_many_tries_are_left(client, reviewer, in_review):
@@ -99,7 +102,7 @@ def test_reviewing_goes_on_while_signing_is_paused(client, reviewer, in_review):
 
     response = client.post(
         reverse("admin:articles_article_action", args=[in_review.pk, "request_changes"]),
-        {"comment": "Cite the 2023 guideline."},
+        {"comment": "Cite the 2023 guideline.", **factories.read(in_review)},
     )
 
     assert response.status_code == 302

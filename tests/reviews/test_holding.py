@@ -117,7 +117,10 @@ def test_the_holder_releases_it_from_the_review_screen(client, in_review, review
     review = client.get(reverse("admin:articles_article_review", args=[in_review.pk]))
     assert "release" in review.context["offered"]
 
-    response = client.post(reverse("admin:articles_article_action", args=[in_review.pk, "release"]))
+    response = client.post(
+        reverse("admin:articles_article_action", args=[in_review.pk, "release"]),
+        factories.read(in_review),
+    )
 
     assert response.status_code == 302
     assert Article.objects.get(pk=in_review.pk).assigned_reviewer is None
@@ -167,7 +170,7 @@ def test_the_pharmacist_takes_it_and_completes_the_sign_off(
     assert [row["can_start"] for row in queue.context["rows"]] == [True]
 
     take = reverse("admin:articles_article_action", args=[dosing_in_review.pk, "start_review"])
-    client.post(take)
+    client.post(take, factories.read(dosing_in_review))
     article = Article.objects.get(pk=dosing_in_review.pk)
     assert article.assigned_reviewer == second_reviewer
     article = approve(article, second_reviewer)
