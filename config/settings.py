@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Around SecurityMiddleware: its redirect to HTTPS is never kept by shared caches.
+    "config.middleware.HttpsRedirectCacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous public pages from the shared cache; a hit skips everything below.
