@@ -13,6 +13,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.log_filters import REPLICA_POOL_NAME
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -153,7 +155,11 @@ if _replica_url or env.bool("VETTED_REPLICA_MIRROR", default=False):
         _replica_timeout = env.float("DATABASE_REPLICA_CONNECT_TIMEOUT", default=1.0)
         _replica_options["connect_timeout"] = max(1, math.ceil(_replica_timeout))
         if "pool" in _replica_options:
-            _replica_options["pool"] = {**_replica_options["pool"], "timeout": _replica_timeout}
+            _replica_options["pool"] = {
+                **_replica_options["pool"],
+                "timeout": _replica_timeout,
+                "name": REPLICA_POOL_NAME,  # its own failures are logged once (LOGGING)
+            }
     DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("caching.page_cache.PageCacheMiddleware"),
@@ -407,7 +413,10 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(_tasks_backend, _tasks_backen
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_replica_pool": {"()": "config.log_filters.QuietReplicaPool"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A dead replica is one line from config.db_router, not one per pool attempt.
+    "loggers": {"psycopg.pool": {"filters": ["quiet_replica_pool"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
