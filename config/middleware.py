@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django_ratelimit.core import is_ratelimited
 
 from articles.markdown import ARTICLE_PARTS, LIMITS, refusal_html
@@ -15,9 +16,33 @@ from articles.preview import PAUSED, busy_response, is_long, slot_ready
 from config.client_ip import ratelimit_key
 
 NULL = "\x00"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # The editor's preview posts the working copy's Markdown parts (with its title and summary)
 # as multipart; UTF-8 is at most 4 bytes a character.
 PREVIEW_MAX_BYTES = LIMITS.characters * 4 * len(ARTICLE_PARTS) + 16_384
+
+
+class HttpsRedirectCacheControlMiddleware:
+    """Keeps the redirect of a plain-HTTP request to HTTPS out of shared caches.
+
+    SecurityMiddleware (SECURE_SSL_REDIRECT) sends it without Cache-Control, so a CDN or
+    Varnish that keys pages by URL alone may keep it and answer HTTPS readers of the same
+    URL with a redirect to itself. Listed before SecurityMiddleware, so it sees that
+    middleware's answer; `private` still lets the reader's own browser keep it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code in _REDIRECTS
+            and not request.is_secure()
+            and response.get("Location", "").startswith("https://")
+        ):
+            patch_cache_control(response, private=True)
+        return response
 
 
 class PreviewGuardMiddleware:

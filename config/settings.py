@@ -7,10 +7,13 @@ on with DEBUG off rather than living in a second settings file.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from config.log_filters import REPLICA_POOL_NAME
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Around SecurityMiddleware: its redirect to HTTPS is never kept by shared caches.
+    "config.middleware.HttpsRedirectCacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous public pages from the shared cache; a hit skips everything below.
@@ -95,17 +100,23 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+_postgres = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if _postgres:
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    # An unreachable database answers a 503 page (config.views) after this, not a hang.
-    _db_options["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    # An unreachable database answers the 503 page (config.views) within this many seconds,
+    # not a hang: it bounds a request's whole wait for a connection, libpq's connect (whole
+    # seconds, at least 2) and the pool's queue alike.
+    _connect_timeout = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    _db_options["connect_timeout"] = _connect_timeout
     if env.bool("DATABASE_POOL", default=True):
         # psycopg's pool keeps connections open per worker process; replaces CONN_MAX_AGE.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         _db_options["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN", default=1),
             "max_size": env.int("DATABASE_POOL_MAX", default=4),
-            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+            # How long a request waits for a pooled connection (a new one, or a busy pool's):
+            # DATABASE_CONNECT_TIMEOUT unless set.
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=_connect_timeout),
         }
     # Web requests may not hold the database for long (config/wsgi.py sets VETTED_WEB);
     # migrations and management commands are not limited.
@@ -116,24 +127,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # A read replica for anonymous readers' pages (config/db_router.py); writes, the admin
 # and the review workflow always use the primary. The test suite sets
 # VETTED_REPLICA_MIRROR so that the replica mirrors the primary and tests go through
-# the router.
+# the router. The replica takes the primary's options (pool, statement timeout) with its
+# URL's on top, and a short connect timeout of its own:
+# - DATABASE_REPLICA_CONNECT_TIMEOUT (seconds, default 1): the longest a reader waits for
+#   a replica connection, the pool's wait included (without the pool, libpq's connect
+#   timeout, which counts whole seconds and at least 2).
+# - DATABASE_REPLICA_RETRY_AFTER (seconds, default 30): after the replica fails to
+#   connect, public reads go to the primary this long (per process; logged once) before
+#   the replica is tried again.
 _replica_url = env.str("DATABASE_REPLICA_URL", default="")
 if _replica_url or env.bool("VETTED_REPLICA_MIRROR", default=False):
+    _replica_config = env.db_url_config(_replica_url) if _replica_url else {}
     DATABASES["replica"] = {
         **DATABASES["default"],
-        **(env.db_url_config(_replica_url) if _replica_url else {}),
+        **_replica_config,
+        "OPTIONS": {
+            **DATABASES["default"].get("OPTIONS", {}),
+            **_replica_config.get("OPTIONS", {}),
+        },
         "TEST": {"MIRROR": "default"},
     }
+    _replica_options = DATABASES["replica"]["OPTIONS"]
     if not _replica_url:
         # The suite's mirror: plain connections, closed with the test database.
-        _mirror_options = dict(DATABASES["replica"].get("OPTIONS", {}))
-        _mirror_options.pop("pool", None)
-        DATABASES["replica"]["OPTIONS"] = _mirror_options
+        _replica_options.pop("pool", None)
+    if _postgres:
+        _replica_timeout = env.float("DATABASE_REPLICA_CONNECT_TIMEOUT", default=1.0)
+        _replica_options["connect_timeout"] = max(1, math.ceil(_replica_timeout))
+        if "pool" in _replica_options:
+            _replica_options["pool"] = {
+                **_replica_options["pool"],
+                "timeout": _replica_timeout,
+                "name": REPLICA_POOL_NAME,  # its own failures are logged once (LOGGING)
+            }
     DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("caching.page_cache.PageCacheMiddleware"),
         "config.db_router.ReplicaReadsMiddleware",
     )
+VETTED_REPLICA_RETRY_AFTER = env.float("DATABASE_REPLICA_RETRY_AFTER", default=30.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env.str("REDIS_URL", default=""):
@@ -412,7 +444,10 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(_tasks_backend, _tasks_backen
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_replica_pool": {"()": "config.log_filters.QuietReplicaPool"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A dead replica is one line from config.db_router, not one per pool attempt.
+    "loggers": {"psycopg.pool": {"filters": ["quiet_replica_pool"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 

@@ -4,6 +4,11 @@
 # what each page shows in a Cache-Tag header; when content changes it sends BAN
 # (by tag) and PURGE (by URL) requests from the addresses in `purgers`
 # (VARNISH_URLS in the app's settings). See the README's "Caching" section.
+#
+# Varnish stands behind the TLS terminator, which sets X-Forwarded-Proto. The app
+# answers differently by protocol (a plain-HTTP request is redirected to HTTPS; HSTS
+# only over HTTPS), so every cached object is kept per protocol: one kept for plain
+# HTTP is never served to an HTTPS reader, nor the reverse.
 vcl 4.1;
 
 backend default {
@@ -37,6 +42,12 @@ sub vcl_recv {
         ban("obj.http.Cache-Tag ~ " + req.http.X-Ban-Tags);
         return (synth(200, "Banned."));
     }
+    # Read as Django reads it (the first value, "https" or not): two variants at most.
+    if (req.http.X-Forwarded-Proto ~ "^\s*https\s*(,|$)") {
+        set req.http.X-Forwarded-Proto = "https";
+    } else {
+        set req.http.X-Forwarded-Proto = "http";
+    }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
@@ -51,6 +62,13 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    # Keyed by protocol as a variant of the URL (Vary), so that a PURGE of the URL
+    # drops both.
+    if (beresp.http.Vary) {
+        set beresp.http.Vary = beresp.http.Vary + ", X-Forwarded-Proto";
+    } else {
+        set beresp.http.Vary = "X-Forwarded-Proto";
+    }
     # The built-in logic still refuses anything private, no-store or setting a cookie.
     set beresp.grace = 10s;
 }

@@ -3,6 +3,8 @@ pages are cached by Varnish, and the app's purges reach it when content changes.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import shutil
 import socket
@@ -11,10 +13,12 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 from reviews import services
 from tests import factories
@@ -30,21 +34,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def varnish(live_server, settings):
-    """varnishd in front of the live server, purged by the app; yields its base URL."""
+@contextlib.contextmanager
+def _varnishd(backend_port: int) -> Iterator[str]:
+    """varnishd with the shipped VCL in front of `backend_port`; yields its base URL."""
     binary = shutil.which("varnishd") or "/usr/sbin/varnishd"
     if not Path(binary).exists():
         reason = "varnishd not found; install Debian's varnish package."
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
-    backend = urlsplit(live_server.url)
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="vetted-varnish-") as workdir:
         os.chmod(workdir, 0o755)  # varnishd drops privileges to read its files
         vcl = Path(workdir) / "vetted.vcl"
-        vcl.write_text(VCL.read_text().replace('.port = "8000"', f'.port = "{backend.port}"'))
+        vcl.write_text(VCL.read_text().replace('.port = "8000"', f'.port = "{backend_port}"'))
         vcl.chmod(0o644)
         process = subprocess.Popen(
             [binary, "-F", "-f", str(vcl), "-a", f"127.0.0.1:{port}", "-n", workdir,
@@ -55,16 +58,42 @@ def varnish(live_server, settings):
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_for(base, process)
-            settings.SITE_URL = base
-            settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
-            settings.VETTED_FRONTEND_CACHE = [
-                {"BACKEND": "caching.frontend.VarnishBackend", "LOCATION": base}
-            ]
-            settings.VETTED_PURGE_REPEAT_SECONDS = 0
             yield base
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def _purged_by_the_app(settings, base: str) -> None:
+    settings.SITE_URL = base
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    settings.VETTED_FRONTEND_CACHE = [
+        {"BACKEND": "caching.frontend.VarnishBackend", "LOCATION": base}
+    ]
+    settings.VETTED_PURGE_REPEAT_SECONDS = 0
+
+
+@pytest.fixture
+def varnish(live_server, settings):
+    """varnishd in front of the live server, purged by the app; yields its base URL."""
+    with _varnishd(urlsplit(live_server.url).port) as base:
+        _purged_by_the_app(settings, base)
+        yield base
+
+
+@pytest.fixture
+def varnish_before_tls_site(settings):
+    """varnishd in front of a server set up as in production behind TLS: a plain-HTTP
+    request is redirected to HTTPS (SECURE_SSL_REDIRECT); X-Forwarded-Proto says which
+    protocol the reader used. Yields Varnish's base URL."""
+    settings.SECURE_SSL_REDIRECT = True  # read when the server builds its middleware
+    server = LiveServer("127.0.0.1")
+    try:
+        with _varnishd(urlsplit(server.url).port) as base:
+            _purged_by_the_app(settings, base)
+            yield base
+    finally:
+        server.stop()
 
 
 def _wait_for(base: str, process: subprocess.Popen) -> None:
@@ -88,6 +117,18 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
+
+
+def _get_once(base: str, path: str, **headers: str) -> tuple[int, dict[str, str], str]:
+    """One request, redirects not followed."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        connection.close()
 
 
 def test_varnish_caches_pages_and_the_app_purges_them(varnish, writer, reviewer, editor):
@@ -157,3 +198,32 @@ def test_only_the_app_servers_may_purge(varnish):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)  # no tags: refused, changes nothing
     assert refused.value.code == 400
+
+
+def test_a_plain_http_request_never_sends_https_readers_in_a_redirect_loop(
+    varnish_before_tls_site, writer, reviewer
+):
+    """The redirect to HTTPS that a plain-HTTP reader gets is not served from cache to
+    HTTPS readers of the same URL (a redirect to itself), nor the HTTPS page to
+    plain-HTTP readers; a purge drops both."""
+    base = varnish_before_tls_site
+    article = factories.publish(writer=writer, reviewer=reviewer, title="Cramps: version one")
+    path = article.get_absolute_url()
+    https = {"X-Forwarded-Proto": "https"}
+
+    status, headers, _ = _get_once(base, path, **{"X-Forwarded-Proto": "http"})
+    assert status == 301
+    assert headers["Location"] == f"https://{urlsplit(base).netloc}{path}"
+
+    status, headers, body = _get_once(base, path, **https)
+    assert status == 200, "an HTTPS reader was sent the plain-HTTP reader's redirect"
+    assert "Cramps: version one" in body
+    assert _get_once(base, path, **https)[1]["X-Cache"] == "HIT"
+    # ...and the cached HTTPS page is not what plain-HTTP readers get.
+    assert _get_once(base, path, **{"X-Forwarded-Proto": "http"})[0] == 301
+    assert _get_once(base, path)[0] == 301
+
+    factories.approve_edit(article, writer=writer, reviewer=reviewer, title="Cramps: version two")
+    status, _, body = _get_once(base, path, **https)
+    assert status == 200 and "Cramps: version two" in body
+    assert _get_once(base, path)[0] == 301
