@@ -37,13 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connections, router, transaction
+from django.template import Engine
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import search, selectors, structured_data
+from articles import render_sources, search, selectors, structured_data
 from articles.context_processors import site_context
 from articles.models import Article, LivePage, LivePageDependency, SitePage, WriterProfile
 from caching import invalidation, page_cache
@@ -56,37 +58,12 @@ DISCLAIMERS = {
     selectors.PROFESSIONAL: SitePage.Key.PROFESSIONAL_DISCLAIMER,
 }
 
-# Where stored pages come from: a change to any of these (a deploy), to the static
-# files they link to, or to the site's identity makes every stored page render again
-# on its next read (or at once, with `manage.py render_live_pages`).
-_RENDER_SOURCES = (
-    "templates/base.html",
-    "templates/articles/article_detail.html",
-    "templates/includes/_review_tracker.html",
-    "templates/includes/_audience_form.html",
-    "templates/includes/_feedback.html",
-    "templates/includes/_disclaimer.html",
-    "templates/includes/_caution_banner.html",
-    "templates/includes/_byline.html",
-    "templates/includes/_correction.html",
-    "templates/includes/_disclosures.html",
-    "templates/includes/_history.html",
-    "templates/references/_reference_list.html",
-    "templates/articles/_evidence_sections.html",
-    "articles/context_processors.py",
-    "articles/evidence.py",
-    "articles/reading.py",
-    "articles/templatetags/evidence.py",
-    "articles/publishing.py",
-    "articles/selectors.py",
-    "articles/structured_data.py",
-    "references/formatting.py",
-    "references/listing.py",
-    "references/templatetags/references.py",
-    "reviews/people.py",
-    "static/vetted/card.png",
-    "static/vetted/logo.png",
-)
+# The template a stored page is rendered from. The render version covers everything its
+# rendering reaches, found from the code (articles.render_sources): a deploy that changes
+# any of it, or the static files the page links to, or the site's identity, leaves every
+# stored page outdated: each renders again on its next read (or all at once with
+# `manage.py render_live_pages`).
+PAGE_TEMPLATE = "articles/article_detail.html"
 
 
 def render_version() -> str:
@@ -96,18 +73,55 @@ def render_version() -> str:
 
 
 @functools.cache
-def sources_digest() -> str:
-    digest = hashlib.sha256()
-    for name in _RENDER_SOURCES:
-        digest.update((Path(settings.BASE_DIR) / name).read_bytes())
-    # Fingerprinted static URLs change whenever the stylesheet, script or icons do.
-    assets = tuple(
-        static(f"vetted/{name}")
-        for name in ("site.css", "site.js", "favicon.svg", "apple-touch-icon.png")
+def page_sources() -> render_sources.RenderSources:
+    """What rendering a stored page reaches: found once per process (about half a second)."""
+    return render_sources.find(
+        templates=[PAGE_TEMPLATE],
+        modules=[__name__],
+        engine=Engine.get_default(),
+        base_dir=Path(settings.BASE_DIR),
     )
-    identity = (settings.SITE_NAME, settings.SITE_URL, settings.VETTED_PUBLISHER_NAME)
-    digest.update(f"{identity}\n{assets}".encode())
+
+
+def read_source(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The templates, modules and library versions: fixed for the life of the process."""
+    sources = page_sources()
+    digest = hashlib.sha256()
+    # By name, not by path: every server computes the same version wherever it is installed.
+    for kind, files in (("template", sources.templates), ("module", sources.modules)):
+        for name, path in files.items():
+            digest.update(f"{kind} {name}\n".encode())
+            digest.update(hashlib.sha256(read_source(path)).digest())
+    digest.update(repr(sorted(sources.distributions.items())).encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def sources_digest() -> str:
+    """The code, the static files and the site's identity (articles.receivers clears this
+    when those settings change)."""
+    # The files the templates link to, and the images the structured data names.
+    assets = [*page_sources().static, structured_data.SITE_CARD[0], structured_data.SITE_LOGO[0]]
+    digest = hashlib.sha256(f"{_code_digest()}\n".encode())
+    for path in sorted(set(assets)):
+        # Where they are served from (fingerprinted URLs in production), and what they hold.
+        found = finders.find(path)
+        digest.update(f"{static(path)}\n".encode())
+        digest.update(hashlib.sha256(read_source(Path(found)) if found else b"").digest())
+    identity = (settings.SITE_NAME, settings.SITE_URL, settings.VETTED_PUBLISHER_NAME)
+    digest.update(repr(identity).encode())
+    return digest.hexdigest()
+
+
+def forget_render_version() -> None:
+    """Find the sources again (tests that change templates or code)."""
+    for cached in (page_sources, _code_digest, sources_digest):
+        cached.cache_clear()
 
 
 def audience_urls(slug: str) -> dict[str, str]:
@@ -124,7 +138,7 @@ def render_page(page: selectors.PublicArticle, audience: str, **context: Any) ->
     """
     urls = audience_urls(page.article.slug)
     return render_to_string(
-        "articles/article_detail.html",
+        PAGE_TEMPLATE,
         {
             **site_context(urls[audience]),
             "page": page,
