@@ -7,8 +7,10 @@ A request then does one indexed lookup and sends the stored bytes.
 
 This module is also the one place that knows what depends on what. Each event below
 updates the stored pages that show the changed thing (at once, or by marking them
-stale so that their next read renders them again), then invalidates the shared
-page cache and, once the transaction has committed, purges the CDN:
+stale for a task, queued when the change commits, to render them again), then
+invalidates the shared page cache and, once the transaction has committed, purges the
+CDN; a page stored again by the task is invalidated and purged (article:<id>) then.
+No reader's request ever renders or writes a stored page.
 
 | event                                   | stored pages              | CDN tags purged       |
 |-----------------------------------------|---------------------------|-----------------------|
@@ -22,7 +24,8 @@ page cache and, once the transaction has committed, purges the CDN:
 | a source's retraction changed           | those citing it: stale    | source:<id>           |
 | a disclaimer page edited                | every live page: stale    | page:<key>, lists     |
 | another site page edited                | none                      | page:<key>, lists     |
-| a deploy changed templates or assets    | every page, on next read  | (purge the CDN)       |
+| a deploy changed the code or assets     | every page, by            | article:<id>, as each |
+| that render pages                       | `render_live_pages`       | is stored again       |
 """
 
 from __future__ import annotations
@@ -31,24 +34,30 @@ import datetime
 import functools
 import gzip
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connections, router, transaction
+from django.template import Engine
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
-from articles import search, selectors, structured_data
+from articles import render_sources, search, selectors, structured_data
 from articles.context_processors import site_context
 from articles.models import Article, LivePage, LivePageDependency, SitePage, WriterProfile
 from caching import invalidation, page_cache
 from caching.http import LISTS_TAG
 from reviews.workflow import Status
+
+logger = logging.getLogger(__name__)
 
 AUDIENCE_FIELDS = {selectors.PATIENT: "patient_page", selectors.PROFESSIONAL: "professional_page"}
 DISCLAIMERS = {
@@ -56,37 +65,11 @@ DISCLAIMERS = {
     selectors.PROFESSIONAL: SitePage.Key.PROFESSIONAL_DISCLAIMER,
 }
 
-# Where stored pages come from: a change to any of these (a deploy), to the static
-# files they link to, or to the site's identity makes every stored page render again
-# on its next read (or at once, with `manage.py render_live_pages`).
-_RENDER_SOURCES = (
-    "templates/base.html",
-    "templates/articles/article_detail.html",
-    "templates/includes/_review_tracker.html",
-    "templates/includes/_audience_form.html",
-    "templates/includes/_feedback.html",
-    "templates/includes/_disclaimer.html",
-    "templates/includes/_caution_banner.html",
-    "templates/includes/_byline.html",
-    "templates/includes/_correction.html",
-    "templates/includes/_disclosures.html",
-    "templates/includes/_history.html",
-    "templates/references/_reference_list.html",
-    "templates/articles/_evidence_sections.html",
-    "articles/context_processors.py",
-    "articles/evidence.py",
-    "articles/reading.py",
-    "articles/templatetags/evidence.py",
-    "articles/publishing.py",
-    "articles/selectors.py",
-    "articles/structured_data.py",
-    "references/formatting.py",
-    "references/listing.py",
-    "references/templatetags/references.py",
-    "reviews/people.py",
-    "static/vetted/card.png",
-    "static/vetted/logo.png",
-)
+# The template a stored page is rendered from. The render version covers everything its
+# rendering reaches, found from the code (articles.render_sources): a deploy that changes
+# any of it, or the static files the page links to, or the site's identity, leaves every
+# stored page outdated, and `manage.py render_live_pages` renders them again.
+PAGE_TEMPLATE = "articles/article_detail.html"
 
 
 def render_version() -> str:
@@ -96,18 +79,55 @@ def render_version() -> str:
 
 
 @functools.cache
-def sources_digest() -> str:
-    digest = hashlib.sha256()
-    for name in _RENDER_SOURCES:
-        digest.update((Path(settings.BASE_DIR) / name).read_bytes())
-    # Fingerprinted static URLs change whenever the stylesheet, script or icons do.
-    assets = tuple(
-        static(f"vetted/{name}")
-        for name in ("site.css", "site.js", "favicon.svg", "apple-touch-icon.png")
+def page_sources() -> render_sources.RenderSources:
+    """What rendering a stored page reaches: found once per process (about half a second)."""
+    return render_sources.find(
+        templates=[PAGE_TEMPLATE],
+        modules=[__name__],
+        engine=Engine.get_default(),
+        base_dir=Path(settings.BASE_DIR),
     )
-    identity = (settings.SITE_NAME, settings.SITE_URL, settings.VETTED_PUBLISHER_NAME)
-    digest.update(f"{identity}\n{assets}".encode())
+
+
+def read_source(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The templates, modules and library versions: fixed for the life of the process."""
+    sources = page_sources()
+    digest = hashlib.sha256()
+    # By name, not by path: every server computes the same version wherever it is installed.
+    for kind, files in (("template", sources.templates), ("module", sources.modules)):
+        for name, path in files.items():
+            digest.update(f"{kind} {name}\n".encode())
+            digest.update(hashlib.sha256(read_source(path)).digest())
+    digest.update(repr(sorted(sources.distributions.items())).encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def sources_digest() -> str:
+    """The code, the static files and the site's identity (articles.receivers clears this
+    when those settings change)."""
+    # The files the templates link to, and the images the structured data names.
+    assets = [*page_sources().static, structured_data.SITE_CARD[0], structured_data.SITE_LOGO[0]]
+    digest = hashlib.sha256(f"{_code_digest()}\n".encode())
+    for path in sorted(set(assets)):
+        # Where they are served from (fingerprinted URLs in production), and what they hold.
+        found = finders.find(path)
+        digest.update(f"{static(path)}\n".encode())
+        digest.update(hashlib.sha256(read_source(Path(found)) if found else b"").digest())
+    identity = (settings.SITE_NAME, settings.SITE_URL, settings.VETTED_PUBLISHER_NAME)
+    digest.update(repr(identity).encode())
+    return digest.hexdigest()
+
+
+def forget_render_version() -> None:
+    """Find the sources again (tests that change templates or code)."""
+    for cached in (page_sources, _code_digest, sources_digest):
+        cached.cache_clear()
 
 
 def audience_urls(slug: str) -> dict[str, str]:
@@ -124,7 +144,7 @@ def render_page(page: selectors.PublicArticle, audience: str, **context: Any) ->
     """
     urls = audience_urls(page.article.slug)
     return render_to_string(
-        "articles/article_detail.html",
+        PAGE_TEMPLATE,
         {
             **site_context(urls[audience]),
             "page": page,
@@ -143,7 +163,11 @@ def render_page(page: selectors.PublicArticle, audience: str, **context: Any) ->
 
 @dataclass(frozen=True)
 class StoredPage:
-    """One audience's stored page: what a request needs, and nothing more."""
+    """One audience's stored page: what a request needs, and nothing more.
+
+    Served as it is, even when stale or outdated: rendering it again is a task's job,
+    never a reader's (see "rendering stored pages again" below).
+    """
 
     article_id: int
     slug: str
@@ -152,13 +176,7 @@ class StoredPage:
     page_gzip: bytes
     etag: str
     rendered_at: datetime.datetime
-    render_version: str
-    is_stale: bool
     cache_tags: str
-
-    @property
-    def outdated(self) -> bool:
-        return self.is_stale or self.render_version != render_version()
 
     def html(self) -> bytes:
         return gzip.decompress(self.page_gzip)
@@ -173,8 +191,8 @@ def stored_page(slug: str, audience: str) -> StoredPage | None:
     meta = LivePage._meta
     part = meta.get_field(AUDIENCE_FIELDS[audience]).column
     sql = (
-        f"SELECT article_id, slug, state, title, {part}, etag, rendered_at, render_version,"
-        f" is_stale, cache_tags FROM {meta.db_table} WHERE slug = %s"
+        f"SELECT article_id, slug, state, title, {part}, etag, rendered_at, cache_tags"
+        f" FROM {meta.db_table} WHERE slug = %s"
     )
     with connections[router.db_for_read(LivePage)].cursor() as cursor:
         cursor.execute(sql, [slug])
@@ -291,59 +309,158 @@ def article_changed(article: Article) -> LivePage | None:
     return live
 
 
-def refresh_if_outdated(article_id: int) -> None:
-    """Render a stale or outdated stored page again (on its next read)."""
-    refresh_page(article_id, only_if_outdated=True)
+# --- rendering stored pages again ----------------------------------------------------
+#
+# A page goes stale when something it shows changes outside a revision (a name, a topic, a
+# retraction, a disclaimer), and outdated when a deploy changes the code it was rendered
+# with. Readers never render it again, nor write anything: until a task has rendered it
+# again, they get the stored page. That is safe because the approved content itself (the
+# revision's text, sources and dates) never changes; only its presentation, or people's
+# and topics' names, lag behind, for the seconds the task takes.
+#
+# Who renders them again: the change that makes pages stale queues `refresh_outdated_pages`
+# for exactly those pages once it has committed; after a deploy, the operator runs
+# `manage.py render_live_pages` (or queues it with --enqueue) once every app server and
+# worker runs the new code, and cron runs `render_live_pages --enqueue` periodically to
+# catch up with anything a lost task or a server on old code left behind.
 
-
-def ensure_live_page(article: Article) -> None:
-    """Store the page of a live article that has none yet (data from before stored pages)."""
-    refresh_page(article.pk)
-
-
-def refresh_page(article_id: int, *, only_if_outdated: bool = False) -> None:
-    """Store the article's page again from its current public state."""
-    with transaction.atomic():
-        # Locked so that a render started before an approval cannot overwrite its result.
-        article = Article.objects.select_for_update().get(pk=article_id)
-        if only_if_outdated:
-            current = LivePage.objects.filter(pk=article_id).first()
-            if current is None or (
-                not current.is_stale and current.render_version == render_version()
-            ):
-                return
-        store_live_page(article)
+# Pages stored again between two invalidations of their cached copies (one CDN request
+# bans up to caching.frontend.TAGS_PER_BAN tags).
+REFRESH_BATCH = 100
 
 
 def mark_stale(kind: str, object_ids: Iterable[int]) -> None:
-    """Something pages show changed outside a revision: render them again on next read."""
+    """Something pages show changed outside a revision: render them again after commit."""
     ids = list(object_ids)
     pages = LivePage.objects.filter(dependencies__kind=kind, dependencies__object_id__in=ids)
-    slugs = set(pages.values_list("slug", flat=True))
-    LivePage.objects.filter(slug__in=slugs).update(is_stale=True)
+    _mark_stale(set(pages.values_list("pk", flat=True)))
     tags = [f"{kind}:{object_id}" for object_id in ids]
     if kind != LivePageDependency.Kind.SOURCE:
         tags.append(LISTS_TAG)  # names of people and topics also show on list pages
-    _invalidate(slugs=slugs, tags=tags, urls=[], lists=LISTS_TAG in tags)
+    _invalidate(slugs=set(), tags=tags, urls=[], lists=LISTS_TAG in tags)
 
 
 def writer_named(profile: WriterProfile) -> None:
     """A writer got a profile: pages whose live revision they wrote may now name them."""
-    slugs = set(
-        LivePage.objects.listed()
-        .filter(revision__authors=profile.user_id)
-        .values_list("slug", flat=True)
-    )
-    LivePage.objects.filter(slug__in=slugs).update(is_stale=True)
-    _invalidate(slugs=slugs, tags=[f"writer:{profile.pk}", LISTS_TAG], urls=[])
+    pages = LivePage.objects.listed().filter(revision__authors=profile.user_id)
+    _mark_stale(set(pages.values_list("pk", flat=True)))
+    _invalidate(slugs=set(), tags=[f"writer:{profile.pk}", LISTS_TAG], urls=[])
 
 
 def site_page_changed(key: str) -> None:
     """A site page was edited. Every article page prints a disclaimer."""
     shown_on_articles = key in DISCLAIMERS.values()
     if shown_on_articles:
-        LivePage.objects.listed().update(is_stale=True)
+        _mark_stale(None)
     _invalidate(slugs=set(), tags=[f"page:{key}", LISTS_TAG], urls=[], site_wide=shown_on_articles)
+
+
+def _mark_stale(article_ids: set[int] | None) -> None:
+    """Mark these pages (None: every live page) stale, and queue their rendering for when
+    the change has committed (the task reads what it committed)."""
+    if article_ids is None:
+        LivePage.objects.listed().update(is_stale=True)
+    elif article_ids:
+        LivePage.objects.filter(pk__in=article_ids).update(is_stale=True)
+    else:
+        return
+    ids = None if article_ids is None else sorted(article_ids)
+
+    # A named function, not functools.partial: Django logs failures by __qualname__.
+    def enqueue_refresh() -> None:
+        refresh_outdated_pages.enqueue(article_ids=ids)
+
+    # Robust: a task that cannot be queued leaves the pages stale (and served as stored)
+    # until the periodic `render_live_pages` renders them; the change itself stands.
+    transaction.on_commit(enqueue_refresh, robust=True)
+
+
+@task()
+def refresh_outdated_pages(
+    *, article_ids: list[int] | None = None, every_page: bool = False
+) -> int:
+    """Render again the stored pages of `article_ids` (None: of every public article) that
+    are stale, rendered by other code or missing; with `every_page`, all of them.
+    Idempotent: a page found current is skipped. Returns how many were stored again."""
+    ids = pages_to_refresh(every_page=every_page) if article_ids is None else article_ids
+    return len(refresh_pages(ids, only_if_outdated=not every_page))
+
+
+def pages_to_refresh(*, every_page: bool = False) -> list[int]:
+    """The articles whose stored page is stale, rendered by other code, or missing (a live
+    or withdrawn article without one); with `every_page`, every one with a page."""
+    missing = Article.objects.filter(live_revision__isnull=False, live_page__isnull=True)
+    pages = LivePage.objects.all()
+    if not every_page:
+        pages = pages.exclude(is_stale=False, render_version=render_version())
+    return sorted({*missing.values_list("pk", flat=True), *pages.values_list("pk", flat=True)})
+
+
+class PagesNotStored(Exception):
+    """Some pages could not be rendered again (each logged); the others were stored."""
+
+
+def refresh_pages(article_ids: Iterable[int], *, only_if_outdated: bool = True) -> list[int]:
+    """Store these articles' pages again (only those stale or outdated, if asked), then
+    drop their cached copies, a batch at a time; the ids of those stored again.
+
+    A page that fails does not hold up the others (after a deploy there may be many):
+    it is logged, and PagesNotStored names them all at the end.
+    """
+    ids = list(article_ids)
+    refreshed: list[int] = []
+    failed: list[int] = []
+    for start in range(0, len(ids), REFRESH_BATCH):
+        slugs_by_article: dict[int, set[str]] = {}
+        for pk in ids[start : start + REFRESH_BATCH]:
+            try:
+                slugs = _store_again(pk, only_if_outdated=only_if_outdated)
+            except Exception:
+                logger.exception("Could not store the page of article %s again", pk)
+                failed.append(pk)
+                continue
+            if slugs is not None:
+                slugs_by_article[pk] = slugs
+        slugs = set().union(*slugs_by_article.values())
+        if slugs:
+            tags = [f"article:{pk}" for pk in slugs_by_article]
+            _invalidate(slugs=slugs, tags=tags, urls=_urls_for(slugs), lists=False)
+        refreshed.extend(slugs_by_article)
+    if failed:
+        raise PagesNotStored(f"Articles whose page could not be stored again: {failed}")
+    return refreshed
+
+
+def refresh_page(article_id: int, *, only_if_outdated: bool = False) -> bool:
+    """Store one article's page again from its current public state; whether it was."""
+    return bool(refresh_pages([article_id], only_if_outdated=only_if_outdated))
+
+
+def _store_again(article_id: int, *, only_if_outdated: bool) -> set[str] | None:
+    """Store the article's page again; the slugs it was and is served at, None if untouched."""
+    with transaction.atomic():
+        # The article is locked so that a render started before an approval cannot
+        # overwrite its result; the page too, so that a page marked stale while this
+        # renders stays stale (and the task queued by that change renders it again).
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        if article is None:
+            return None
+        current = (
+            LivePage.objects.select_for_update()
+            .filter(pk=article_id)
+            .only("slug", "is_stale", "render_version")
+            .first()
+        )
+        if only_if_outdated and current is not None and not _outdated(current):
+            return None
+        live = store_live_page(article)
+    if current is None and live is None:
+        return None  # not public, and never was: nothing to store
+    return {page.slug for page in (current, live) if page is not None}
+
+
+def _outdated(page: LivePage) -> bool:
+    return page.is_stale or page.render_version != render_version()
 
 
 def _urls_for(slugs: Iterable[str]) -> list[str]:

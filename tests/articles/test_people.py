@@ -155,7 +155,9 @@ def test_the_revision_keeps_who_wrote_it(client, author, reviewer):
     assert '<a href="/writers/oscar-lind/">Oscar Lind</a>' in page
 
 
-def test_renaming_a_writer_updates_exactly_the_pages_that_credit_them(client, author, reviewer):
+def test_renaming_a_writer_updates_exactly_the_pages_that_credit_them(
+    client, author, reviewer, django_capture_on_commit_callbacks
+):
     credited = factories.publish(writer=author, reviewer=reviewer)
     other_writer = factories.writer(username="other")
     untouched = factories.publish(writer=other_writer, reviewer=reviewer)
@@ -164,19 +166,28 @@ def test_renaming_a_writer_updates_exactly_the_pages_that_credit_them(client, au
 
     profile = author.writer_profile
     profile.display_name = "Amara Nwosu-Bell"
-    profile.save()
-
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        profile.save()
     assert LivePage.objects.get(pk=credited.pk).is_stale
     assert not LivePage.objects.get(pk=untouched.pk).is_stale
+    etag = LivePage.objects.get(pk=untouched.pk).etag
+
+    for callback in queued:  # the commit: the task renders the stale page again
+        callback()
+    assert not LivePage.objects.get(pk=credited.pk).is_stale
+    assert LivePage.objects.get(pk=untouched.pk).etag == etag
     page = _page(client, credited)
     assert "Amara Nwosu-Bell, MPH</a>" in page
     assert _json_ld(page)["author"][0]["name"] == "Amara Nwosu-Bell"
 
 
-def test_a_new_profile_names_the_writer_on_their_live_pages(client, writer, reviewer, settings):
+def test_a_new_profile_names_the_writer_on_their_live_pages(
+    client, writer, reviewer, settings, django_capture_on_commit_callbacks
+):
     article = factories.publish(writer=writer, reviewer=reviewer)
     assert f"the {settings.SITE_NAME} editorial team" in _page(client, article)
-    factories.WriterProfileFactory(user=writer, display_name="Lena Park", slug="lena-park")
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.WriterProfileFactory(user=writer, display_name="Lena Park", slug="lena-park")
     assert 'Written by <a href="/writers/lena-park/">Lena Park</a>' in _page(client, article)
 
 

@@ -205,10 +205,13 @@ def test_library_edit_reaches_the_public_only_through_a_new_approved_revision(
     assert items[0]["title"] == NEW_TITLE and items[0]["DOI"] == NEW_DOI
 
 
-def test_a_retraction_reaches_the_live_page_at_once(client, live, source):
+def test_a_retraction_reaches_the_live_page_at_once(
+    client, live, source, django_capture_on_commit_callbacks
+):
     assert "[Retracted]" not in _page(client, live)
     source.retracted = True
-    source.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the page renders on commit
+        source.save()
 
     html = _page(client, live)
 

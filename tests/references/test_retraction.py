@@ -83,9 +83,12 @@ def test_an_editor_retraction_is_recorded_flags_the_live_article_and_notifies(
     assert any("Re-review needed" in s for s in subjects)
 
 
-def test_the_live_page_keeps_the_approved_text_and_shows_the_retraction(client, approved, editor):
+def test_the_live_page_keeps_the_approved_text_and_shows_the_retraction(
+    client, approved, editor, django_capture_on_commit_callbacks
+):
     source = _source_of(approved)
-    services.set_retraction(reference=source, user=editor, retracted=True, note="Notice")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_retraction(reference=source, user=editor, retracted=True, note="Notice")
     html = client.get(approved.get_absolute_url()).content.decode()
     assert approved.live_revision.title in html
     assert "[Retracted]" in html

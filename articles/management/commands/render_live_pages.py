@@ -1,31 +1,47 @@
-"""Render stored article pages now rather than on their next read (after a deploy)."""
+"""Render again the stored article pages that are stale, outdated or missing.
+
+Readers never render a page (articles.publishing): after a deploy that changes the code,
+templates or static files pages are rendered with, every stored page is outdated and is
+served as it is until this renders it again. So the deploy runs, once every app server
+and worker runs the new code:
+
+    python manage.py render_live_pages --enqueue    # a worker renders them (TASKS_BACKEND)
+    python manage.py render_live_pages              # or: render them here, now
+
+and cron runs `render_live_pages --enqueue` every ten minutes, to catch up with pages a
+lost task, or a server still on the old code during a rolling deploy, left behind.
+Idempotent: a page found current is skipped.
+"""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from articles import publishing
-from articles.models import Article, LivePage
 
 
 class Command(BaseCommand):
     help = (
-        "Store the page of every live article that has none, or whose stored page is stale "
-        "or was rendered with other templates (run after a deploy; safe to run again)."
+        "Store again the page of every public article whose stored page is stale, was "
+        "rendered with other code, or is missing (run after a deploy; safe to run again)."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--all", action="store_true", help="render every page again, outdated or not"
         )
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Queue the job for a worker (TASKS_BACKEND)."
+        )
 
-    def handle(self, *args, all: bool = False, **options) -> None:
-        missing = Article.objects.live().filter(live_page__isnull=True).values_list("pk", flat=True)
-        outdated = LivePage.objects.all()
-        if not all:
-            outdated = outdated.exclude(is_stale=False, render_version=publishing.render_version())
-        rendered = 0
-        for pk in [*missing, *outdated.values_list("pk", flat=True)]:
-            publishing.refresh_page(pk)
-            rendered += 1
-        self.stdout.write(f"Rendered {rendered} stored page(s).")
+    def handle(self, *args, all: bool = False, enqueue: bool = False, **options) -> None:
+        if enqueue:
+            result = publishing.refresh_outdated_pages.enqueue(every_page=all)
+            self.stdout.write(f"Queued refresh_outdated_pages (task {result.id}).")
+            return
+        ids = publishing.pages_to_refresh(every_page=all)
+        try:
+            rendered = publishing.refresh_pages(ids, only_if_outdated=not all)
+        except publishing.PagesNotStored as error:
+            raise CommandError(f"{error} (the others were stored; see the log)") from error
+        self.stdout.write(f"Rendered {len(rendered)} stored page(s).")
