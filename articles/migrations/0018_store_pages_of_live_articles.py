@@ -30,10 +30,11 @@ def store_missing_pages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0015_core_site_pages"),
-        ("images", "0002_editorial_permissions"),
-        ("references", "0007_library_search_index"),
-        ("reviews", "0010_editors_view_people"),
+        ("accounts", "0003_signing_guard_and_enrolment_codes"),
+        ("articles", "0017_text_length_limits"),
+        ("images", "0003_version_processing_status"),
+        ("references", "0009_text_length_limits"),
+        ("reviews", "0012_release_review"),
     ]
 
     operations = [migrations.RunPython(store_missing_pages, migrations.RunPython.noop)]
