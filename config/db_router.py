@@ -1,10 +1,12 @@
 """Public reads from a read replica; everything else from the primary.
 
-Active when DATABASE_REPLICA_URL is set. A read goes to the replica only while an
-anonymous reader's GET is being served (ReplicaReadsMiddleware marks it) and no
-transaction is open on the primary: the admin, the review workflow, management
-commands and every write use the primary, and so does a read inside a transaction
-that writes (a stale page re-rendered while a reader waits, say).
+Active when DATABASE_REPLICA_URL is set (the test suite's settings add a replica that
+mirrors the primary); without a replica, ReplicaReadsMiddleware steps aside and every
+query goes to the primary. A read goes to the replica only while an anonymous reader's
+GET is being served (ReplicaReadsMiddleware marks it) and no transaction is open on the
+primary: the admin, the review workflow, management commands and every write use the
+primary, and so does a read inside a transaction that writes (a stale page re-rendered
+while a reader waits, say).
 
 A replica that cannot be reached costs one reader at most its connect timeout
 (DATABASE_REPLICA_CONNECT_TIMEOUT, config/settings.py): the failure marks it down for
@@ -21,6 +23,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import InterfaceError, OperationalError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponseBase
@@ -107,6 +110,8 @@ class ReplicaReadsMiddleware:
     """Marks an anonymous reader's GET, whose reads may come from the replica."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        if REPLICA not in settings.DATABASES:
+            raise MiddlewareNotUsed("No read replica: every read goes to the primary.")
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:

@@ -45,7 +45,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 # Production behaviour, measured without throttling (one client hammering is the point).
 BENCH_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
+    # Production's settings, with a bare view beside the site (scripts/bench_settings.py).
+    "DJANGO_SETTINGS_MODULE": "bench_settings",
     "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-not-secret"),
     "DEBUG": "0",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -53,7 +54,6 @@ BENCH_ENV = {
     "SITE_URL": os.environ.get("SITE_URL", "https://vetted.example"),
     "SECURE_SSL_REDIRECT": "0",
     "RATELIMIT_ENABLE": "0",
-    "VETTED_URLCONF": "bench_urls",
     "VETTED_WEB": "1",
     "LOG_LEVEL": "ERROR",
     "VARNISH_URLS": "",

@@ -28,6 +28,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         environment.pop(name, None)  # the defaults are what is under test
     # Set for the browser tests' event loop (tests/e2e/conftest.py); never in production.
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # Production's settings module (manage.py's default), not the suite's tests.settings.
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

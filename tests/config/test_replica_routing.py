@@ -1,10 +1,13 @@
 """Public reads go to the read replica; the admin, the workflow and every write to the
-primary. In tests the replica mirrors the primary (VETTED_REPLICA_MIRROR)."""
+primary. In tests the replica mirrors the primary (tests/settings.py)."""
 
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections, transaction
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +54,14 @@ def test_writes_and_reads_inside_a_transaction_use_the_primary():
     finally:
         db_router._public_read.reset(token)
     assert router.db_for_read(LivePage) == "default"  # outside a reader's request
+
+
+def test_without_a_replica_the_middleware_steps_aside(monkeypatch):
+    """No DATABASE_REPLICA_URL: the middleware drops out of the chain, so no request is
+    marked and the router sends every read to the primary."""
+    monkeypatch.delitem(settings.DATABASES, "replica")
+    with pytest.raises(MiddlewareNotUsed):
+        db_router.ReplicaReadsMiddleware(lambda request: HttpResponse())
 
 
 def test_a_page_read_from_a_lagging_replica_is_dropped_again(client, approved, editor, settings):
