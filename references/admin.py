@@ -35,6 +35,7 @@ from config import text_limits
 from references import citing, exchange, formatting, identifiers, selectors, services
 from references.models import Reference, ReferenceEvent
 from references.nlm import MAX_CITATION_LENGTH, CitationParseError
+from references.vocabulary import nlm_name
 from references.widgets import AuthorsField
 
 PASTE_SESSION_KEY = "references_pasted_citation"
@@ -137,7 +138,7 @@ class InlineSourceForm(ReferenceAdminForm):
 
 def citation_row(reference: Reference) -> dict:
     """A source as the citation picker lists it."""
-    authors = [formatting.author_name(a) for a in (reference.author or [])[:3]]
+    authors = [nlm_name(a) for a in (reference.author or [])[:3]]
     if len(reference.author or []) > 3:
         authors.append("et al.")
     return {
@@ -209,7 +210,7 @@ def _shown(name: str, value) -> str:
     if value in (None, "", []):
         return ""
     if name == "author":
-        return "; ".join(formatting.author_name(a) for a in value)
+        return "; ".join(nlm_name(a) for a in value)
     if name == "kind":
         return Reference.Kind(value).label if value in Reference.Kind.values else str(value)
     return str(value)

@@ -21,6 +21,15 @@ from bibtexparser import middlewares as bib_middlewares
 
 from references.models import MAX_AUTHOR_CHARS, MAX_AUTHORS, Reference
 from references.nlm import CitationParseError, ParsedCitation, parse_nlm_citation
+from references.vocabulary import (
+    NAME_PARTS,
+    author_from_bibtex,
+    author_from_inverted,
+    author_from_nlm,
+    inverted_name,
+    month_number,
+    read_date,
+)
 
 
 class _RisWriter(rispy.RisWriter):
@@ -217,27 +226,6 @@ _KIND_LABELS = {
     "web page": "webpage",
     "webpage": "webpage",
 }
-_MONTH_NAMES = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 
 def _kind_from_label(label: str) -> str | None:
@@ -299,12 +287,6 @@ def to_csl_json(references: Iterable[Reference]) -> list[dict[str, Any]]:
     return items
 
 
-def _ris_author(author: dict) -> str:
-    if author.get("literal"):
-        return author["literal"]
-    return ", ".join(p for p in (author.get("family", ""), author.get("given", "")) if p)
-
-
 def _one_line(value: Any) -> Any:
     """`value` on one line: RIS is line-based, so a newline in a title would start a new tag
     (or a forged record, "\nER  - \nTY  - JOUR"). Every kind of line break becomes a space."""
@@ -326,7 +308,7 @@ def to_ris(references: Iterable[Reference]) -> str:
             "type_of_work": _kind_label(ref.kind),
         }
         if ref.author:
-            record["authors"] = [_ris_author(a) for a in ref.author]
+            record["authors"] = [inverted_name(a) for a in ref.author]
         if ref.container_title:
             record["secondary_title"] = ref.container_title
         if ref.publisher:
@@ -371,27 +353,6 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _month(value: Any) -> int | None:
-    text = str(value or "").strip().lower().rstrip(".")
-    if text.isdigit():
-        number = int(text)
-        return number if 1 <= number <= 12 else None
-    return _MONTH_NAMES.get(text) or _MONTH_NAMES.get(text[:3])
-
-
-def _parse_date(text: str) -> tuple[int | None, int | None, int | None]:
-    """'2017/06/09/', '2017-06-09', '2017 Jun 9' or '2017' -> (year, month, day)."""
-    parts = [p for p in re.split(r"[/\-\s,]+", (text or "").strip()) if p]
-    year = _int(parts[0]) if parts else None
-    if not year or not 1000 <= year <= 2999:
-        return None, None, None
-    month = _month(parts[1]) if len(parts) > 1 else None
-    day = _int(parts[2]) if month and len(parts) > 2 else None
-    if day is not None and not 1 <= day <= 31:
-        day = None
-    return year, month, day
-
-
 def _to_date(year: int | None, month: int | None, day: int | None) -> datetime.date | None:
     if not (year and month and day):
         return None
@@ -399,29 +360,6 @@ def _to_date(year: int | None, month: int | None, day: int | None) -> datetime.d
         return datetime.date(year, month, day)
     except ValueError:
         return None
-
-
-def _person(text: str) -> dict[str, str]:
-    """'Wiffen, PJ' / 'P. J. Wiffen' -> family/given; '{World Health Organization}' -> literal."""
-    text = " ".join(text.split())
-    if text.startswith("{") and text.endswith("}"):
-        return {"literal": text[1:-1].replace("{", "").replace("}", "").strip()}
-    text = text.replace("{", "").replace("}", "")
-    if "," in text:
-        family, _, given = text.partition(",")
-        return {"family": family.strip(), "given": given.strip()}
-    return {"literal": text}
-
-
-def _bibtex_person(text: str) -> dict[str, str]:
-    text = " ".join(text.split())
-    if (text.startswith("{") and text.endswith("}")) or "," in text:
-        return _person(text)
-    # "Peter J Wiffen": BibTeX's First von Last form, the last word is the family name.
-    words = text.replace("{", "").replace("}", "").split()
-    if len(words) == 1:
-        return {"literal": words[0]}
-    return {"family": words[-1], "given": " ".join(words[:-1])}
 
 
 def _pages(text: str) -> str:
@@ -480,12 +418,12 @@ def read_bibtex(text: str) -> list[ImportedEntry]:
         if kind is None:
             kind = "webpage" if get("url") and not get("journal") else "research"
         year = _int(get("year"))
-        month = _month(get("month"))
-        accessed = _to_date(*_parse_date(get("urldate")))
+        month = month_number(get("month"))
+        accessed = _to_date(*read_date(get("urldate")))
         data = {
             "key": _slug_key(entry.key),
             "kind": kind,
-            "author": [_bibtex_person(_decode_latex(a)) for a in authors if a.strip()],
+            "author": [author_from_bibtex(_decode_latex(a)) for a in authors if a.strip()],
             "title": get("title"),
             "container_title": get("journal") or get("journaltitle") or get("booktitle"),
             "publisher": get("publisher") or get("institution") or get("organization"),
@@ -526,7 +464,7 @@ def read_ris(text: str) -> list[ImportedEntry]:
             record.get("type_of_reference", ""), "research"
         )
         authors = record.get("authors") or record.get("first_authors") or []
-        year, month, day = _parse_date(record.get("date", ""))
+        year, month, day = read_date(record.get("date", ""))
         year = year or _int(record.get("year") or record.get("publication_year"))
         start, end = record.get("start_page", ""), record.get("end_page", "")
         urls = record.get("urls") or []
@@ -535,7 +473,7 @@ def read_ris(text: str) -> list[ImportedEntry]:
         data = {
             "key": _slug_key(record.get("id", "")),
             "kind": kind,
-            "author": [_person(a) for a in authors if a.strip()],
+            "author": [author_from_inverted(a) for a in authors if a.strip()],
             "title": " ".join(title.split()),
             "container_title": record.get("secondary_title")
             or record.get("journal_name")
@@ -556,7 +494,7 @@ def read_ris(text: str) -> list[ImportedEntry]:
             if "pmc" in record.get("custom2", "").lower()
             else "",
             "url": urls[0] if urls else "",
-            "accessed": _to_date(*_parse_date(record.get("access_date", ""))),
+            "accessed": _to_date(*read_date(record.get("access_date", ""))),
         }
         label = record.get("id") or title[:60] or f"record {number}"
         entries.append(ImportedEntry(label=label, data=data))
@@ -599,7 +537,7 @@ def read_csl_json(text: str) -> list[ImportedEntry]:
         )
         year, month, day = _csl_date(item.get("issued"))
         authors = [
-            {k: str(v) for k, v in a.items() if k in ("family", "given", "literal")}
+            {k: str(v) for k, v in a.items() if k in NAME_PARTS}
             for a in item.get("author") or []
             if isinstance(a, dict)
         ]
@@ -627,22 +565,6 @@ def read_csl_json(text: str) -> list[ImportedEntry]:
     return entries
 
 
-_NLM_PERSON = re.compile(
-    r"^(?P<family>.+?) (?P<given>[A-Z]{1,4})(?: (?P<suffix>Jr|Sr|2nd|3rd|[4-9]th|II|III|IV))?$"
-)
-
-
-def _nlm_author(name: str) -> dict[str, str]:
-    """'Wiffen PJ' -> family/given; anything else ('WHO Study Group') is a group author."""
-    match = _NLM_PERSON.match(name.strip())
-    if not match:
-        return {"literal": name.strip()}
-    author = {"family": match["family"], "given": match["given"]}
-    if match["suffix"]:
-        author["suffix"] = match["suffix"]
-    return author
-
-
 def _guess_kind(title: str, container: str) -> str:
     text = f"{title} {container}".lower()
     if "systematic review" in text or "meta-analys" in text or "cochrane database" in text:
@@ -650,11 +572,6 @@ def _guess_kind(title: str, container: str) -> str:
     if "guideline" in text:
         return "guideline"
     return "research"
-
-
-def _single(month_text: str) -> bool:
-    """ "Jun" is one month; "Apr-Jun", "Oct–Dec" and "Winter" are not."""
-    return _month(month_text) is not None and not re.search(r"[-\u2010-\u2015/]", month_text)
 
 
 _PARSED_KINDS = {
@@ -671,21 +588,19 @@ def from_parsed_citation(parsed: ParsedCitation) -> dict[str, Any]:
     kind = _PARSED_KINDS.get(parsed.kind) or _guess_kind(parsed.title or "", parsed.journal or "")
     if kind == "webpage" and "guideline" in (parsed.title or "").lower():
         kind = "guideline"
-    accessed = _to_date(*_parse_date(parsed.accessed or ""))
+    accessed = _to_date(*read_date(parsed.accessed or ""))
     return {
         "kind": kind,
         "publisher": parsed.publisher or "",
         "url": parsed.url or "",
         "accessed": accessed.isoformat() if accessed else None,
-        "author": [_nlm_author(a) for a in parsed.authors],
+        "author": [author_from_nlm(a) for a in parsed.authors],
         "title": parsed.title or "",
         "container_title": parsed.journal or "",
         "year": parsed.year,
         "month": parsed.month,
         # A range or a season, as printed ("Apr-Jun", "Winter"); a single month needs no text.
-        "month_printed": parsed.month_printed
-        if parsed.month_printed and (parsed.month is None or not _single(parsed.month_printed))
-        else "",
+        "month_printed": parsed.month_range_or_season or "",
         "day": parsed.day,
         "volume": parsed.volume or "",
         "issue": parsed.issue or "",

@@ -15,12 +15,7 @@ from __future__ import annotations
 import datetime
 
 from references.models import Reference
-
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-AMA_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
+from references.vocabulary import MONTH_ABBREVIATIONS, MONTH_NAMES, nlm_name
 
 STYLES = ("vancouver", "ama")
 
@@ -28,21 +23,8 @@ STYLES = ("vancouver", "ama")
 # --- shared pieces -----------------------------------------------------------------------
 
 
-def author_name(author: dict) -> str:
-    """'Wiffen PJ' for a person (family name, then initials), or a group name as written."""
-    if author.get("literal"):
-        return str(author["literal"]).strip()
-    given = str(author.get("given", "")).strip()
-    # Citing Medicine and AMA both give initials without full stops: "Rice ASC".
-    initials = "".join(part[0] for part in given.replace(".", " ").replace("-", " ").split())
-    if given and given.replace(".", "").replace(" ", "").isupper():
-        initials = given.replace(".", "").replace(" ", "")
-    family, suffix = str(author.get("family", "")).strip(), str(author.get("suffix", "")).strip()
-    return " ".join(p for p in (family, initials, suffix) if p)
-
-
 def _author_list(ref: Reference, *, limit: int, shown_when_over: int) -> str:
-    names = [n for n in (author_name(a) for a in ref.author or []) if n]
+    names = [n for n in (nlm_name(a) for a in ref.author or []) if n]
     if len(names) > limit:
         names = [*names[:shown_when_over], "et al"]
     return ", ".join(names)
@@ -78,7 +60,7 @@ def _nlm_date(year: int | None, month: int | None, day: int | None, printed: str
         return f"{year} {printed}"
     parts = [str(year)]
     if month:
-        parts.append(MONTHS[month - 1])
+        parts.append(MONTH_ABBREVIATIONS[month - 1])
         if day:
             parts.append(str(day))
     return " ".join(parts)
@@ -87,16 +69,16 @@ def _nlm_date(year: int | None, month: int | None, day: int | None, printed: str
 def _nlm_cited(accessed: datetime.date | None) -> str:
     if not accessed:
         return ""
-    return f"cited {accessed.year} {MONTHS[accessed.month - 1]} {accessed.day}"
+    return f"cited {accessed.year} {MONTH_ABBREVIATIONS[accessed.month - 1]} {accessed.day}"
 
 
 def _ama_date(year: int | None, month: int | None, day: int | None) -> str:
     if not year:
         return ""
     if month and day:
-        return f"{AMA_MONTHS[month - 1]} {day}, {year}"
+        return f"{MONTH_NAMES[month - 1]} {day}, {year}"
     if month:
-        return f"{AMA_MONTHS[month - 1]} {year}"
+        return f"{MONTH_NAMES[month - 1]} {year}"
     return str(year)
 
 

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from references import identifiers
+from references.vocabulary import NAME_PARTS, author_from_nlm, read_date
 
 __all__ = [
     "EUTILS",
@@ -284,11 +285,11 @@ def _pubmed_record(pmid: str) -> LookupResult:
     if response.status_code == 404 or not isinstance(record, dict) or record.get("error"):
         raise LookupError(f"PubMed has no record for PMID {pmid}.", code="not_found")
     ids = {a.get("idtype"): a.get("value", "") for a in record.get("articleids") or []}
-    year, month, day = _pubmed_date(record.get("pubdate") or record.get("epubdate") or "")
+    year, month, day = read_date(record.get("pubdate") or record.get("epubdate") or "")
     pubtypes = [str(p) for p in record.get("pubtype") or []]
     data = {
         "author": [
-            _nlm_name(a.get("name", ""))
+            author_from_nlm(a.get("name", ""))
             for a in record.get("authors") or []
             if a.get("name") and a.get("authtype", "Author") in ("Author", "CollectiveName")
         ],
@@ -356,7 +357,7 @@ def _doi_record(doi: str) -> LookupResult:
         container = container[0] if container else ""
     data = {
         "author": [
-            {k: str(v) for k, v in a.items() if k in ("family", "given", "literal", "suffix")}
+            {k: str(v) for k, v in a.items() if k in NAME_PARTS}
             for a in item.get("author") or []
             if isinstance(a, dict)
         ],
@@ -479,33 +480,6 @@ def crossref_notices(doi: str) -> tuple[Notice, ...]:
 
 
 # --- small helpers ---------------------------------------------------------------------------
-
-_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
-
-
-def _pubmed_date(text: str) -> tuple[int | None, int | None, int | None]:
-    """ "2017 Jun 9" -> (2017, 6, 9); "2010 Apr-Jun" -> (2010, 4, None); "2002 Winter"."""
-    parts = text.replace("-", " ").split()
-    year = _int(parts[0]) if parts else None
-    month = _MONTHS.get(parts[1][:3].lower()) if len(parts) > 1 else None
-    day = _int(parts[2]) if month and len(parts) > 2 and parts[2].isdigit() else None
-    return year, month, day
-
-
-_NLM_NAME = re.compile(
-    r"(?P<family>.+?) (?P<given>[A-Z]{1,4})(?: (?P<suffix>Jr|Sr|2nd|3rd|[4-9]th|II|III|IV))?"
-)
-
-
-def _nlm_name(name: str) -> dict[str, str]:
-    match = _NLM_NAME.fullmatch(name.strip())
-    if not match:
-        return {"literal": name.strip()}
-    author = {"family": match["family"], "given": match["given"]}
-    if match["suffix"]:
-        author["suffix"] = match["suffix"]
-    return author
 
 
 def _strip_period(text: str) -> str:

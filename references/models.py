@@ -17,9 +17,8 @@ from django.utils import timezone
 from config import text_limits
 from config.text_limits import max_length_constraint
 from references import identifiers
+from references.vocabulary import NAME_PARTS
 
-# CSL-JSON name parts we store and print.
-AUTHOR_PARTS = frozenset({"family", "given", "literal", "suffix"})
 # Consortium papers list hundreds of authors; more is not a reference list any more (a
 # citation prints the first six). One name, all its parts together, is at most this long.
 MAX_AUTHORS = 300
@@ -44,7 +43,7 @@ def _author_problem(author) -> str | None:
             "and end with “et al.”"
         )
     for number, name in enumerate(author, start=1):
-        if not isinstance(name, dict) or not set(name) <= AUTHOR_PARTS:
+        if not isinstance(name, dict) or not set(name) <= set(NAME_PARTS):
             return (
                 f'Author {number} must look like {{"family": "Wiffen", "given": "PJ"}} '
                 f'or, for a group, {{"literal": "World Health Organization"}}.'

@@ -28,6 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from references.vocabulary import (
+    MONTH_PATTERN,
+    is_name_suffix,
+    is_single_month,
+    month_number,
+    nlm_names_from_apa,
+    person_from_nlm,
+)
 
 __all__ = [
     "MAX_CITATION_LENGTH",
@@ -91,9 +99,7 @@ class ParsedCitation:
         when it was a range or a season ("Apr-Jun", "Winter"): cutting a quarter to its first
         month would misdate the issue.
         """
-        month: int | str | None = self.month
-        if self.month_printed and (self.month is None or not _single_month(self.month_printed)):
-            month = self.month_printed
+        month: int | str | None = self.month_range_or_season or self.month
         return {
             "authors": list(self.authors),
             "title": self.title,
@@ -108,31 +114,18 @@ class ParsedCitation:
             "pmcid": self.pmcid,
         }
 
+    @property
+    def month_range_or_season(self) -> str | None:
+        """The month as printed when no one number says it: "Apr-Jun", "Sep/Oct", "Winter"."""
+        if self.month_printed and (self.month is None or not is_single_month(self.month_printed)):
+            return self.month_printed
+        return None
+
     def warnings_for(self, name: str) -> list[str]:
         return [w.message for w in self.warnings if w.field == name]
 
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_SEASONS = frozenset({"spring", "summer", "fall", "autumn", "winter"})
-_MONTH_NAME = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
-    r"|Spring|Summer|Fall|Autumn|Winter)"
-)
-_MONTH = rf"(?:{_MONTH_NAME}|\d{{1,2}})"
+_MONTH = rf"(?:{MONTH_PATTERN}|\d{{1,2}})"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 _DASH = "[-\u2010\u2011\u2012\u2013\u2212]"  # hyphen and the dashes PDFs turn it into
 
@@ -143,11 +136,11 @@ _DASH = "[-\u2010\u2011\u2012\u2013\u2212]"  # hyphen and the dashes PDFs turn i
 _SOURCE = re.compile(
     rf"""
     (?:(?P<year>{_YEAR})(?!\d)
-        (?:\ (?P<dday>\d{{1,2}})\ (?P<dmonth>{_MONTH_NAME})(?:{_DASH}\d{{1,2}}\ {_MONTH_NAME})?
+        (?:\ (?P<dday>\d{{1,2}})\ (?P<dmonth>{MONTH_PATTERN})(?:{_DASH}\d{{1,2}}\ {MONTH_PATTERN})?
           |\ (?P<mtext>(?P<month>{_MONTH})\.?(?:(?:{_DASH}|/)(?P<month2>{_MONTH})\.?)?)
             (?:\ (?P<day>\d{{1,2}})(?:{_DASH}\d{{1,2}})?)?      # day (or a range of days)
         )?
-      |(?P<ymtext>(?P<ymonth>{_MONTH_NAME})(?:{_DASH}{_MONTH_NAME})?)(?=\ ?;)  # no year
+      |(?P<ymtext>(?P<ymonth>{MONTH_PATTERN})(?:{_DASH}{MONTH_PATTERN})?)(?=\ ?;)  # no year
     )
     (?P<vi>\ ?;\ ?
         (?P<volume>[A-Za-z]?\d\w{{0,15}}(?:-\d{{1,6}})?)?
@@ -164,7 +157,7 @@ _SOURCE = re.compile(
 # A period, question or exclamation mark followed by whitespace ends a "sentence".
 _BOUNDARY = re.compile(r"[.?!](?=\s)")
 # "...Journal. 2019" and, as a fallback, Vancouver without the period: "Diabetes Care 2024;47".
-_SOURCE_START = re.compile(rf"[.?]\ (?={_YEAR}(?!\d)|{_MONTH_NAME}{_DASH}|{_MONTH_NAME};)")
+_SOURCE_START = re.compile(rf"[.?]\ (?={_YEAR}(?!\d)|{MONTH_PATTERN}{_DASH}|{MONTH_PATTERN};)")
 _SOURCE_START_NO_PERIOD = re.compile(rf"(?<=[A-Za-z)])\ (?={_YEAR};)")
 # Words whose trailing period does not end a sentence ("Cytisine vs. varenicline"). Matched
 # case-sensitively: "Cronin CA." and "Gaur DR." are initials that do end the author list.
@@ -208,12 +201,12 @@ _BRACKET_DATES = re.compile(
 _CITED = re.compile(rf"\bcited\s(?P<date>{_YEAR}(?:\s\w{{3,9}})?(?:\s\d{{1,2}})?)", re.IGNORECASE)
 _ABOUT_PAGES = re.compile(r"\[about [^\[\]]{1,40}\]", re.IGNORECASE)
 _ACCESSED = re.compile(
-    rf"\bAccessed\s(?P<date>(?:{_MONTH_NAME}\s\d{{1,2}},\s)?{_YEAR}|{_YEAR}\s{_MONTH_NAME}\s\d{{1,2}})\.?",
+    rf"\bAccessed\s(?P<date>(?:{MONTH_PATTERN}\s\d{{1,2}},\s)?{_YEAR}|{_YEAR}\s{MONTH_PATTERN}\s\d{{1,2}})\.?",
     re.IGNORECASE,
 )
 # AMA: "JAMA. Published online March 4, 2024." — the source of an article ahead of print.
 _PUBLISHED_ONLINE = re.compile(
-    rf"\.\s(?:Published online|Epub)\s(?P<month>{_MONTH_NAME})\.?\s(?:(?P<day>\d{{1,2}}),\s)?"
+    rf"\.\s(?:Published online|Epub)\s(?P<month>{MONTH_PATTERN})\.?\s(?:(?P<day>\d{{1,2}}),\s)?"
     rf"(?P<year>{_YEAR})\b"
 )
 _FORTHCOMING = re.compile(rf"\.\s(?:Forthcoming|In press)\s(?P<year>{_YEAR})\b", re.IGNORECASE)
@@ -246,7 +239,7 @@ _PUBLISHER_CLAUSE = re.compile(
     (?:(?P<place>[^.:;\[\]]{{2,80}}?)\ ?:\ )?
     (?P<publisher>[^;:\[\]]{{2,200}}?)\ ?;\ ?
     (?P<date>c?(?P<year>{_YEAR})(?:{_DASH}\d{{2,4}})?
-        (?:\ (?P<mtext>(?P<month>{_MONTH_NAME})(?:{_DASH}{_MONTH_NAME}?)?)
+        (?:\ (?P<mtext>(?P<month>{MONTH_PATTERN})(?:{_DASH}{MONTH_PATTERN}?)?)
             (?:\ (?P<day>\d{{1,2}}))?)?
         {_DASH}?)
     (?=\.|$)   # the date ends the sentence ("; 2002 Apr 3-5; Kinsdale" is a conference)
@@ -256,7 +249,7 @@ _PUBLISHER_CLAUSE = re.compile(
 _EDITION = re.compile(r"^(?:\d{1,2}(?:st|nd|rd|th)|[A-Z][a-z]+|Rev)\.? (?:ed|edition)\.?$")
 _EDITORS = re.compile(r",?\s(?:editors?|eds?\.?)$", re.IGNORECASE)
 _CHAPTER_DATE = re.compile(
-    rf"^(?P<year>{_YEAR})(?:\ (?P<month>{_MONTH_NAME})(?:\ (?P<day>\d{{1,2}}))?)?$"
+    rf"^(?P<year>{_YEAR})(?:\ (?P<month>{MONTH_PATTERN})(?:\ (?P<day>\d{{1,2}}))?)?$"
 )
 _BOOK_PAGES = re.compile(r"\bp{1,2}\.\s?(?P<pages>[A-Za-z]?\d{1,6}(?:-[A-Za-z]?\d{1,6})?)")
 # Repositories a data-set citation names as its publisher.
@@ -266,11 +259,6 @@ _REPOSITORIES = re.compile(
     r"|UK Data Service|Synapse|Kaggle|OpenNeuro)\b",
     re.IGNORECASE,
 )
-_PERSON = re.compile(
-    r"[^\W\d_][\w'’\-]{0,40}(?: [^\W\d_][\w'’\-]{0,40}){0,4} [A-Z]{1,4}"
-    r"(?: (?:Jr|Sr|2nd|3rd|[4-9]th|II|III|IV))?\.?"
-)
-_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "2nd", "3rd", "ii", "iii", "iv"})
 _ET_AL = re.compile(r"(?:^|\s)et\.? al\.?$", re.IGNORECASE)
 # A run of letters this long with no space is words run together, not a word.
 _RUN_TOGETHER = re.compile(r"[^\s/:]{45,}")
@@ -461,7 +449,7 @@ def _parse_published(line: str) -> dict[str, Any] | None:
         if not journal or not (authors or title):
             continue
         groups = match.groupdict()
-        month = _month_number(groups.get("month"))
+        month = month_number(groups.get("month"))
         year = int(groups["year"])
         day = int(groups["day"]) if groups.get("day") else None
         return {
@@ -508,7 +496,7 @@ def _parse_publication(line: str) -> dict[str, Any] | None:
         if _REPOSITORIES.fullmatch(publisher):
             kind = "dataset"
         year = int(clause.group("year"))
-        month = _month_number(clause.group("month"))
+        month = month_number(clause.group("month"))
         day = int(clause.group("day")) if clause.group("day") and month else None
         return {
             "authors": authors,
@@ -531,7 +519,6 @@ def _parse_publication(line: str) -> dict[str, Any] | None:
 
 # DataCite / APA: "Smith, J., & Jones, K. (2021). Title (Version 2) [Data set]. Zenodo."
 _APA_HEAD = re.compile(rf"^(?P<authors>[^()]{{2,2000}}?)\s?\((?P<year>{_YEAR})[a-z]?\)\.\s")
-_APA_PERSON = re.compile(r"(?P<family>[^,&]{1,60}),\s(?P<initials>(?:[A-Z]\.\s?-?){1,4})")
 
 
 def _parse_dataset(line: str) -> dict[str, Any] | None:
@@ -547,10 +534,9 @@ def _parse_dataset(line: str) -> dict[str, Any] | None:
     apa = _APA_HEAD.match(line)
     year_match = None
     if apa:
-        authors = [
-            f"{m.group('family').strip()} {m.group('initials').replace('.', '').replace(' ', '')}"
-            for m in _APA_PERSON.finditer(apa.group("authors"))
-        ] or [apa.group("authors").strip().rstrip(".")]
+        authors = nlm_names_from_apa(apa.group("authors")) or [
+            apa.group("authors").strip().rstrip(".")
+        ]
         et_al = False
         title_sentences = _sentences(line[apa.end() :])
         title_sentences = title_sentences[: title_sentences.index(sentences[repo_at])]
@@ -579,7 +565,7 @@ def _parse_dataset(line: str) -> dict[str, Any] | None:
 
 # AMA web pages: "Organization. Title. Site. Published March 1, 2020. Updated May 11, 2023."
 _WEB_DATE = re.compile(
-    rf"\b(?:Published|Updated|Revised|Last updated|Reviewed)\s(?:(?P<month>{_MONTH_NAME})\s"
+    rf"\b(?:Published|Updated|Revised|Last updated|Reviewed)\s(?:(?P<month>{MONTH_PATTERN})\s"
     rf"(?:(?P<day>\d{{1,2}}),\s)?)?(?P<year>{_YEAR})\b"
 )
 
@@ -602,7 +588,7 @@ def _parse_web_dated(line: str) -> dict[str, Any] | None:
     else:
         title = _clean_title(sentences[0])
     year = int(match.group("year"))
-    month = _month_number(match.group("month"))
+    month = month_number(match.group("month"))
     day = int(match.group("day")) if match.group("day") and month else None
     # AMA leaves the site out when it is the author ("CDC. Flu symptoms. Updated …").
     issuer = site or (authors[0] if len(authors) == 1 and not _is_person_list(authors[0]) else None)
@@ -649,13 +635,13 @@ def _parse_chapter(line: str) -> dict[str, Any] | None:
         publication = source
     book_title = publication["title"] or ""
     # The conference date and place printed after a proceedings title are not its title.
-    book_title = re.split(rf";\s{_YEAR}\s{_MONTH_NAME}", book_title, maxsplit=1)[0].strip()
+    book_title = re.split(rf";\s{_YEAR}\s{MONTH_PATTERN}", book_title, maxsplit=1)[0].strip()
     pages = _BOOK_PAGES.search(publication.get("_tail", ""))
     year, month, day = publication["year"], publication["month"], publication.get("day")
     month_printed = publication.get("month_printed")
     if chapter_date is not None:
         year = int(chapter_date.group("year"))
-        month = _month_number(chapter_date.group("month"))
+        month = month_number(chapter_date.group("month"))
         day = int(chapter_date.group("day")) if chapter_date.group("day") and month else None
         month_printed = chapter_date.group("month")
     return {
@@ -999,10 +985,10 @@ def _is_person_list(text: str) -> bool:
     for item in items:
         if _ET_AL.search(item) and item.lower().startswith("et"):
             continue
-        if item.lower() in _NAME_SUFFIXES:
+        if is_name_suffix(item):
             continue
         name = _ET_AL.sub("", item).strip()
-        if not _PERSON.fullmatch(name):
+        if person_from_nlm(name, may_be_title=True) is None:
             return False
     return True
 
@@ -1024,7 +1010,7 @@ def _split_authors(text: str) -> tuple[list[str], bool]:
         item = item.rstrip(".").strip()
         if not item:
             continue
-        if item.lower() in _NAME_SUFFIXES and authors:
+        if is_name_suffix(item) and authors:
             # EndNote writes "Mauck WM, 3rd": the suffix belongs to the previous author.
             authors[-1] = f"{authors[-1]} {item}"
             continue
@@ -1035,7 +1021,7 @@ def _split_authors(text: str) -> tuple[list[str], bool]:
 def _source_parts(match: re.Match[str]) -> dict[str, Any]:
     year = int(match.group("year")) if match.group("year") else None
     month_text = match.group("mtext") or match.group("dmonth") or match.group("ymtext")
-    month = _month_number(match.group("month") or match.group("dmonth") or match.group("ymonth"))
+    month = month_number(match.group("month") or match.group("dmonth") or match.group("ymonth"))
     day_text = match.group("day") or match.group("dday")
     day = int(day_text) if day_text and month and 1 <= int(day_text) <= 31 else None
     volume = match.group("volume") or None
@@ -1048,7 +1034,7 @@ def _source_parts(match: re.Match[str]) -> dict[str, Any]:
         if not any(char.isdigit() for char in pages):
             pages = None
     printed = month_text.rstrip(".") if month_text else None
-    end_month = _month_number(match.group("month2")) if match.group("month2") else None
+    end_month = month_number(match.group("month2")) if match.group("month2") else None
     return {
         "year": year,
         "month": month,
@@ -1075,17 +1061,3 @@ def _iso(
     if day:
         return f"{year}-{month:02d}-{day:02d}"
     return f"{year}-{month:02d}"
-
-
-def _month_number(text: str | None) -> int | None:
-    """ "Jun" -> 6, "11" -> 11; seasons have no month number."""
-    if not text:
-        return None
-    if text.isdigit():
-        number = int(text)
-        return number if 1 <= number <= 12 else None
-    return _MONTHS.get(text[:3].lower())
-
-
-def _single_month(text: str) -> bool:
-    return _month_number(text.rstrip(".")) is not None and not re.search(_DASH, text)

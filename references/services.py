@@ -26,10 +26,6 @@ PERM_DELETE = "references.delete_reference"
 
 logger = logging.getLogger(__name__)
 
-_NLM_PERSON = re.compile(
-    r"^(?P<family>.+?) (?P<given>[A-Z]{1,4})(?: (?P<suffix>Jr|Sr|2nd|3rd|[4-9]th|II|III|IV))?$"
-)
-
 
 @dataclass
 class ImportReport:

@@ -15,10 +15,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from references.models import MAX_AUTHORS
+from references.vocabulary import NAME_PARTS
 
 PERSON = "person"
 ORGANISATION = "organisation"
-PARTS = ("family", "given", "suffix", "literal")
 # Blank rows offered under the filled ones (with scripts off, the only way to add one).
 BLANK_ROWS = 2
 
@@ -29,7 +29,7 @@ def to_rows(value: Any) -> list[dict[str, str]]:
     for item in value or []:
         if not isinstance(item, dict):
             continue
-        row = {part: str(item.get(part) or "") for part in PARTS}
+        row = {part: str(item.get(part) or "") for part in NAME_PARTS}
         literal_only = row["literal"] and not row["family"]
         row["kind"] = item.get("kind") or (ORGANISATION if literal_only else PERSON)
         rows.append(row)
@@ -61,7 +61,7 @@ class AuthorsWidget(forms.Widget):
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
         context = super().get_context(name, value, attrs)
         rows = context["widget"]["value"] or []
-        blank = {part: "" for part in PARTS} | {"kind": PERSON}
+        blank = {part: "" for part in NAME_PARTS} | {"kind": PERSON}
         context["widget"]["rows"] = [*rows, *([blank] * BLANK_ROWS)]
         return context
 
@@ -83,12 +83,12 @@ class AuthorsWidget(forms.Widget):
         for index in indices:
             row = {
                 part: " ".join(str(data.get(f"{name}-{index}-{part}", "")).split())
-                for part in PARTS
+                for part in NAME_PARTS
             }
             row["kind"] = (
                 ORGANISATION if data.get(f"{name}-{index}-kind") == ORGANISATION else PERSON
             )
-            if any(row[part] for part in PARTS):
+            if any(row[part] for part in NAME_PARTS):
                 rows.append(row)
         return rows
 

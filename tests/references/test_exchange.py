@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from references import exchange, services
 from references.models import Reference
+from references.nlm import parse_nlm_citation
 from tests.factories import ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,22 @@ def test_csl_json_round_trip_keeps_every_field():
     expected, report = _round_trip(lambda refs: json.dumps(exchange.to_csl_json(refs)), "r.json")
     assert report.skipped == [] and report.reused == []
     assert [_fields(r) for r in report.created] == expected
+
+
+def test_csl_json_round_trip_keeps_a_name_suffix():
+    reference = ReferenceFactory(
+        key="smith2019", author=[{"family": "Smith", "given": "SC", "suffix": "Jr"}]
+    )
+    [entry] = exchange.read_csl_json(json.dumps(exchange.to_csl_json([reference])))
+    assert entry.data["author"] == [{"family": "Smith", "given": "SC", "suffix": "Jr"}]
+
+
+def test_a_quarter_printed_with_a_minus_sign_keeps_its_printed_months():
+    parsed = parse_nlm_citation(
+        "Smith AB. Sleep in shift workers. Occup Med. 2010 Apr\u2212Jun;60(3):200-205."
+    )
+    data = exchange.from_parsed_citation(parsed)
+    assert (data["month"], data["month_printed"]) == (4, "Apr\u2212Jun")
 
 
 def test_ris_export_is_tagged_and_has_no_record_numbers():

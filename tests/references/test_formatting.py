@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 
 from articles.demo.references import REFERENCES
-from references import formatting
+from references import formatting, vocabulary
 from references.models import Reference
 from references.nlm import parse_nlm_citation
 
@@ -227,7 +227,7 @@ def test_vancouver_output_reads_back_through_the_nlm_parser(ref):
     assert (parsed.year, parsed.month, parsed.volume) == (ref.year, ref.month, ref.volume)
     assert (parsed.issue or "", parsed.pages) == (ref.issue, ref.page)
     assert (parsed.doi or "") == ref.doi
-    expected_authors = [formatting.author_name(a) for a in ref.author][:6]
+    expected_authors = [vocabulary.nlm_name(a) for a in ref.author][:6]
     assert parsed.authors == expected_authors
     assert parsed.et_al == (len(ref.author) > 6)
 

@@ -413,6 +413,15 @@ def test_quarterly_month_with_en_dashes_is_a_month_not_a_journal() -> None:
     )
 
 
+def test_two_months_joined_by_a_slash_are_kept_as_printed() -> None:
+    parsed = parse_nlm_citation(
+        "Smith AB, Jones CD. Hand hygiene in outpatient clinics. Am J Infect Control. 2010 "
+        "Sep/Oct;38(8):600-605."
+    )
+    assert (parsed.month, parsed.date) == (9, "2010-09/2010-10")
+    assert parsed.as_json_dict()["month"] == "Sep/Oct"
+
+
 def test_season_is_kept_as_printed_with_no_month_number() -> None:
     parsed = parse_nlm_citation(
         "Ha JF, Longnecker N. Doctor-patient communication: a review. Ochsner J. 2010 "
@@ -602,6 +611,14 @@ def test_name_suffix_written_as_separate_author_joins_previous_author() -> None:
         "multimodal single-cell data. Cell. 2021;184(13):3573-87.e29."
     )
     assert parsed.authors == ["Hao Y", "Hao S", "Andersen-Nissen E", "Mauck WM 3rd", "Zheng S"]
+
+
+def test_a_fourth_generation_suffix_written_as_separate_author_joins_previous_author() -> None:
+    parsed = parse_nlm_citation(
+        "Vanderbilt CJ, 4th, Lee K. Renal outcomes after cardiac surgery. Ann Thorac Surg. "
+        "2020;110(2):500-507."
+    )
+    assert parsed.authors == ["Vanderbilt CJ 4th", "Lee K"]
 
 
 def test_doubled_pmc_prefix_gives_plain_pmcid() -> None:
