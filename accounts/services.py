@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
 from accounts.models import AccountEvent
-from config.client_ip import client_ip
+from core.client_ip import client_ip
 from reviews import roles
 
 

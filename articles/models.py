@@ -19,8 +19,8 @@ from markdownx.models import MarkdownxField
 
 from articles import evidence, markdown
 from articles.markdown import LIMITS, validate_markdown, validate_section_markdown
-from config import text_limits
-from config.text_limits import max_length_constraint
+from core import text_limits
+from core.text_limits import max_length_constraint
 from references.models import Reference
 from reviews import roles
 from reviews.people import PublicName

@@ -33,13 +33,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles import contact as contact_messages
-from articles import paging, publishing, search, selectors
+from articles import publishing, search, selectors
 from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic, WriterProfile
 from caching import page_cache
 from caching.http import no_store, public_page, same_origin_post
+from core import paging
 from reviews.models import ReviewerProfile
 from reviews.workflow import Status
 
@@ -136,7 +137,7 @@ def _pending_or_404(request: HttpRequest, article: Article, audience: str) -> Ht
 @require_POST
 @same_origin_post
 @ratelimit(
-    key="config.client_ip.ratelimit_key",
+    key="core.client_ip.ratelimit_key",
     rate=lambda group, request: settings.VETTED_FEEDBACK_RATE,
     block=True,
 )
@@ -346,7 +347,7 @@ def _contact_page(
 
 @same_origin_post
 @ratelimit(
-    key="config.client_ip.ratelimit_key",
+    key="core.client_ip.ratelimit_key",
     rate=lambda group, request: settings.VETTED_CONTACT_RATE,
     block=True,
 )
@@ -368,7 +369,7 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @public_page()
 @ratelimit(
-    key="config.client_ip.ratelimit_key",
+    key="core.client_ip.ratelimit_key",
     rate=lambda group, request: settings.VETTED_SEARCH_RATE,
     block=True,
 )

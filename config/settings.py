@@ -340,7 +340,7 @@ RATELIMIT_VIEW = "articles.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # With the cache (Redis) down, throttles let requests through; config.cache logs it.
 RATELIMIT_FAIL_OPEN = True
-# Client addresses come from config.client_ip: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
+# Client addresses come from core.client_ip: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
 # proxies (each appending to X-Forwarded-For) the address the outermost one saw.
 VETTED_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if env.str("RATELIMIT_IP_META_KEY", default=""):
@@ -349,7 +349,7 @@ if env.str("RATELIMIT_IP_META_KEY", default=""):
         "RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT to the number of "
         "proxies in front of the app instead (see the README)."
     )
-RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
 VETTED_CONTACT_RATE = env.str("VETTED_CONTACT_RATE", default="5/h")

@@ -31,7 +31,7 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django_ratelimit.core import is_ratelimited
 
-from config import text_limits
+from core import text_limits
 from references import citing, exchange, formatting, identifiers, selectors, services
 from references.models import Reference, ReferenceEvent
 from references.nlm import MAX_CITATION_LENGTH, CitationParseError

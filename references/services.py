@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from config import text_limits
+from core import text_limits
 from references import citing, exchange, identifiers, lookup, selectors
 from references.models import MAX_AUTHORS, Reference, ReferenceEvent
 from references.nlm import ParsedCitation, parse_nlm_citation

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from articles.models import Article
+from core.paging import BoundedPaginator
 from reviews import admin_views, roles
 from reviews.models import (
     AuditEntry,
@@ -13,7 +14,6 @@ from reviews.models import (
     ReviewerProfile,
     ReviewRound,
 )
-from reviews.paging import BoundedPaginator
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -21,7 +21,7 @@ from django.http import HttpRequest
 
 from accounts import reauth
 from articles.models import Article, ArticleRevision
-from config import text_limits
+from core import text_limits
 from reviews import roles
 from reviews.models import NotificationPreference, ReviewerProfile
 from reviews.people import display_name

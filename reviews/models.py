@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from audit.chain import HashChained, timestamp
-from config import text_limits
-from config.text_limits import max_length_constraint
+from core import text_limits
+from core.text_limits import max_length_constraint
 from reviews.people import PublicName
 from reviews.workflow import Status
 

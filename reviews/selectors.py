@@ -11,9 +11,10 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
+from core import paging
 from references import currency
 from references.models import ReferenceEvent
-from reviews import paging, policy, roles
+from reviews import policy, roles
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewRound
 from reviews.people import display_name
 from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, WITH_THE_BOARD, Status

@@ -21,7 +21,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
-from config import text_limits
+from core import text_limits
 from reviews import roles
 
 

@@ -31,7 +31,7 @@ from articles.models import (
     WriterProfile,
 )
 from articles.submission import check_submission
-from config import text_limits
+from core import text_limits
 from images.models import Image
 from references.models import Reference, ReferenceEvent
 from reviews import services
