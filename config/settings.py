@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "reviews",
     "references",
     "images",
+    # The site's own system checks (config.checks).
+    "config",
 ]
 
 MIDDLEWARE = [
