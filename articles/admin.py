@@ -44,11 +44,11 @@ from articles.submission import check_submission
 from articles.widgets import ArticleEditorWidget
 from core.admin_widgets import SafeAutocompleteMixin
 from core.paging import BoundedPaginator
+from people.names import display_name
 from references.links import safe_url
 from reviews import actions, admin_views, roles, selectors, services
 from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
-from reviews.people import display_name
 from reviews.services import LOCKED_MESSAGE, StaleEdit
 from reviews.workflow import AUTHOR_RULE, AWAITING_REVIEW, SUBMITTABLE, WITH_THE_BOARD, Status
 

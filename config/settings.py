@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reviews",
     "references",
     "images",
+    "people",
     # The site's own system checks (config.checks).
     "config",
 ]

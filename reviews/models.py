@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from audit.chain import HashChained, timestamp
 from core import text_limits
 from core.text_limits import max_length_constraint
-from reviews.people import PublicName
+from people.names import PublicName
 from reviews.workflow import Status
 
 

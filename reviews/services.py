@@ -31,6 +31,7 @@ from articles.models import (
 )
 from articles.submission import check_submission
 from images.models import Image
+from people.names import display_name
 from reviews import notifications, policy, roles, scheduling, signatures, steps
 from reviews.models import (
     ApprovalSignature,
@@ -39,7 +40,6 @@ from reviews.models import (
     ReviewDecision,
     ReviewRound,
 )
-from reviews.people import display_name
 from reviews.workflow import APPROVED_CONTENT, WITH_THE_BOARD, Status, WorkflowError
 
 # Fields whose change makes a new version of the content.

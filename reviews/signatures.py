@@ -15,9 +15,9 @@ from typing import Any
 
 from accounts import reauth
 from articles.models import Article, ArticleRevision
+from people.names import display_name
 from reviews import policy
 from reviews.models import ApprovalSignature, ReviewDecision
-from reviews.people import display_name
 from reviews.workflow import Status
 
 FINAL_MEANING = "Approved for publication"

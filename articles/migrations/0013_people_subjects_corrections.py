@@ -5,7 +5,7 @@ writers may edit their own profile, editors manage all of them.
 """
 
 import django.db.models.deletion
-import reviews.people
+import people.names
 from django.conf import settings
 from django.db import migrations, models
 
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'writer profiles',
                 'ordering': ['display_name'],
             },
-            bases=(reviews.people.PublicName, models.Model),
+            bases=(people.names.PublicName, models.Model),
         ),
         migrations.RunPython(credit_revisions, migrations.RunPython.noop),
         migrations.RunPython(grant, migrations.RunPython.noop),

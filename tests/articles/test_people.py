@@ -13,8 +13,8 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import LivePage, SubjectType
+from people.names import printed_name, split_honorific
 from reviews import services
-from reviews.people import printed_name, split_honorific
 from tests import factories
 
 pytestmark = pytest.mark.django_db
