@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import twofactor
 from accounts.models import AccountEvent
 from core.client_ip import client_ip
-from reviews import roles
+from people import roles
 
 
 def may_manage_sign_in(user: Any) -> bool:

@@ -44,9 +44,10 @@ from articles.submission import check_submission
 from articles.widgets import ArticleEditorWidget
 from core.admin_widgets import SafeAutocompleteMixin
 from core.paging import BoundedPaginator
+from people import roles
 from people.names import display_name
 from references.links import safe_url
-from reviews import actions, admin_views, roles, selectors, services
+from reviews import actions, admin_views, selectors, services
 from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
 from reviews.services import LOCKED_MESSAGE, StaleEdit

@@ -21,9 +21,9 @@ from articles import evidence, markdown
 from articles.markdown import LIMITS, validate_markdown, validate_section_markdown
 from core import text_limits
 from core.text_limits import max_length_constraint
+from people import roles
 from people.names import PublicName
 from references.models import Reference
-from reviews import roles
 from reviews.workflow import AWAITING_REVIEW, ReviewWorkflow, Status
 
 _SLUG_PLACEHOLDER = "--slug--"

@@ -16,10 +16,10 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
+from people import roles
 from references import identifiers
 from references.citations import CitationKey
 from references.models import Reference, ReferenceEvent
-from reviews import roles
 
 # What the citation picker searches, as one text per source: served on PostgreSQL by the
 # trigram index of migration 0007, whose expression this is, verbatim.

@@ -5,7 +5,8 @@ from django.urls import path
 
 from articles.models import Article
 from core.paging import BoundedPaginator
-from reviews import admin_views, roles
+from people import roles
+from reviews import admin_views
 from reviews.models import (
     AuditEntry,
     NotificationPreference,

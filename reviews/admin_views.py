@@ -29,7 +29,8 @@ from articles import publishing
 from articles import selectors as public_selectors
 from articles.models import Article, ArticleRevision
 from core import paging
-from reviews import actions, diff, roles, selectors, services
+from people import roles
+from reviews import actions, diff, selectors, services
 from reviews.forms import CommentForm, NotificationPreferenceForm, seen_token
 from reviews.models import NotificationPreference, ReviewComment
 from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status, WorkflowError

@@ -22,8 +22,8 @@ from django.http import HttpRequest
 from accounts import reauth
 from articles.models import Article, ArticleRevision
 from core import text_limits
+from people import roles
 from people.names import display_name
-from reviews import roles
 from reviews.models import NotificationPreference, ReviewerProfile
 from reviews.services import REVIEW_CHECKLIST
 

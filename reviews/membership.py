@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from reviews import roles
+from people import roles
 from reviews.models import ReviewerProfile
 
 

@@ -31,8 +31,9 @@ from articles.models import (
 )
 from articles.submission import check_submission
 from images.models import Image
+from people import roles
 from people.names import display_name
-from reviews import notifications, policy, roles, scheduling, signatures, steps
+from reviews import notifications, policy, scheduling, signatures, steps
 from reviews.models import (
     ApprovalSignature,
     AuditEntry,

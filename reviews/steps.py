@@ -15,8 +15,9 @@ from django.db import transaction
 from django_tasks.base import Task
 
 from articles.models import Article, ArticleRevision
+from people import roles
 from people.names import display_name
-from reviews import policy, roles, workflow
+from reviews import policy, workflow
 from reviews.models import ApprovalSignature, AuditEntry
 from reviews.workflow import AWAITING_REVIEW, Status, WorkflowError
 

@@ -16,8 +16,9 @@ from accounts import reauth
 from articles.models import Article, Topic, WriterProfile
 from images import services as image_services
 from images.models import Image
+from people import roles
 from references.models import Reference
-from reviews import roles, services
+from reviews import services
 from reviews.forms import seen_token
 from reviews.models import ReviewerProfile
 

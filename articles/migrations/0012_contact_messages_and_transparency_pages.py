@@ -3,7 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-from reviews import grants
+from people import grants
 
 # Editors read and handle what readers send through the contact form.
 GRANTS = {

@@ -9,7 +9,7 @@ import people.names
 from django.conf import settings
 from django.db import migrations, models
 
-from reviews import grants
+from people import grants
 
 
 GRANTS = {

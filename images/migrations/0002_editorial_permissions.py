@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from reviews import grants
+from people import grants
 
 GRANTS = {
     "Writers": ["images.add_image", "images.change_image", "images.view_image"],

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from reviews import grants
+from people import grants
 
 GRANTS = {
     "Medical reviewers": ["reviews.view_reviewround", "references.view_referenceevent"],

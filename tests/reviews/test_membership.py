@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from reviews import roles, selectors, services
+from people import roles
+from reviews import selectors, services
 from reviews.models import ReviewerProfile
 from tests import factories
 

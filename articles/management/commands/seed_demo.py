@@ -21,8 +21,9 @@ from articles.demo.references import REFERENCES
 from articles.evidence import SectionText
 from articles.models import Article, SitePage, Topic, WriterProfile
 from images import services as image_services
+from people import roles
 from references.models import Reference
-from reviews import roles, services
+from reviews import services
 from reviews.models import ReviewerProfile
 
 # Dev-only accounts. seed_demo refuses to run with DEBUG off, so these never reach production.
