@@ -26,7 +26,7 @@ from articles import selectors
 from articles.models import LivePage, SitePage, Topic
 from caching.http import public_page
 from core import paging
-from reviews.models import ReviewerProfile
+from people.models import ReviewerProfile
 
 # The protocol allows 50,000; smaller pages are served well within a crawler's patience.
 PAGE_SIZE = 5000

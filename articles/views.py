@@ -37,11 +37,11 @@ from articles import publishing, search, selectors
 from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
-from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic, WriterProfile
+from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
 from caching import page_cache
 from caching.http import no_store, public_page, same_origin_post
 from core import paging
-from reviews.models import ReviewerProfile
+from people.models import ReviewerProfile, WriterProfile
 from reviews.workflow import Status
 
 logger = logging.getLogger(__name__)

@@ -386,13 +386,13 @@ MIDDLEWARE.insert(
 MIDDLEWARE += [
     "accounts.middleware.TwoFactorMiddleware",
     # A board member whose credentials lapsed sees a notice instead of the review side.
-    "reviews.membership.LapsedMembershipMiddleware",
+    "people.membership.LapsedMembershipMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins, counts failures
     # Django's ModelBackend, without the board's permissions while a membership is lapsed.
-    "reviews.membership.BoardMembershipBackend",
+    "people.membership.BoardMembershipBackend",
 ]
 # Lock out one account from one address, so an attacker on a shared address cannot lock
 # out everyone behind it, nor lock a user out from everywhere.

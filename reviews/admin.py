@@ -12,7 +12,6 @@ from reviews.models import (
     NotificationPreference,
     ReviewComment,
     ReviewDecision,
-    ReviewerProfile,
     ReviewRound,
 )
 
@@ -44,22 +43,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
-    list_display = [
-        "display_name",
-        "credentials",
-        "specialty",
-        "is_active",
-        "credentials_expire_on",
-    ]
-    list_filter = ["is_active", "specialty"]
-    list_select_related = ["user"]
-    search_fields = ["display_name", "specialty", "user__username"]
-    autocomplete_fields = ["user"]
-    prepopulated_fields = {"slug": ["display_name"]}
 
 
 @admin.register(AuditEntry)

@@ -23,8 +23,9 @@ from accounts import reauth
 from articles.models import Article, ArticleRevision
 from core import text_limits
 from people import roles
+from people.models import ReviewerProfile
 from people.names import display_name
-from reviews.models import NotificationPreference, ReviewerProfile
+from reviews.models import NotificationPreference
 from reviews.services import REVIEW_CHECKLIST
 
 

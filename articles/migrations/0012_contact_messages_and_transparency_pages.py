@@ -22,10 +22,6 @@ def create_transparency_pages(apps, schema_editor):
             SitePage.objects.create(key=key, title=title, body=body, body_html=render_plain(body))
 
 
-def grant(Group, Permission):  # noqa: N803  (the test suite re-grants after flushes)
-    grants.grant(Group, Permission, GRANTS)
-
-
 grant_permissions = grants.migration_step(GRANTS)
 
 

@@ -38,10 +38,6 @@ def credit_revisions(apps, schema_editor):
 grant = grants.migration_step(GRANTS)
 
 
-def grant_permissions(Group, Permission):  # noqa: N803  (the test suite re-grants after flushes)
-    grants.grant(Group, Permission, GRANTS)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [

@@ -10,10 +10,6 @@ GRANTS = {
 }
 
 
-def grant(Group, Permission):  # noqa: N803  (the test suite re-grants after flushes)
-    grants.grant(Group, Permission, GRANTS)
-
-
 forwards = grants.migration_step(GRANTS)
 
 

@@ -259,7 +259,7 @@ def test_the_migration_stores_the_pages_of_articles_live_before_stored_pages(
     withdrawn = factories.publish(writer=writer, reviewer=reviewer, title="Withdrawn")
     services.article_archive(article=withdrawn, user=editor, reason="Superseded.")
     LivePage.objects.all().delete()  # as on a database from before 0004
-    migration = importlib.import_module("articles.migrations.0016_store_pages_of_live_articles")
+    migration = importlib.import_module("articles.migrations.0020_store_pages_of_live_articles")
 
     migration.store_missing_pages(apps, None)
 

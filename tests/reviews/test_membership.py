@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from people import roles
+from people.models import ReviewerProfile
 from reviews import selectors, services
-from reviews.models import ReviewerProfile
 from tests import factories
 
 pytestmark = pytest.mark.django_db
