@@ -1,7 +1,7 @@
 """Reads over the reference library.
 
 Nothing here knows about articles (articles.markdown resolves citations through it);
-reads that join sources to the articles citing them are in references.citing.
+reads that join sources to the articles citing them are in articles.citing.
 """
 
 from __future__ import annotations
