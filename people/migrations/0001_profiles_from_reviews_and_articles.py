@@ -1,4 +1,5 @@
-"""ReviewerProfile (from reviews) and WriterProfile (from articles) move to people.
+"""ReviewerProfile (until now in reviews) and WriterProfile (until now in articles) move
+to people.
 
 The rows stay where they are: this migration only tells Django that the models are now
 people's (their tables keep the old names until 0002 renames them), after moving their
