@@ -10,8 +10,8 @@ from django.db import models
 from django.utils import timezone
 
 from audit.chain import HashChained, timestamp
-from config import text_limits
-from config.text_limits import max_length_constraint
+from core import text_limits
+from core.text_limits import max_length_constraint
 
 
 class AccountEvent(HashChained):

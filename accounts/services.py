@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
 from accounts.models import AccountEvent
-from config.client_ip import client_ip
-from reviews import roles
+from core.client_ip import client_ip
+from people import roles
 
 
 def may_manage_sign_in(user: Any) -> bool:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Article
-from reviews.people import display_name
+from people.names import display_name
 from reviews.services import edited_since_message
 
 # The evidence sections (an inline), digested as one part of the form.

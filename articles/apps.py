@@ -9,6 +9,3 @@ class ArticlesConfig(AppConfig):
         # Connects the receivers that keep stored pages in step with admin edits. Here, not
         # at the top: articles.receivers imports models, which cannot load with the configs.
         from articles import receivers  # noqa: F401, PLC0415
-
-        # With DEBUG off, SITE_URL must be the real public address (config.checks).
-        from config import checks  # noqa: F401, PLC0415

@@ -6,7 +6,7 @@ from django import forms
 
 from articles.models import ContactMessage
 from articles.selectors import AUDIENCES
-from config import text_limits
+from core import text_limits
 
 
 class AudienceForm(forms.Form):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -14,30 +13,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from articles import evidence, markdown
 from articles.markdown import LIMITS, validate_markdown, validate_section_markdown
-from config import text_limits
-from config.text_limits import max_length_constraint
+from core import text_limits
+from core.links import slug_url
+from core.text_limits import max_length_constraint
+from people import roles
 from references.models import Reference
-from reviews import roles
-from reviews.people import PublicName
 from reviews.workflow import AWAITING_REVIEW, ReviewWorkflow, Status
-
-_SLUG_PLACEHOLDER = "--slug--"
-
-
-@functools.cache
-def _slug_url_format(view_name: str) -> str:
-    return reverse(view_name, kwargs={"slug": _SLUG_PLACEHOLDER})
-
-
-def slug_url(view_name: str, slug: str) -> str:
-    """reverse(view_name, kwargs={"slug": slug}), reversed once per view: lists link dozens
-    of articles a page, and a sitemap thousands."""
-    return _slug_url_format(view_name).replace(_SLUG_PLACEHOLDER, slug, 1)
 
 
 class Topic(models.Model):
@@ -102,89 +87,6 @@ SCHEMA_TYPES = {
 }
 
 CORRECTION_NOTE_MAX = 500
-
-
-class WriterProfileQuerySet(models.QuerySet):
-    def public(self) -> WriterProfileQuerySet:
-        """Writers who may be named on the site."""
-        return self.filter(is_public=True)
-
-
-class WriterProfile(PublicName, models.Model):
-    """A writer as readers see them: the byline, their profile page, their disclosures.
-
-    Only writers with a public profile are named on articles; the byline falls back to
-    the editorial team. Editors manage every profile; a writer may edit their own.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="writer_profile"
-    )
-    slug = models.SlugField(max_length=80, unique=True, help_text="The profile's public URL.")
-    display_name = models.CharField(
-        max_length=120, help_text="As printed, e.g. “Dr Jane Doe” or “Jane Doe”."
-    )
-    credentials = models.CharField(
-        max_length=80,
-        blank=True,
-        help_text="Post-nominals, e.g. “MPH” or “RN”. When given, a leading Dr or Prof is "
-        "left out of the printed name (“Jane Doe, MD”, never “Dr Jane Doe, MD”).",
-    )
-    job_title = models.CharField(
-        max_length=120, blank=True, help_text="Their role, e.g. “Health writer”, “Medical editor”."
-    )
-    expertise = models.CharField(
-        "areas of expertise",
-        max_length=300,
-        blank=True,
-        help_text="Comma-separated, e.g. “pain medicine, older adults' health”.",
-    )
-    bio = models.TextField(
-        blank=True,
-        max_length=text_limits.BIO,
-        validators=[MaxLengthValidator(text_limits.BIO)],
-    )
-    conflict_of_interest = models.TextField(
-        "conflict-of-interest disclosure",
-        blank=True,
-        max_length=text_limits.DISCLOSURE,
-        validators=[MaxLengthValidator(text_limits.DISCLOSURE)],
-        help_text="Shown on the profile and with every article they wrote. "
-        "Leave empty if none: the site says “No conflicts declared”.",
-    )
-    is_public = models.BooleanField(
-        "named on the site",
-        default=True,
-        help_text="Off: their articles are credited to the editorial team and the profile "
-        "page is not found.",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = WriterProfileQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "writer profile"
-        verbose_name_plural = "writer profiles"
-        ordering = ["display_name"]
-        constraints = [
-            max_length_constraint("writerprofile", "bio", text_limits.BIO),
-            max_length_constraint("writerprofile", "conflict_of_interest", text_limits.DISCLOSURE),
-        ]
-
-    def __str__(self) -> str:
-        return self.printed_name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.plain_name)[:80]
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return slug_url("articles:writer", self.slug)
-
-    @property
-    def expertise_list(self) -> list[str]:
-        return [area.strip() for area in self.expertise.split(",") if area.strip()]
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -14,9 +14,9 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from articles import publishing
-from articles.models import LivePageDependency, SitePage, Topic, WriterProfile
+from articles.models import LivePageDependency, SitePage, Topic
+from people.models import ReviewerProfile, WriterProfile
 from references.models import Reference
-from reviews.models import ReviewerProfile
 
 
 @receiver(post_save, sender=ReviewerProfile, dispatch_uid="live_pages_reviewer")

@@ -25,11 +25,11 @@ from articles.models import (
     RevisionReference,
     SitePage,
     Topic,
-    WriterProfile,
 )
 from images import storage as image_storage
 from images.models import ImageVersion
-from reviews.models import AuditEntry, ReviewDecision, ReviewerProfile
+from people.models import ReviewerProfile, WriterProfile
+from reviews.models import AuditEntry, ReviewDecision
 from reviews.workflow import WITH_THE_BOARD, Status
 
 PATIENT = "patient"

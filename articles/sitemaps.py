@@ -22,10 +22,11 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from articles import paging, selectors
+from articles import selectors
 from articles.models import LivePage, SitePage, Topic
 from caching.http import public_page
-from reviews.models import ReviewerProfile
+from core import paging
+from people.models import ReviewerProfile
 
 # The protocol allows 50,000; smaller pages are served well within a crawler's patience.
 PAGE_SIZE = 5000

@@ -55,7 +55,7 @@ def share_image(page: PublicArticle) -> ShareImage:
 
 def person(profile: Any, *, role: str) -> dict[str, Any]:
     """A writer or reviewer as a schema.org Person: the name once, its title and
-    post-nominals beside it (reviews.people), and what they know about."""
+    post-nominals beside it (people.names), and what they know about."""
     item: dict[str, Any] = {
         "@type": "Person",
         "name": profile.plain_name,

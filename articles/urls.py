@@ -18,6 +18,13 @@ urlpatterns = [
         name="detail_professional",
     ),
     path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
+    # The live revision's reference list, for reference managers.
+    path(
+        "articles/<slug:slug>/references.json",
+        views.references_csl_json,
+        name="references_json",
+    ),
+    path("articles/<slug:slug>/references.ris", views.references_ris, name="references_ris"),
     path("articles/<slug:slug>/preview/", views.article_preview, name="preview"),
     path(
         "articles/<slug:slug>/preview/professional/",

@@ -23,6 +23,7 @@ from django.http import (
     HttpResponse,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
+    JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import Resolver404, resolve, reverse
@@ -33,14 +34,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles import contact as contact_messages
-from articles import paging, publishing, search, selectors
+from articles import publishing, search, selectors
 from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
-from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic, WriterProfile
+from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
 from caching import page_cache
 from caching.http import no_store, public_page, same_origin_post
-from reviews.models import ReviewerProfile
+from core import paging
+from people.models import ReviewerProfile, WriterProfile
+from references import exchange
+from references.models import Reference
 from reviews.workflow import Status
 
 logger = logging.getLogger(__name__)
@@ -136,7 +140,7 @@ def _pending_or_404(request: HttpRequest, article: Article, audience: str) -> Ht
 @require_POST
 @same_origin_post
 @ratelimit(
-    key="config.client_ip.ratelimit_key",
+    key="core.client_ip.ratelimit_key",
     rate=lambda group, request: settings.VETTED_FEEDBACK_RATE,
     block=True,
 )
@@ -346,7 +350,7 @@ def _contact_page(
 
 @same_origin_post
 @ratelimit(
-    key="config.client_ip.ratelimit_key",
+    key="core.client_ip.ratelimit_key",
     rate=lambda group, request: settings.VETTED_CONTACT_RATE,
     block=True,
 )
@@ -368,7 +372,7 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @public_page()
 @ratelimit(
-    key="config.client_ip.ratelimit_key",
+    key="core.client_ip.ratelimit_key",
     rate=lambda group, request: settings.VETTED_SEARCH_RATE,
     block=True,
 )
@@ -400,3 +404,39 @@ def search_view(request: HttpRequest) -> HttpResponse:
         else "",
     }
     return render(request, "articles/search.html", context)
+
+
+# --- a live article's reference list as a file ------------------------------------------
+
+
+def _live_references(slug: str) -> tuple[Article, list[Reference]]:
+    article = get_object_or_404(Article.objects.live().select_related("live_revision"), slug=slug)
+    # The sources as approved with the live revision, not as the library row reads now.
+    references = [
+        link.cited_reference
+        for link in article.live_revision.reference_links.select_related("reference").order_by(
+            "position"
+        )
+    ]
+    return article, references
+
+
+def references_csl_json(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live revision's numbered reference list as CSL-JSON, in citation order."""
+    _article, references = _live_references(slug)
+    return JsonResponse(
+        exchange.to_csl_json(references),
+        safe=False,
+        content_type="application/vnd.citationstyles.csl+json",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+def references_ris(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live revision's numbered reference list as an RIS file."""
+    article, references = _live_references(slug)
+    response = HttpResponse(
+        exchange.to_ris(references), content_type="application/x-research-info-systems"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{article.slug}-references.ris"'
+    return response

@@ -13,7 +13,7 @@ from django_ratelimit.core import is_ratelimited
 
 from articles.markdown import ARTICLE_PARTS, LIMITS, refusal_html
 from articles.preview import PAUSED, busy_response, is_long, slot_ready
-from config.client_ip import ratelimit_key
+from core.client_ip import ratelimit_key
 
 NULL = "\x00"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})

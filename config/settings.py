@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "reviews",
     "references",
     "images",
+    "people",  # roles, display names, reviewer and writer profiles
     "axes",  # sign-in throttling and lockout
     "django_otp",  # second factors (TOTP, and one-time recovery codes)
     "django_otp.plugins.otp_totp",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",  # signing in: the second-factor gate, enrolment, lockouts in the admin
     "django_tasks",  # background work (the backport of Django 6's tasks)
     "django_tasks_db",  # its queue in PostgreSQL, for `manage.py db_worker`
+    "config",  # the site's own system checks (config.checks)
 ]
 
 # Top to bottom is the order a request goes through (and a response comes back up).
@@ -103,7 +105,7 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorMiddleware",
     # A board member whose credentials lapsed sees a notice instead of the review side;
     # after the second factor, and after messages (it may leave one).
-    "reviews.membership.LapsedMembershipMiddleware",
+    "people.membership.LapsedMembershipMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -294,7 +296,7 @@ RATELIMIT_VIEW = "articles.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # With the cache (Redis) down, throttles let requests through; config.cache logs it.
 RATELIMIT_FAIL_OPEN = True
-# Client addresses come from config.client_ip: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
+# Client addresses come from core.client_ip: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
 # proxies (each appending to X-Forwarded-For) the address the outermost one saw.
 VETTED_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if env.str("RATELIMIT_IP_META_KEY", default=""):
@@ -303,7 +305,7 @@ if env.str("RATELIMIT_IP_META_KEY", default=""):
         "RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT to the number of "
         "proxies in front of the app instead (see docs/configuration.md)."
     )
-RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
 VETTED_CONTACT_RATE = env.str("VETTED_CONTACT_RATE", default="5/h")
@@ -327,7 +329,7 @@ LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins, counts failures
     # Django's ModelBackend, without the board's permissions while a membership is lapsed.
-    "reviews.membership.BoardMembershipBackend",
+    "people.membership.BoardMembershipBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

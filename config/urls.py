@@ -57,6 +57,5 @@ urlpatterns = [
     path("feeds/articles.atom", public_page()(LatestReviewedArticlesAtomFeed()), name="feed-atom"),
     # The image library's files, same-origin (images.views.media_file).
     path("", include("images.urls")),
-    path("", include("references.urls")),
     path("", include("articles.urls")),
 ]

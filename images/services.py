@@ -13,7 +13,7 @@ from django.db.models import Max
 
 from images import processing, storage, tasks
 from images.models import Image, ImageVersion
-from reviews import roles
+from people import roles
 
 PERM_ADD = "images.add_image"
 PERM_CHANGE = "images.change_image"

@@ -31,8 +31,8 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django_ratelimit.core import is_ratelimited
 
-from config import text_limits
-from references import citing, exchange, formatting, identifiers, selectors, services
+from core import text_limits
+from references import exchange, formatting, identifiers, selectors, services
 from references.models import Reference, ReferenceEvent
 from references.nlm import MAX_CITATION_LENGTH, CitationParseError
 from references.vocabulary import nlm_name
@@ -418,9 +418,6 @@ class ReferenceAdmin(admin.ModelAdmin):
         if object_id is not None:
             reference = self.get_object(request, object_id)
             if reference is not None:
-                extra_context["cited_by"] = citing.citing_articles_for(
-                    reference=reference, user=request.user
-                )
                 extra_context["source_events"] = selectors.source_events(reference)[:20]
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)

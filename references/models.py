@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from config import text_limits
-from config.text_limits import max_length_constraint
+from core import text_limits
+from core.text_limits import max_length_constraint
 from references import identifiers
 from references.vocabulary import NAME_PARTS
 

@@ -1,7 +1,7 @@
 """Reads over the reference library.
 
 Nothing here knows about articles (articles.markdown resolves citations through it);
-reads that join sources to the articles citing them are in references.citing.
+reads that join sources to the articles citing them are in articles.citing.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
+from people import roles
 from references import identifiers
 from references.citations import CitationKey
 from references.models import Reference, ReferenceEvent
-from reviews import roles
 
 # What the citation picker searches, as one text per source: served on PostgreSQL by the
 # trigram index of migration 0007, whose expression this is, verbatim.

@@ -14,12 +14,10 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from config import text_limits
-from references import citing, exchange, identifiers, lookup, selectors
+from core import text_limits
+from references import exchange, identifiers, lookup, selectors, signals
 from references.models import MAX_AUTHORS, Reference, ReferenceEvent
 from references.nlm import ParsedCitation, parse_nlm_citation
-from reviews import notifications, steps
-from reviews import services as review_services
 
 PERM_ADD = "references.add_reference"
 PERM_DELETE = "references.delete_reference"
@@ -260,18 +258,9 @@ def reference_find_by_identifiers(
 # --- retractions and notices ------------------------------------------------------------
 
 
-def _notify_source_event(event: ReferenceEvent, article_ids: list[int]) -> None:
-    steps.notify_after_commit(
-        notifications.source_notice, event_id=event.pk, article_ids=article_ids
-    )
-
-
-def _flag_live_articles(reference: Reference, reason: str) -> list[int]:
-    flagged = []
-    for article in citing.live_articles_citing(reference):
-        review_services.flag_for_rereview(article=article, reason=reason)
-        flagged.append(article.pk)
-    return flagged
+def _announce(event: ReferenceEvent) -> None:
+    """Tell the apps citing sources (references.signals), in this transaction."""
+    signals.source_status_changed.send(sender=Reference, reference=event.reference, event=event)
 
 
 @transaction.atomic
@@ -287,10 +276,10 @@ def set_retraction(
     """Mark a source retracted (or remove the mark): the one way its retraction state changes.
 
     `user` None is the system (check_sources); otherwise only editors may, because the mark
-    shows on every live page citing the source at once. Writes a source event, flags each
-    live article citing a newly retracted source for re-review, and emails editors and board
-    members after commit. Returns the event, or None when nothing changed (already in that
-    state, or this notice was already recorded).
+    shows on every live page citing the source at once. Writes a source event and announces
+    it (references.signals): reviews flags each live article citing a newly retracted source
+    for re-review, and emails editors and board members after commit. Returns the event, or
+    None when nothing changed (already in that state, or this notice was already recorded).
     """
     if user is not None and not selectors.can_change_retraction(user):
         raise PermissionDenied(
@@ -319,12 +308,7 @@ def set_retraction(
         actor=user,
         note=note,
     )
-    flagged: list[int] = []
-    if retracted:
-        flagged = _flag_live_articles(
-            reference, f"Cited source “{reference.key}” was retracted. {note}"
-        )
-    _notify_source_event(event, flagged)
+    _announce(event)
     return event
 
 
@@ -335,7 +319,8 @@ def record_source_notice(
     """Record a correction or expression of concern found for a source (the system's call).
 
     Idempotent by notice: a notice already on record does nothing. Live pages do not change;
-    each live article citing the source is flagged for re-review and people are emailed.
+    the event is announced (references.signals), so each live article citing the source is
+    flagged for re-review and people are emailed.
     """
     if kind in (ReferenceEvent.Kind.RETRACTED, ReferenceEvent.Kind.UNRETRACTED):
         raise ValueError("Retraction state changes go through set_retraction.")
@@ -345,9 +330,7 @@ def record_source_notice(
     event = ReferenceEvent.objects.create(
         reference=reference, kind=kind, origin=origin, notice=notice, note=note
     )
-    label = ReferenceEvent.Kind(kind).label.lower()
-    flagged = _flag_live_articles(reference, f"Cited source “{reference.key}”: {label}. {note}")
-    _notify_source_event(event, flagged)
+    _announce(event)
     return event
 
 
@@ -373,8 +356,9 @@ class SourceCheck:
 def check_source(*, reference: Reference) -> SourceCheck:
     """Ask PubMed (by PMID) and Crossref (by DOI) whether this source was retracted or
     corrected, and record what is new: a retraction through set_retraction (by the system),
-    a correction or expression of concern as a source event. Both flag live articles citing the
-    source for re-review and notify; live pages change only by the retraction mark. Idempotent:
+    a correction or expression of concern as a source event. Both are announced, so live
+    articles citing the source are flagged for re-review and people notified; live pages
+    change only by the retraction mark. Idempotent:
     a notice already on record is not recorded again. Stamps the source's last check."""
     notices: list[lookup.Notice] = []
     errors: list[str] = []

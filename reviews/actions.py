@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.submission import check_submission
-from reviews import forms, policy, roles, scheduling, services, steps
+from people import roles
+from people.names import display_name
+from reviews import forms, policy, scheduling, services, steps
 from reviews.models import AuditEntry, ReviewRound
-from reviews.people import display_name
 from reviews.workflow import Status
 
 Refusal = tuple[int, str]

@@ -4,16 +4,16 @@ from django.contrib import admin
 from django.urls import path
 
 from articles.models import Article
-from reviews import admin_views, roles
+from core.paging import BoundedPaginator
+from people import roles
+from reviews import admin_views
 from reviews.models import (
     AuditEntry,
     NotificationPreference,
     ReviewComment,
     ReviewDecision,
-    ReviewerProfile,
     ReviewRound,
 )
-from reviews.paging import BoundedPaginator
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -43,22 +43,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
-    list_display = [
-        "display_name",
-        "credentials",
-        "specialty",
-        "is_active",
-        "credentials_expire_on",
-    ]
-    list_filter = ["is_active", "specialty"]
-    list_select_related = ["user"]
-    search_fields = ["display_name", "specialty", "user__username"]
-    autocomplete_fields = ["user"]
-    prepopulated_fields = {"slug": ["display_name"]}
 
 
 @admin.register(AuditEntry)

@@ -28,7 +28,9 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from articles import publishing
 from articles import selectors as public_selectors
 from articles.models import Article, ArticleRevision
-from reviews import actions, diff, paging, roles, selectors, services
+from core import paging
+from people import roles
+from reviews import actions, diff, selectors, services
 from reviews.forms import CommentForm, NotificationPreferenceForm, seen_token
 from reviews.models import NotificationPreference, ReviewComment
 from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status, WorkflowError

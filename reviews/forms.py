@@ -21,10 +21,11 @@ from django.http import HttpRequest
 
 from accounts import reauth
 from articles.models import Article, ArticleRevision
-from config import text_limits
-from reviews import roles
-from reviews.models import NotificationPreference, ReviewerProfile
-from reviews.people import display_name
+from core import text_limits
+from people import roles
+from people.models import ReviewerProfile
+from people.names import display_name
+from reviews.models import NotificationPreference
 from reviews.services import REVIEW_CHECKLIST
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 
@@ -10,86 +9,12 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from audit.chain import HashChained, timestamp
-from config import text_limits
-from config.text_limits import max_length_constraint
-from reviews.people import PublicName
+from core import text_limits
+from core.text_limits import max_length_constraint
 from reviews.workflow import Status
-
-
-class ReviewerProfileQuerySet(models.QuerySet):
-    def active(self, on: datetime.date | None = None) -> ReviewerProfileQuerySet:
-        """Members who may review today: active, verified, credentials not expired."""
-        on = on or timezone.localdate()
-        return self.filter(
-            is_active=True,
-            user__is_active=True,
-            credentials_verified_on__isnull=False,
-        ).filter(Q(credentials_expire_on__isnull=True) | Q(credentials_expire_on__gte=on))
-
-
-class ReviewerProfile(PublicName, models.Model):
-    """An advisory board member as the public and the workflow see them."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviewer_profile"
-    )
-    slug = models.SlugField(max_length=80, unique=True)
-    display_name = models.CharField(max_length=120, help_text="As printed: Dr Jane Doe.")
-    credentials = models.CharField(max_length=80, help_text="MD, PharmD, RN …")
-    specialty = models.CharField(max_length=120)
-    bio = models.TextField(
-        blank=True,
-        max_length=text_limits.BIO,
-        validators=[MaxLengthValidator(text_limits.BIO)],
-    )
-    conflict_of_interest = models.TextField(
-        "conflict-of-interest disclosure",
-        blank=True,
-        max_length=text_limits.DISCLOSURE,
-        validators=[MaxLengthValidator(text_limits.DISCLOSURE)],
-        help_text="Shown on the public profile. Write 'None declared' if none.",
-    )
-    is_active = models.BooleanField("active board member", default=True)
-    credentials_verified_on = models.DateField(null=True, blank=True)
-    credentials_expire_on = models.DateField(null=True, blank=True)
-
-    objects = ReviewerProfileQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "reviewer profile"
-        verbose_name_plural = "reviewer profiles"
-        ordering = ["display_name"]
-        constraints = [
-            max_length_constraint("reviewerprofile", "bio", text_limits.BIO),
-            max_length_constraint(
-                "reviewerprofile", "conflict_of_interest", text_limits.DISCLOSURE
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.display_name}, {self.credentials}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.display_name)[:80]
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:reviewer", kwargs={"slug": self.slug})
-
-    def credentials_current(self, on: datetime.date | None = None) -> bool:
-        on = on or timezone.localdate()
-        if self.credentials_verified_on is None:
-            return False
-        return self.credentials_expire_on is None or self.credentials_expire_on >= on
-
-    def can_review(self, on: datetime.date | None = None) -> bool:
-        return self.is_active and self.user.is_active and self.credentials_current(on)
 
 
 class NotificationPreference(models.Model):

@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from django_tasks import task
 
 from articles.models import Article
+from people import roles
 from references.models import ReferenceEvent
-from reviews import roles
 from reviews.models import ReviewDecision
 
 

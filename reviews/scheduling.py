@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from articles import publishing
 from articles.models import Article, ArticleRevision
+from core.dates import add_months
 from reviews import steps
-from reviews.dates import add_months
 from reviews.models import AuditEntry
 from reviews.workflow import Status
 

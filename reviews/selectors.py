@@ -11,11 +11,13 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
+from core import paging
+from people import roles
+from people.names import display_name
 from references import currency
 from references.models import ReferenceEvent
-from reviews import paging, policy, roles
+from reviews import policy
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewRound
-from reviews.people import display_name
 from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, WITH_THE_BOARD, Status
 
 DUE_HORIZONS = (30, 60, 90)

@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts import reauth
-from articles import evidence, publishing
+from articles import citing, evidence, publishing
 from articles.markdown import RenderedArticle
 from articles.models import (
     Article,
@@ -31,7 +31,10 @@ from articles.models import (
 )
 from articles.submission import check_submission
 from images.models import Image
-from reviews import notifications, policy, roles, scheduling, signatures, steps
+from people import roles
+from people.names import display_name
+from references.models import ReferenceEvent
+from reviews import notifications, policy, scheduling, signatures, steps
 from reviews.models import (
     ApprovalSignature,
     AuditEntry,
@@ -39,7 +42,6 @@ from reviews.models import (
     ReviewDecision,
     ReviewRound,
 )
-from reviews.people import display_name
 from reviews.workflow import APPROVED_CONTENT, WITH_THE_BOARD, Status, WorkflowError
 
 # Fields whose change makes a new version of the content.
@@ -697,3 +699,25 @@ def flag_for_rereview(*, article: Article, reason: str) -> Article:
         notifications.rereview_requested, article_id=article.pk, reason=reason, moved=moved
     )
     return article
+
+
+@transaction.atomic
+def source_standing_changed(*, event: ReferenceEvent) -> list[int]:
+    """A cited source was retracted, corrected or questioned (or its retraction mark was
+    removed): flag each live article citing it for re-review (not for a removed mark), and
+    email editors and board members about the source after commit. The flagged ids."""
+    flagged = []
+    if event.kind != ReferenceEvent.Kind.UNRETRACTED:
+        reason = _rereview_reason(event)
+        for article in citing.live_articles_citing(event.reference):
+            flag_for_rereview(article=article, reason=reason)
+            flagged.append(article.pk)
+    steps.notify_after_commit(notifications.source_notice, event_id=event.pk, article_ids=flagged)
+    return flagged
+
+
+def _rereview_reason(event: ReferenceEvent) -> str:
+    key = event.reference.key
+    if event.kind == ReferenceEvent.Kind.RETRACTED:
+        return f"Cited source “{key}” was retracted. {event.note}"
+    return f"Cited source “{key}”: {event.get_kind_display().lower()}. {event.note}"

@@ -3,7 +3,8 @@
 The signer re-authenticates when approving (accounts.reauth); review_approve then
 calls `sign`, which records their printed name and credentials as they stand, the
 time, what the signature means, and the content hash of the revision they approved.
-`problems` is what verify_audit_log asks of every signature later.
+`entry_problem` is what verify_audit_log asks of every signed audit entry later
+(registered with audit.registry in ReviewsConfig.ready).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from typing import Any
 
 from accounts import reauth
 from articles.models import Article, ArticleRevision
+from people.names import display_name
 from reviews import policy
-from reviews.models import ApprovalSignature, ReviewDecision
-from reviews.people import display_name
+from reviews.models import ApprovalSignature, AuditEntry, ReviewDecision
 from reviews.workflow import Status
 
 FINAL_MEANING = "Approved for publication"
@@ -124,3 +125,11 @@ def problems(signature: ApprovalSignature, entry: Any) -> str | None:
             f"{signature.printed_name} signed it."
         )
     return None
+
+
+def entry_problem(entry: AuditEntry) -> str | None:
+    """What verify_audit_log checks of an audit entry beyond its hash: the signature it
+    carries, if any, still vouches for its approval."""
+    if entry.signature_id is None:
+        return None
+    return problems(entry.signature, entry)

@@ -15,9 +15,10 @@ from django.db import transaction
 from django_tasks.base import Task
 
 from articles.models import Article, ArticleRevision
-from reviews import policy, roles, workflow
+from people import roles
+from people.names import display_name
+from reviews import policy, workflow
 from reviews.models import ApprovalSignature, AuditEntry
-from reviews.people import display_name
 from reviews.workflow import AWAITING_REVIEW, Status, WorkflowError
 
 # Steps that are not transitions of the state machine: the state they need, and who may.

@@ -5,7 +5,7 @@ reviewer holding the article, the archive reason). They take the facts they depe
 as arguments (`submit(problems=…)`, `approve(policy_met=…)`), computed once by
 reviews.services, the only code that calls them; their conditions query nothing.
 
-This module and reviews.roles import nothing from the articles app: Article builds on
+This module and people.roles import nothing from the articles app: Article builds on
 them, and everything else in reviews builds on Article.
 """
 
@@ -21,8 +21,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
-from config import text_limits
-from reviews import roles
+from core import text_limits
+from people import roles
 
 
 class Status(models.TextChoices):
@@ -51,7 +51,7 @@ SUBMITTABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 APPROVED_CONTENT = frozenset({Status.APPROVED, Status.REVIEW_DUE})
 NOT_ARCHIVED = frozenset(s for s in Status if s != Status.ARCHIVED)
 
-# Who may take each step (reviews.roles), named once for the transitions below, the
+# Who may take each step (people.roles), named once for the transitions below, the
 # services that carry them out and the action model that offers them.
 AUTHOR_RULE = roles.authors_and_editors
 REVIEW_RULE = roles.board_members

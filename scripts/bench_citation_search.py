@@ -41,9 +41,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from people import roles  # noqa: E402
 from references import selectors  # noqa: E402
 from references.models import Reference  # noqa: E402
-from reviews import roles  # noqa: E402
 
 QUERIES = ["gabapentin", "smith 2019", "neuropathic pain adults", "PMID: 20000123", "wiffen2017",
            "10.5555/bench.20000456", "zzzz-nothing"]  # fmt: skip

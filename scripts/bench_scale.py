@@ -43,7 +43,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from articles.models import Article, LivePage, Topic  # noqa: E402
-from reviews import roles  # noqa: E402
+from people import roles  # noqa: E402
 
 # At least 20 varied queries: the commonest words and phrases, rare drugs, prefixes,
 # alternatives, exclusions, filters and a misspelling.

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.test import override_settings
 
+from people import grants
 from reviews import services
 from tests import factories
 
@@ -73,7 +72,7 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _editorial_groups_survive_flush(request):
     """pytest-django empties the database after each transactional test, taking the
-    groups that the 0002 data migration created with it; remake them for such tests."""
+    groups that the data migrations created with it; remake them for such tests."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker and marker.kwargs.get("transaction")) or (
         "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
@@ -81,18 +80,7 @@ def _editorial_groups_survive_flush(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
-    migration = importlib.import_module("reviews.migrations.0002_editorial_groups")
-    migration.grant_group_permissions(Group, Permission)
-    importlib.import_module("reviews.migrations.0009_view_rounds_and_source_events").grant(
-        Group, Permission
-    )
-    importlib.import_module("images.migrations.0002_editorial_permissions").grant(Group, Permission)
-    importlib.import_module(
-        "articles.migrations.0012_contact_messages_and_transparency_pages"
-    ).grant(Group, Permission)
-    importlib.import_module(
-        "articles.migrations.0013_people_subjects_corrections"
-    ).grant_permissions(Group, Permission)
+    grants.grant(Group, Permission, grants.EDITORIAL_GROUPS)
 
 
 @pytest.fixture

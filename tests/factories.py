@@ -13,13 +13,14 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from accounts import reauth
-from articles.models import Article, Topic, WriterProfile
+from articles.models import Article, Topic
 from images import services as image_services
 from images.models import Image
+from people import roles
+from people.models import ReviewerProfile, WriterProfile
 from references.models import Reference
-from reviews import roles, services
+from reviews import services
 from reviews.forms import seen_token
-from reviews.models import ReviewerProfile
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-from reviews import grants
+from people import grants
 
 # Editors read and handle what readers send through the contact form.
 GRANTS = {
@@ -20,10 +20,6 @@ def create_transparency_pages(apps, schema_editor):
     for key, (title, body) in PAGES.items():
         if not SitePage.objects.filter(key=key).exists():
             SitePage.objects.create(key=key, title=title, body=body, body_html=render_plain(body))
-
-
-def grant(Group, Permission):  # noqa: N803  (the test suite re-grants after flushes)
-    grants.grant(Group, Permission, GRANTS)
 
 
 grant_permissions = grants.migration_step(GRANTS)

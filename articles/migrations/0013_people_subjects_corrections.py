@@ -5,11 +5,11 @@ writers may edit their own profile, editors manage all of them.
 """
 
 import django.db.models.deletion
-import reviews.people
+import people.names
 from django.conf import settings
 from django.db import migrations, models
 
-from reviews import grants
+from people import grants
 
 
 GRANTS = {
@@ -36,10 +36,6 @@ def credit_revisions(apps, schema_editor):
 
 
 grant = grants.migration_step(GRANTS)
-
-
-def grant_permissions(Group, Permission):  # noqa: N803  (the test suite re-grants after flushes)
-    grants.grant(Group, Permission, GRANTS)
 
 
 class Migration(migrations.Migration):
@@ -120,7 +116,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'writer profiles',
                 'ordering': ['display_name'],
             },
-            bases=(reviews.people.PublicName, models.Model),
+            bases=(people.names.PublicName, models.Model),
         ),
         migrations.RunPython(credit_revisions, migrations.RunPython.noop),
         migrations.RunPython(grant, migrations.RunPython.noop),

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from reviews import grants
+from people import grants
 
 GRANTS = {
     "Writers": ["images.add_image", "images.change_image", "images.view_image"],
@@ -11,10 +11,6 @@ GRANTS = {
     ],
     "Medical reviewers": ["images.view_image"],
 }  # fmt: skip
-
-
-def grant(Group, Permission):  # noqa: N803  (the test suite re-grants after flushes)
-    grants.grant(Group, Permission, GRANTS)
 
 
 forwards = grants.migration_step(GRANTS)

@@ -48,7 +48,7 @@ def create_groups(apps, schema_editor):
 
 
 def grant_group_permissions(Group, Permission):  # noqa: N803  (historical or real models)
-    """Create each group with its permissions; the test suite reuses this after flushes."""
+    """Create each group with its permissions."""
     for name, perms in GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         for perm in perms:

@@ -2,16 +2,12 @@
 
 from django.db import migrations
 
-from reviews import grants
+from people import grants
 
 GRANTS = {
     "Medical reviewers": ["reviews.view_reviewround", "references.view_referenceevent"],
     "Editors": ["reviews.view_reviewround", "references.view_referenceevent"],
 }
-
-
-def grant(Group, Permission):  # noqa: N803  (the test suite re-grants after flushes)
-    grants.grant(Group, Permission, GRANTS)
 
 
 forwards = grants.migration_step(GRANTS)

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
+from people.names import display_name
 from reviews import services
-from reviews.people import display_name
 from tests import factories
 from tests.reviews.test_admin_workflow import change_form_data, change_url
 

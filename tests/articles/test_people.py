@@ -13,8 +13,8 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import LivePage, SubjectType
+from people.names import printed_name, split_honorific
 from reviews import services
-from reviews.people import printed_name, split_honorific
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -414,7 +414,7 @@ def test_a_writer_edits_their_own_profile_and_no_one_elses(client, author, edito
     other = factories.WriterProfileFactory(user=factories.writer(username="other"))
     client.force_login(author)
     own = author.writer_profile
-    url = reverse("admin:articles_writerprofile_change", args=[own.pk])
+    url = reverse("admin:people_writerprofile_change", args=[own.pk])
     assert client.get(url).status_code == 200
     response = client.post(
         url,
@@ -431,11 +431,11 @@ def test_a_writer_edits_their_own_profile_and_no_one_elses(client, author, edito
     own.refresh_from_db()
     assert own.bio == "New bio." and own.is_public  # may not hide themselves
     assert (
-        client.get(reverse("admin:articles_writerprofile_change", args=[other.pk])).status_code
+        client.get(reverse("admin:people_writerprofile_change", args=[other.pk])).status_code
         == 302  # not in their list: the admin says it does not exist
     )
     client.force_login(editor)
-    assert client.get(reverse("admin:articles_writerprofile_add")).status_code == 200
+    assert client.get(reverse("admin:people_writerprofile_add")).status_code == 200
 
 
 def test_seed_demo_writer_is_named_with_a_profile(client, settings, capsys):

@@ -158,7 +158,7 @@ def test_library_edit_after_approval_leaves_the_json_ld_unchanged(client, live, 
 def test_library_edit_after_approval_leaves_the_csl_json_export_unchanged(client, live, source):
     _tamper(source)
 
-    response = client.get(reverse("references:csl_json", args=[live.slug]))
+    response = client.get(reverse("articles:references_json", args=[live.slug]))
 
     text = response.content.decode()
     items = json.loads(text)
@@ -170,7 +170,7 @@ def test_library_edit_after_approval_leaves_the_csl_json_export_unchanged(client
 def test_library_edit_after_approval_leaves_the_ris_export_unchanged(client, live, source):
     _tamper(source)
 
-    text = client.get(reverse("references:ris", args=[live.slug])).content.decode()
+    text = client.get(reverse("articles:references_ris", args=[live.slug])).content.decode()
 
     assert OLD_TITLE in text and f"DO  - {OLD_DOI}" in text
     assert NEW_TITLE not in text and NEW_URL not in text and NEW_DOI not in text
@@ -201,7 +201,7 @@ def test_library_edit_reaches_the_public_only_through_a_new_approved_revision(
     html = _page(client, live)
     assert NEW_TITLE in _reference_list(html) and OLD_TITLE not in html
     assert _json_ld(html)["citation"][0]["name"] == NEW_TITLE
-    items = client.get(reverse("references:csl_json", args=[live.slug])).json()
+    items = client.get(reverse("articles:references_json", args=[live.slug])).json()
     assert items[0]["title"] == NEW_TITLE and items[0]["DOI"] == NEW_DOI
 
 
@@ -217,7 +217,7 @@ def test_a_retraction_reaches_the_live_page_at_once(
 
     assert "[Retracted]" in _reference_list(html)
     assert OLD_TITLE in html
-    items = client.get(reverse("references:csl_json", args=[live.slug])).json()
+    items = client.get(reverse("articles:references_json", args=[live.slug])).json()
     assert items[0]["title"] == OLD_TITLE
 
 

@@ -76,8 +76,8 @@ def _public_urls(client, live, withdrawn, reviewer) -> dict[str, int]:
         reverse("articles:search") + "?q=cramps": 200,
         live.get_absolute_url(): 200,
         reverse("articles:detail_professional", kwargs={"slug": live.slug}): 200,
-        reverse("references:csl_json", args=[live.slug]): 200,
-        reverse("references:ris", args=[live.slug]): 200,
+        reverse("articles:references_json", args=[live.slug]): 200,
+        reverse("articles:references_ris", args=[live.slug]): 200,
         reverse("articles:board"): 200,
         reviewer.reviewer_profile.get_absolute_url(): 200,
         reverse("articles:writer", kwargs={"slug": "lena-park"}): 200,
@@ -259,7 +259,7 @@ def test_the_migration_stores_the_pages_of_articles_live_before_stored_pages(
     withdrawn = factories.publish(writer=writer, reviewer=reviewer, title="Withdrawn")
     services.article_archive(article=withdrawn, user=editor, reason="Superseded.")
     LivePage.objects.all().delete()  # as on a database from before 0004
-    migration = importlib.import_module("articles.migrations.0018_store_pages_of_live_articles")
+    migration = importlib.import_module("articles.migrations.0020_store_pages_of_live_articles")
 
     migration.store_missing_pages(apps, None)
 

@@ -28,14 +28,14 @@ from articles.models import (
     LivePage,
     SitePage,
     Topic,
-    WriterProfile,
 )
 from articles.submission import check_submission
-from config import text_limits
+from core import text_limits
 from images.models import Image
+from people.models import ReviewerProfile, WriterProfile
 from references.models import Reference, ReferenceEvent
 from reviews import services
-from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewerProfile
+from reviews.models import AuditEntry, ReviewComment, ReviewDecision
 from tests import factories
 from tests.reviews.test_admin_workflow import change_form_data
 

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from config import text_limits
+from core import text_limits
 from references import lookup, services
 from references.models import MAX_AUTHOR_CHARS, MAX_AUTHORS, Reference, ReferenceEvent
 from tests import factories

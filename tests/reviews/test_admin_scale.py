@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleFeedback
-from reviews import paging, selectors, services
+from core import paging
+from reviews import selectors, services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

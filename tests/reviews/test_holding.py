@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from people.models import ReviewerProfile
 from reviews import selectors, services
-from reviews.models import AuditEntry, ReviewDecision, ReviewerProfile
+from reviews.models import AuditEntry, ReviewDecision
 from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST

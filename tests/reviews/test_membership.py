@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from reviews import roles, selectors, services
-from reviews.models import ReviewerProfile
+from people import roles
+from people.models import ReviewerProfile
+from reviews import selectors, services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

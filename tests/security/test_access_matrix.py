@@ -32,9 +32,9 @@ from articles.models import (
     ArticleRevision,
     SitePage,
     Topic,
-    WriterProfile,
 )
 from images.models import Image
+from people.models import ReviewerProfile, WriterProfile
 from references.models import Reference
 from reviews import actions, services
 from reviews.models import (
@@ -42,7 +42,6 @@ from reviews.models import (
     NotificationPreference,
     ReviewComment,
     ReviewDecision,
-    ReviewerProfile,
 )
 from tests import factories
 
@@ -286,13 +285,13 @@ CASES = [
     ),
     Case(
         "reviewer profiles",
-        lambda w: w.admin("reviews_reviewerprofile_changelist"),
+        lambda w: w.admin("people_reviewerprofile_changelist"),
         _all(403, reviewer=200, editor=200),
     ),
     # Writers see (and edit) their own profile only; editors manage all of them.
     Case(
         "writer profiles",
-        lambda w: w.admin("articles_writerprofile_changelist"),
+        lambda w: w.admin("people_writerprofile_changelist"),
         _all(200, reviewer=403),
     ),
     Case(
@@ -487,7 +486,7 @@ CASES = [
     ),
     Case(
         "rename a writer's profile (another writer's is not theirs to change)",
-        lambda w: w.admin("articles_writerprofile_change", w.users["writer"].writer_profile.pk),
+        lambda w: w.admin("people_writerprofile_change", w.users["writer"].writer_profile.pk),
         # other_writer: not in their list, the admin answers as for a missing object.
         _all(403, writer=302, other_writer=302, editor=302),
         method="post",
@@ -505,9 +504,7 @@ CASES = [
     ),
     Case(
         "change a reviewer's credentials",
-        lambda w: w.admin(
-            "reviews_reviewerprofile_change", w.users["reviewer"].reviewer_profile.pk
-        ),
+        lambda w: w.admin("people_reviewerprofile_change", w.users["reviewer"].reviewer_profile.pk),
         _all(403, editor=302),
         method="post",
         data=lambda w: {

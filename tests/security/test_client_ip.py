@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from articles.models import ArticleFeedback
-from config.client_ip import client_ip, ratelimit_key
+from core.client_ip import client_ip, ratelimit_key
 
 pytestmark = pytest.mark.django_db
 

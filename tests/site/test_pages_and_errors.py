@@ -7,9 +7,9 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import path
 
-from articles import paging
 from config import views as site_views
 from config.urls import urlpatterns as site_urlpatterns
+from core import paging
 from reviews import services
 from tests import factories
 

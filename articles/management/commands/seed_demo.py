@@ -19,11 +19,12 @@ from articles.demo.content import ARTICLES, TOPICS
 from articles.demo.figures import FIGURES
 from articles.demo.references import REFERENCES
 from articles.evidence import SectionText
-from articles.models import Article, SitePage, Topic, WriterProfile
+from articles.models import Article, SitePage, Topic
 from images import services as image_services
+from people import roles
+from people.models import ReviewerProfile, WriterProfile
 from references.models import Reference
-from reviews import roles, services
-from reviews.models import ReviewerProfile
+from reviews import services
 
 # Dev-only accounts. seed_demo refuses to run with DEBUG off, so these never reach production.
 DEMO_USERS = [

@@ -31,9 +31,11 @@ from articles import publishing
 from articles.demo import scale
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleRevision, Topic
+from people import roles
+from people.models import ReviewerProfile
 from references.models import Reference
-from reviews import roles, services
-from reviews.models import ReviewDecision, ReviewerProfile
+from reviews import services
+from reviews.models import ReviewDecision
 from reviews.workflow import Status
 
 BATCH = 100

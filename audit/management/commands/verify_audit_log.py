@@ -7,27 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.models import AccountEvent
-from audit import anchors, chain
-from reviews import signatures
-from reviews.models import AuditEntry
-
-
-def _signature_problem(entry: AuditEntry) -> str | None:
-    if entry.signature_id is None:
-        return None
-    return signatures.problems(entry.signature, entry)
-
-
-# label, queryset, extra check per entry
-CHAINS = {
-    "reviews": (
-        "audit entry",
-        lambda: AuditEntry.objects.select_related("signature__decision__revision"),
-        _signature_problem,
-    ),
-    "accounts": ("account security event", lambda: AccountEvent.objects.all(), None),
-}
+from audit import anchors, chain, registry
 
 
 class Command(BaseCommand):
@@ -72,9 +52,9 @@ class Command(BaseCommand):
         log = anchors.read(files) if files else None
         failures: list[str] = []
         missing: list[str] = []
-        for name, (label, queryset, extra_check) in CHAINS.items():
-            model = queryset().model
-            report = chain.verify(queryset(), extra_check=extra_check)
+        for name, registered in registry.chains().items():
+            model, label = registered.model, registered.label
+            report = chain.verify(registered.rows(), extra_check=registered.extra_check)
             if report.broken is not None:
                 failures.append(f"{name}: BROKEN at {report.broken.describe(label)}")
                 continue
@@ -182,10 +162,11 @@ def _against_log(
 def _parse_anchor(text: str) -> tuple[str, int, str]:
     try:
         name, seq, expected = text.split(":")
-        if name not in CHAINS:
+        if name not in registry.chains():
             raise ValueError
         return name, int(seq), expected
     except ValueError:
+        names = ", ".join(registry.chains())
         raise CommandError(
-            f"--anchor takes CHAIN:SEQ:HASH with CHAIN one of {', '.join(CHAINS)}; got {text!r}."
+            f"--anchor takes CHAIN:SEQ:HASH with CHAIN one of {names}; got {text!r}."
         ) from None

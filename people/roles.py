@@ -43,7 +43,7 @@ def is_editor(user: Any) -> bool:
 
 def sees_every_article(user: Any) -> bool:
     """Editors and current board members see every article in the admin; writers their own
-    (a reviewer whose membership lapsed sees none: reviews.membership)."""
+    (a reviewer whose membership lapsed sees none: people.membership)."""
     return user.has_perm(PERM_EDIT_ANY) or is_board_member(user)
 
 

@@ -28,8 +28,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from reviews import roles
-from reviews.models import ReviewerProfile
+from people import roles
+from people.models import ReviewerProfile
 
 
 class BoardMembershipBackend(ModelBackend):
@@ -135,6 +135,6 @@ def notice(request: HttpRequest, found: Lapse, *, status: int) -> HttpResponse:
         "title": found.headline,
         "lapse": found,
     }
-    response = TemplateResponse(request, "admin/reviews/membership_lapsed.html", context)
+    response = TemplateResponse(request, "admin/people/membership_lapsed.html", context)
     response.status_code = status
     return response.render()

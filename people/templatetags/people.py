@@ -1,4 +1,4 @@
-"""`{{ user|person }}` and `{{ user|person:"credentials" }}`: reviews.people.display_name."""
+"""`{{ user|person }}` and `{{ user|person:"credentials" }}`: people.names.display_name."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from reviews.people import display_name
+from people.names import display_name
 
 register = template.Library()
 
