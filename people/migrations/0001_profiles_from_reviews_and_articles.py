@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
     initial = False
 
     dependencies = [
-        ("articles", "0018_store_pages_of_live_articles"),
+        ("articles", "0017_text_length_limits"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("reviews", "0012_release_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0019_writerprofile_moves_to_people"),
+        ("articles", "0018_writerprofile_moves_to_people"),
         ("people", "0001_profiles_from_reviews_and_articles"),
         ("reviews", "0013_reviewerprofile_moves_to_people"),
     ]

@@ -18,7 +18,7 @@ from people.models import ReviewerProfile, WriterProfile
 BEFORE = [("people", None)]
 OLD_STATE = [
     ("reviews", "0012_release_review"),
-    ("articles", "0018_store_pages_of_live_articles"),
+    ("articles", "0017_text_length_limits"),
     ("admin", "0003_logentry_add_action_flag_choices"),
 ]
 

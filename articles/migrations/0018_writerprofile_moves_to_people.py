@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0018_store_pages_of_live_articles"),
+        ("articles", "0017_text_length_limits"),
         ("people", "0001_profiles_from_reviews_and_articles"),
     ]
 
