@@ -39,6 +39,7 @@ from articles.models import (
     SitePage,
     Topic,
 )
+from articles.states import AWAITING_REVIEW, SUBMITTABLE, WITH_THE_BOARD, Status
 from articles.submission import check_submission
 from articles.widgets import ArticleEditorWidget
 from core.admin_widgets import SafeAutocompleteMixin
@@ -50,7 +51,7 @@ from reviews import actions, admin_views, selectors, services
 from reviews.admin import ReadOnlyAdmin
 from reviews.models import AuditEntry
 from reviews.services import LOCKED_MESSAGE, StaleEdit
-from reviews.workflow import AUTHOR_RULE, AWAITING_REVIEW, SUBMITTABLE, WITH_THE_BOARD, Status
+from reviews.workflow import AUTHOR_RULE
 
 User = get_user_model()
 

@@ -9,9 +9,9 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from articles.models import Article, RevisionReference
+from articles.states import Status
 from references.citations import find_citation_keys
 from references.models import Reference
-from reviews.workflow import Status
 
 
 def live_articles_citing(reference: Reference) -> QuerySet[Article]:

@@ -17,12 +17,13 @@ from markdownx.models import MarkdownxField
 
 from articles import evidence, markdown
 from articles.markdown import LIMITS, validate_markdown, validate_section_markdown
+from articles.states import AWAITING_REVIEW, Status
 from core import text_limits
 from core.links import slug_url
 from core.text_limits import max_length_constraint
 from people import roles
 from references.models import Reference
-from reviews.workflow import AWAITING_REVIEW, ReviewWorkflow, Status
+from reviews.workflow import ReviewWorkflow
 
 
 class Topic(models.Model):

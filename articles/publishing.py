@@ -53,10 +53,10 @@ from django_tasks import task
 from articles import render_sources, search, selectors, structured_data
 from articles.context_processors import site_context
 from articles.models import Article, LivePage, LivePageDependency, SitePage
+from articles.states import Status
 from caching import invalidation, page_cache
 from caching.http import LISTS_TAG
 from people.models import WriterProfile
-from reviews.workflow import Status
 
 logger = logging.getLogger(__name__)
 

@@ -26,11 +26,11 @@ from articles.models import (
     SitePage,
     Topic,
 )
+from articles.states import WITH_THE_BOARD, Status
 from images import storage as image_storage
 from images.models import ImageVersion
 from people.models import ReviewerProfile, WriterProfile
 from reviews.models import AuditEntry, ReviewDecision
-from reviews.workflow import WITH_THE_BOARD, Status
 
 PATIENT = "patient"
 PROFESSIONAL = "professional"

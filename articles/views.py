@@ -39,13 +39,13 @@ from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
+from articles.states import Status
 from caching import page_cache
 from caching.http import no_store, public_page, same_origin_post
 from core import paging
 from people.models import ReviewerProfile, WriterProfile
 from references import exchange
 from references.models import Reference
-from reviews.workflow import Status
 
 logger = logging.getLogger(__name__)
 

@@ -20,12 +20,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.states import Status
 from articles.submission import check_submission
 from people import roles
 from people.names import display_name
 from reviews import forms, policy, scheduling, services, steps
 from reviews.models import AuditEntry, ReviewRound
-from reviews.workflow import Status
 
 Refusal = tuple[int, str]
 

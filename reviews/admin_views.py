@@ -28,12 +28,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from articles import publishing
 from articles import selectors as public_selectors
 from articles.models import Article, ArticleRevision
+from articles.states import AWAITING_REVIEW, READY_FOR_REVIEW, Status
 from core import paging
 from people import roles
 from reviews import actions, diff, selectors, services
 from reviews.forms import CommentForm, NotificationPreferenceForm, seen_token
 from reviews.models import NotificationPreference, ReviewComment
-from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, Status, WorkflowError
+from reviews.workflow import WorkflowError
 
 # Errors that leave everything unchanged, and the status the page answers with.
 _REFUSALS: tuple[tuple[type[Exception], int], ...] = (

@@ -11,10 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.states import Status
 from audit.chain import HashChained, timestamp
 from core import text_limits
 from core.text_limits import max_length_constraint
-from reviews.workflow import Status
 
 
 class NotificationPreference(models.Model):

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from articles import publishing
 from articles.models import Article, ArticleRevision
+from articles.states import Status
 from core.dates import add_months
 from reviews import steps
 from reviews.models import AuditEntry
-from reviews.workflow import Status
 
 # What make_live (and rescheduling) change on the article.
 LIVE_SWITCH_FIELDS = [

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
+from articles.states import AWAITING_REVIEW, READY_FOR_REVIEW, WITH_THE_BOARD, Status
 from core import paging
 from people import roles
 from people.names import display_name
@@ -18,7 +19,6 @@ from references import currency
 from references.models import ReferenceEvent
 from reviews import policy
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewRound
-from reviews.workflow import AWAITING_REVIEW, READY_FOR_REVIEW, WITH_THE_BOARD, Status
 
 DUE_HORIZONS = (30, 60, 90)
 # Rows per page of the queue and of the due report.

@@ -29,6 +29,7 @@ from articles.models import (
     RevisionImage,
     RevisionReference,
 )
+from articles.states import APPROVED_CONTENT, WITH_THE_BOARD, Status
 from articles.submission import check_submission
 from images.models import Image
 from people import roles
@@ -42,7 +43,7 @@ from reviews.models import (
     ReviewDecision,
     ReviewRound,
 )
-from reviews.workflow import APPROVED_CONTENT, WITH_THE_BOARD, Status, WorkflowError
+from reviews.workflow import WorkflowError
 
 # Fields whose change makes a new version of the content.
 CONTENT_FIELDS = frozenset(

@@ -16,10 +16,10 @@ from typing import Any
 
 from accounts import reauth
 from articles.models import Article, ArticleRevision
+from articles.states import Status
 from people.names import display_name
 from reviews import policy
 from reviews.models import ApprovalSignature, AuditEntry, ReviewDecision
-from reviews.workflow import Status
 
 FINAL_MEANING = "Approved for publication"
 

@@ -15,11 +15,12 @@ from django.db import transaction
 from django_tasks.base import Task
 
 from articles.models import Article, ArticleRevision
+from articles.states import AWAITING_REVIEW, Status
 from people import roles
 from people.names import display_name
 from reviews import policy, workflow
 from reviews.models import ApprovalSignature, AuditEntry
-from reviews.workflow import AWAITING_REVIEW, Status, WorkflowError
+from reviews.workflow import WorkflowError
 
 # Steps that are not transitions of the state machine: the state they need, and who may.
 NON_TRANSITION_STEPS: dict[str, tuple[Callable[[Article], str | None], roles.Rule]] = {

@@ -21,35 +21,15 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from articles.states import (
+    APPROVED_CONTENT,
+    NOT_ARCHIVED,
+    SUBMITTABLE,
+    TAKEABLE,
+    Status,
+)
 from core import text_limits
 from people import roles
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved"
-    REVIEW_DUE = "review_due", "Review due"
-    ARCHIVED = "archived", "Archived"
-
-
-# The named sets of states. Each is defined here once and used everywhere.
-# With the board: writers cannot edit the working copy; the public may see it as pending.
-WITH_THE_BOARD = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
-# Waiting for a board member: what the queue lists and what a reviewer can be assigned to.
-AWAITING_REVIEW = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEW_DUE})
-# Waiting for a board member to start reviewing it.
-READY_FOR_REVIEW = frozenset({Status.SUBMITTED, Status.REVIEW_DUE})
-# Where a board member may take the review: in review only while nobody holds it (released,
-# or signed off once and waiting for a further sign-off), which reviews.steps checks.
-TAKEABLE = READY_FOR_REVIEW | {Status.IN_REVIEW}
-# The working copy the writers may submit.
-SUBMITTABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
-# A live revision whose working copy is unchanged: editing it starts a new draft.
-APPROVED_CONTENT = frozenset({Status.APPROVED, Status.REVIEW_DUE})
-NOT_ARCHIVED = frozenset(s for s in Status if s != Status.ARCHIVED)
 
 # Who may take each step (people.roles), named once for the transitions below, the
 # services that carry them out and the action model that offers them.

@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from articles.models import Article
+from articles.states import Status
 from reviews import services
-from reviews.workflow import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from django.urls import reverse
 from articles import evidence, markdown
 from articles.evidence import SectionText
 from articles.models import Article, ArticleSection
+from articles.states import Status
 from articles.submission import check_submission
 from reviews import diff, services, signatures
-from reviews.workflow import Status
 from tests import factories
 from tests.reviews.test_admin_workflow import change_form_data, change_url
 

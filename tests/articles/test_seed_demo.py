@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from articles.models import Article
+from articles.states import Status
 from reviews import policy
-from reviews.workflow import Status
 
 pytestmark = pytest.mark.django_db
 

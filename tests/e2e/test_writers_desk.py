@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from accounts import reauth
 from articles.models import Article, Topic
+from articles.states import Status
 from references.models import Reference
 from reviews import services
-from reviews.workflow import Status
 from tests import factories
 
 pytestmark = pytest.mark.e2e

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
+from articles.states import Status
 from references import lookup, services
 from references.models import Reference, ReferenceEvent
 from reviews.models import AuditEntry
-from reviews.workflow import Status
 from tests.references.test_lookup import recorded
 from tests.reviews.test_tasks import run_worker
 

@@ -13,11 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from articles.models import Article
+from articles.states import Status
 from references import services
 from references.models import Reference, ReferenceEvent
 from reviews import services as review_services
 from reviews.models import AuditEntry
-from reviews.workflow import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

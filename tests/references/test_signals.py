@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from articles.models import Article
+from articles.states import Status
 from references import services
 from references.models import Reference, ReferenceEvent
 from references.signals import source_status_changed
 from reviews.models import AuditEntry
-from reviews.workflow import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from articles.states import Status
 from reviews import services
-from reviews.workflow import Status
 from tests.factories import ArticleFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
+from articles.states import Status
 from reviews import actions, services, workflow
 from reviews.models import ApprovalSignature, AuditEntry, ReviewComment, ReviewDecision
-from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
 from tests.reviews.test_admin_workflow import change_form_data

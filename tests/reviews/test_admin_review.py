@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.states import Status
 from reviews import services
 from reviews.models import NotificationPreference, ReviewComment, ReviewDecision
-from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from articles.states import Status
 from reviews import services
 from reviews.models import AuditEntry
-from reviews.workflow import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

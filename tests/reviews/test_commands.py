@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
+from articles.states import Status
 from reviews.models import AuditEntry
-from reviews.workflow import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
+from articles.states import Status
 from reviews import scheduling, services
 from reviews.models import AuditEntry, ReviewDecision
-from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
 

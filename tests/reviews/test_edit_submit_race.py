@@ -10,8 +10,8 @@ from django.db import connection
 from django_fsm import ConcurrentTransition
 
 from articles.models import Article
+from articles.states import Status
 from reviews import services
-from reviews.workflow import Status
 from tests import factories
 
 pytestmark = [

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.states import Status
 from people.models import ReviewerProfile
 from reviews import selectors, services
 from reviews.models import AuditEntry, ReviewDecision
-from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
 

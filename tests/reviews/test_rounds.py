@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from articles.models import Article
+from articles.states import Status
 from reviews import selectors, services
 from reviews.models import ReviewComment, ReviewRound
-from reviews.workflow import Status, WorkflowError
+from reviews.workflow import WorkflowError
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.states import Status
 from reviews import selectors, services
-from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
 

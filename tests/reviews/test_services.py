@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from articles.models import Article
+from articles.states import Status
 from people.models import ReviewerProfile
 from reviews import scheduling, services
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision
-from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
 

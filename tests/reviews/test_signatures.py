@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from accounts import reauth
 from articles.models import Article
+from articles.states import Status
 from reviews import services
 from reviews.models import ApprovalSignature, AuditEntry, ReviewDecision
-from reviews.workflow import Status
 from tests import factories
 from tests.accounts.conftest import code_for, enrol
 from tests.conftest import FULL_CHECKLIST

@@ -10,10 +10,10 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from articles.models import Article
+from articles.states import Status
 from reviews import actions, scheduling, services, steps
 from reviews.models import AuditEntry, ReviewDecision
 from reviews.services import WorkflowError
-from reviews.workflow import Status
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
 

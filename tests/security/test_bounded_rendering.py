@@ -19,7 +19,7 @@ from django.urls import reverse
 from articles import markdown
 from articles.models import Article, SitePage
 from articles.preview import REST_FACTOR, render_slot
-from reviews.workflow import Status
+from articles.states import Status
 from tests import factories
 from tests.reviews.test_admin_workflow import change_form_data
 from tests.security.conftest import timed

@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
+from articles.states import Status
 from reviews import services
 from reviews.models import AuditEntry
 from reviews.services import LOCKED_MESSAGE
-from reviews.workflow import Status
 from tests import factories
 from tests.reviews.test_admin_workflow import change_form_data
 

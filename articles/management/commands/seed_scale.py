@@ -31,12 +31,12 @@ from articles import publishing
 from articles.demo import scale
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleRevision, Topic
+from articles.states import Status
 from people import roles
 from people.models import ReviewerProfile
 from references.models import Reference
 from reviews import services
 from reviews.models import ReviewDecision
-from reviews.workflow import Status
 
 BATCH = 100
 REVIEWERS = 24
