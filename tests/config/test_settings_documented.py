@@ -1,5 +1,6 @@
 """docs/configuration.md and config/settings.py agree: every environment variable the
 settings read is documented there, each once, and every variable documented there is read.
+The other pages (README.md, docs/*.md) name a variable only as the reference does.
 
 The settings are parsed, not imported, so that a variable read only on some branch
 (MEDIA_STORAGE=s3, DEBUG off, PostgreSQL) counts too.
@@ -245,25 +246,14 @@ def test_the_check_refuses_a_variable_it_cannot_name():
 
 OTHER_PAGES = [ROOT / "README.md", *sorted(set((ROOT / "docs").glob("*.md")) - {REFERENCE})]
 # What else reads environment variables of its own: the Makefile, CI, scripts, pytest.
+CHECKS = {"test_settings_documented.py", "test_docs.py"}
 TOOLS = [
     ROOT / "Makefile",
     ROOT / ".ci" / "run",
     ROOT / "pyproject.toml",
     *(ROOT / "scripts").iterdir(),
-    # The test suite reads a few (CI, ...); not this check and its neighbour, which quote
-    # names in order to refuse them.
-    *(
-        path
-        for path in (ROOT / "tests").rglob("*.py")
-        if path.name not in {"test_settings_documented.py", "test_docs.py"}
-    ),
-]
-FIRST_PARTY = [
-    path
-    for path in ROOT.rglob("*")
-    if path.suffix in {".py", ".vcl", ".sh"}
-    and not {".venv", "node_modules", ".git", "migrations"} & set(path.relative_to(ROOT).parts)
-    and path.name not in {"test_settings_documented.py", "test_docs.py"}
+    # The test suite reads a few (CI, ...); not these checks, which quote names to refuse.
+    *(path for path in (ROOT / "tests").rglob("*.py") if path.name not in CHECKS),
 ]
 # An upper-case name quoted in a page: `NAME`, or `NAME=value` (an assignment).
 QUOTED_NAME = re.compile(r"`([A-Z][A-Z0-9_]{2,})(=[^`]*)?`")
@@ -285,8 +275,21 @@ def _text_of(paths: tuple[Path, ...]) -> str:
     return "\n".join(path.read_text(errors="ignore") for path in paths if path.is_file())
 
 
-def _word_in(name: str, paths: list[Path]) -> bool:
-    return re.search(rf"\b{name}\b", _text_of(tuple(paths))) is not None
+@functools.cache
+def _first_party() -> tuple[Path, ...]:
+    """The project's own code and configuration, where a name that is no variable lives."""
+    skipped = {".venv", "node_modules", ".git", "migrations"}
+    return tuple(
+        path
+        for path in ROOT.rglob("*")
+        if path.suffix in {".py", ".vcl", ".sh"}
+        and not skipped & set(path.relative_to(ROOT).parts)
+        and path.name not in CHECKS
+    )
+
+
+def _word_in(name: str, paths: tuple[Path, ...]) -> bool:
+    return re.search(rf"\b{name}\b", _text_of(paths)) is not None
 
 
 def misnamed_elsewhere(page: str, markdown: str, settings_source: str, reference: str) -> list[str]:
@@ -303,12 +306,12 @@ def misnamed_elsewhere(page: str, markdown: str, settings_source: str, reference
             problems.append(
                 f"{page}: {name} is the setting's name; the environment variable is {variables}"
             )
-        elif assigned and not _word_in(name, TOOLS):
+        elif assigned and not _word_in(name, tuple(TOOLS)):
             problems.append(
                 f"{page}: {name}= is set like an environment variable, but "
                 "neither the settings (docs/configuration.md) nor a tool reads it"
             )
-        elif not assigned and not _word_in(name, FIRST_PARTY + TOOLS):
+        elif not assigned and not _word_in(name, _first_party() + tuple(TOOLS)):
             problems.append(
                 f"{page}: {name} is neither a documented variable nor a name in the code"
             )
