@@ -3,7 +3,7 @@
 # The app marks what may be shared (Cache-Control: public, s-maxage) and names
 # what each page shows in a Cache-Tag header; when content changes it sends BAN
 # (by tag) and PURGE (by URL) requests from the addresses in `purgers`
-# (VARNISH_URLS in the app's settings). See the README's "Caching" section.
+# (VARNISH_URLS in the app's settings). See docs/caching.md.
 #
 # Varnish stands behind the TLS terminator, which sets X-Forwarded-Proto. The app
 # answers differently by protocol (a plain-HTTP request is redirected to HTTPS; HSTS

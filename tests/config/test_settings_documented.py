@@ -1,5 +1,6 @@
 """docs/configuration.md and config/settings.py agree: every environment variable the
 settings read is documented there, each once, and every variable documented there is read.
+The other pages (README.md, docs/*.md) name a variable only as the reference does.
 
 The settings are parsed, not imported, so that a variable read only on some branch
 (MEDIA_STORAGE=s3, DEBUG off, PostgreSQL) counts too.
@@ -8,6 +9,7 @@ The settings are parsed, not imported, so that a variable read only on some bran
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -238,3 +240,99 @@ def test_the_check_names_each_disagreement(source, names, problem):
 def test_the_check_refuses_a_variable_it_cannot_name():
     with pytest.raises(AssertionError, match="string literal"):
         environment_reads('NAME = "DEBUG"\nDEBUG = env.bool(NAME)\n')
+
+
+# --- Other pages: an environment variable is named as the reference names it ----------
+
+OTHER_PAGES = [ROOT / "README.md", *sorted(set((ROOT / "docs").glob("*.md")) - {REFERENCE})]
+# What else reads environment variables of its own: the Makefile, CI, scripts, pytest.
+CHECKS = {"test_settings_documented.py", "test_docs.py"}
+TOOLS = [
+    ROOT / "Makefile",
+    ROOT / ".ci" / "run",
+    ROOT / "pyproject.toml",
+    *(ROOT / "scripts").iterdir(),
+    # The test suite reads a few (CI, ...); not these checks, which quote names to refuse.
+    *(path for path in (ROOT / "tests").rglob("*.py") if path.name not in CHECKS),
+]
+# An upper-case name quoted in a page: `NAME`, or `NAME=value` (an assignment).
+QUOTED_NAME = re.compile(r"`([A-Z][A-Z0-9_]{2,})(=[^`]*)?`")
+ASSIGNED = re.compile(r"(?<![\w-])([A-Z][A-Z0-9_]{2,})=")
+FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+
+
+def named_in_page(markdown: str) -> list[tuple[str, bool]]:
+    """Each upper-case name a page quotes, and whether it is given a value there (`NAME=…`,
+    or NAME=… in a fenced command), which presents it as an environment variable."""
+    names = [(name, bool(value)) for name, value in QUOTED_NAME.findall(markdown)]
+    for fence in FENCE.findall(markdown):
+        names += [(name, True) for name in ASSIGNED.findall(fence)]
+    return names
+
+
+@functools.cache
+def _text_of(paths: tuple[Path, ...]) -> str:
+    return "\n".join(path.read_text(errors="ignore") for path in paths if path.is_file())
+
+
+@functools.cache
+def _first_party() -> tuple[Path, ...]:
+    """The project's own code and configuration, where a name that is no variable lives."""
+    skipped = {".venv", "node_modules", ".git", "migrations"}
+    return tuple(
+        path
+        for path in ROOT.rglob("*")
+        if path.suffix in {".py", ".vcl", ".sh"}
+        and not skipped & set(path.relative_to(ROOT).parts)
+        and path.name not in CHECKS
+    )
+
+
+def _word_in(name: str, paths: tuple[Path, ...]) -> bool:
+    return re.search(rf"\b{name}\b", _text_of(paths)) is not None
+
+
+def misnamed_elsewhere(page: str, markdown: str, settings_source: str, reference: str) -> list[str]:
+    """Names a page presents as environment variables that the reference does not list
+    under that name: a setting's name where its variable has another, or a variable
+    nothing reads."""
+    read_from = settings_read_from(settings_source)
+    problems = []
+    for name, assigned in dict.fromkeys(named_in_page(markdown)):
+        if re.search(rf"`{name}`", reference):
+            continue
+        if name in read_from and name not in read_from[name]:
+            variables = ", ".join(sorted(read_from[name]))
+            problems.append(
+                f"{page}: {name} is the setting's name; the environment variable is {variables}"
+            )
+        elif assigned and not _word_in(name, tuple(TOOLS)):
+            problems.append(
+                f"{page}: {name}= is set like an environment variable, but "
+                "neither the settings (docs/configuration.md) nor a tool reads it"
+            )
+        elif not assigned and not _word_in(name, _first_party() + tuple(TOOLS)):
+            problems.append(
+                f"{page}: {name} is neither a documented variable nor a name in the code"
+            )
+    return problems
+
+
+@pytest.mark.parametrize("page", OTHER_PAGES, ids=lambda page: page.name)
+def test_other_pages_name_variables_as_the_reference_does(page):
+    problems = misnamed_elsewhere(
+        page.name, page.read_text(), SETTINGS.read_text(), REFERENCE.read_text()
+    )
+
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_old_proxy_count_name_would_be_caught():
+    page = "Set `VETTED_TRUSTED_PROXY_COUNT` behind a load balancer; `NO_SUCH_VARIABLE=1`.\n"
+
+    assert misnamed_elsewhere("README.md", page, SETTINGS_SOURCE, _reference("DEBUG")) == [
+        "README.md: VETTED_TRUSTED_PROXY_COUNT is the setting's name; the environment "
+        "variable is TRUSTED_PROXY_COUNT",
+        "README.md: NO_SUCH_VARIABLE= is set like an environment variable, but neither the "
+        "settings (docs/configuration.md) nor a tool reads it",
+    ]
