@@ -636,7 +636,7 @@ class LivePageQuerySet(models.QuerySet):
 class LivePage(models.Model):
     """The public page of one article, rendered whole so that a request does one lookup.
 
-    Written only by articles.publishing, in the transaction that changes what the
+    Written only by articles.stored_pages, in the transaction that changes what the
     public sees (go-live, re-confirmation, archive, restore), and marked stale when
     something it shows changes outside a revision (a reviewer's name, a topic's
     name, a source's retraction): a stale page is rendered again on its next read.
@@ -669,7 +669,7 @@ class LivePage(models.Model):
     professional_page = models.BinaryField(default=b"")
     etag = models.CharField(max_length=40)
     rendered_at = models.DateTimeField()
-    # The templates and site identity the parts were rendered with (publishing.render_version).
+    # The templates and site identity the parts were rendered with (stored_pages.render_version).
     render_version = models.CharField(max_length=16)
     is_stale = models.BooleanField(default=False)
     # What a CDN may purge the page by: the article and everything it shows (Cache-Tag).
@@ -744,7 +744,7 @@ class LivePageDependency(models.Model):
 class SearchEntry(models.Model):
     """The search document of one live article: live content only, nothing else.
 
-    Written by articles.publishing with the live page (removed when the article is
+    Written by articles.stored_pages with the live page (removed when the article is
     withdrawn), so search never looks at drafts, revisions under review or the
     history. `head` (title and summary) is small and stored inline, so ranking on it
     is cheap; `document` adds the body and the professional section.

@@ -1,6 +1,6 @@
 """Going live: switching the public page to an approved revision, now or at a set time.
 
-Every function that changes what the public sees calls publishing.article_changed
+Every function that changes what the public sees calls stored_pages.article_changed
 inside its transaction, so the stored page and the caches follow.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from articles import publishing
+from articles import stored_pages
 from articles.models import Article, ArticleRevision
 from articles.states import Status
 from core.dates import add_months
@@ -88,7 +88,7 @@ def article_reschedule(
         make_live(article, revision, now=now)
         comment = "Published now instead of at the scheduled time."
     article.save(update_fields=LIVE_SWITCH_FIELDS)
-    publishing.article_changed(article)
+    stored_pages.article_changed(article)
     steps.record(
         article=article,
         action=AuditEntry.Action.RESCHEDULE,
@@ -120,7 +120,7 @@ def publish_scheduled(*, now: datetime.datetime | None = None) -> list[Article]:
                 continue  # published or changed since we listed it
             make_live(article, revision, now=now)
             article.save(update_fields=LIVE_SWITCH_FIELDS)
-            publishing.article_changed(article)
+            stored_pages.article_changed(article)
             steps.record(
                 article=article,
                 action=AuditEntry.Action.PUBLISH_SCHEDULED,

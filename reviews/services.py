@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts import reauth
-from articles import citing, evidence, publishing
+from articles import citing, evidence, stored_pages
 from articles.markdown import RenderedArticle
 from articles.models import (
     Article,
@@ -482,7 +482,7 @@ def review_approve(
     )
     if article.status == Status.APPROVED:
         # Live now, re-confirmed (new review dates) or scheduled: the stored page follows.
-        publishing.article_changed(article)
+        stored_pages.article_changed(article)
         steps.notify_after_commit(notifications.article_approved, article_id=article.pk)
     return article
 
@@ -500,7 +500,7 @@ def article_archive(*, article: Article, user: Any, reason: str) -> Article:
     scheduling.clear_schedule(article)
     article.save()
     _close_round(article, ReviewRound.Outcome.WITHDRAWN)
-    publishing.article_changed(article)
+    stored_pages.article_changed(article)
     steps.record(
         article=article, action=Action.ARCHIVE, from_status=from_status, user=user, comment=reason
     )
@@ -518,7 +518,7 @@ def article_restore(*, article: Article, user: Any, comment: str = "") -> Articl
     article.next_review_due = None
     scheduling.clear_schedule(article)
     article.save()
-    publishing.article_changed(article)
+    stored_pages.article_changed(article)
     steps.record(
         article=article, action=Action.RESTORE, from_status=from_status, user=user, comment=comment
     )

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles import markdown, publishing
+from articles import markdown, stored_pages
 from articles.models import RevisionImage
 from articles.submission import check_submission
 from images import services as image_services
@@ -121,7 +121,7 @@ def test_an_image_replaced_after_approval_does_not_change_the_live_page(
         image=figure, user=writer, alt_text="A new description", caption="A new caption",
         credit="Someone else", licence="CC0",
     )  # fmt: skip
-    publishing.refresh_page(article.pk)  # even rendered again, the page keeps what was approved
+    stored_pages.refresh_page(article.pk)  # even rendered again, the page keeps what was approved
     after = client.get(article.get_absolute_url()).content.decode()
     assert f"/media/{first.fallback['name']}" in after
     assert f"/media/{second.fallback['name']}" not in after

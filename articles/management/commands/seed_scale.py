@@ -27,7 +27,7 @@ from django.db import connections, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from articles import publishing
+from articles import stored_pages
 from articles.demo import scale
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleRevision, Topic
@@ -246,4 +246,4 @@ def _seed_one(number: int, *, revisions: int, context: _Context) -> None:
     article.current_revision = article.live_revision = revision
     article.next_review_due = revision.next_review_due
     article.save()
-    publishing.store_live_page(article)  # the live page, stored as a real approval stores it
+    stored_pages.store_live_page(article)  # the live page, stored as a real approval stores it
