@@ -528,6 +528,41 @@ class RevisionImage(models.Model):
         return f"{self.revision}: image {self.image_id} (version {self.version_id})"
 
 
+class RevisionReviewer(models.Model):
+    """A board member credited with a revision's review, frozen when the review completed
+    (reviews.services, at the approval that makes the article approved), as the writers
+    are at submission: the public page reads its credit here, never the review record.
+
+    The printed name, credentials and specialty are as they stood when the reviewer signed;
+    the page links and prints their profile.
+    """
+
+    revision = models.ForeignKey(
+        ArticleRevision, on_delete=models.CASCADE, related_name="reviewer_credits"
+    )
+    reviewer = models.ForeignKey(
+        "people.ReviewerProfile", on_delete=models.PROTECT, related_name="revision_credits"
+    )
+    position = models.PositiveSmallIntegerField()
+    printed_name = models.CharField(max_length=120)
+    credentials = models.CharField(max_length=80, blank=True)
+    specialty = models.CharField(max_length=120, blank=True)
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "credited reviewer"
+        verbose_name_plural = "credited reviewers"
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "reviewer"], name="revisionreviewer_unique_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: reviewed by {self.printed_name}"
+
+
 class SitePage(models.Model):
     """Editor-maintained pages: editorial policy, disclaimers and the transparency pages
     linked from every page's footer (who we are, who pays, privacy, contact, corrections,

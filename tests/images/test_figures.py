@@ -9,11 +9,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles import markdown, stored_pages
+from articles import markdown, revisions, stored_pages
 from articles.models import RevisionImage
 from articles.submission import check_submission
 from images import services as image_services
-from reviews import services, signatures
+from reviews import services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -197,9 +197,9 @@ def test_a_page_without_figures_shares_the_site_card(client, approved, settings)
 def test_content_hash_covers_the_images_shown(illustrated, writer, figure):
     article = services.article_submit(article=illustrated, user=writer)
     revision = article.current_revision
-    assert signatures.revision_content_hash(revision) == revision.content_hash
+    assert revisions.revision_content_hash(revision) == revision.content_hash
     RevisionImage.objects.filter(revision=revision).update(snapshot={"tampered": True})
-    assert signatures.revision_content_hash(revision) != revision.content_hash
+    assert revisions.revision_content_hash(revision) != revision.content_hash
 
 
 def test_alt_text_and_title_cannot_break_out_of_the_figure(writer):
