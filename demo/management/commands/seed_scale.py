@@ -31,6 +31,7 @@ from articles import services as articles_services
 from articles import stored_pages
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleRevision, Topic
+from articles.revisions import revision_create
 from articles.states import Status
 from demo import scale
 from people import roles
@@ -241,7 +242,7 @@ def _seed_one(number: int, *, revisions: int, context: _Context) -> None:
         article.body = body
         # Rendered and frozen as a real submit does.
         rendered = render_working_copy(article)
-        revision = revisions.revision_create(article, writer, rendered)
+        revision = revision_create(article, writer, rendered)
         approved_at = first_day + datetime.timedelta(days=90 * round_number)
         revision.approved_at = revision.last_reviewed_at = approved_at
         revision.published_at = revision.content_updated_at = approved_at
