@@ -195,10 +195,10 @@ class Article(ReviewWorkflow):
     )
     scheduled_live_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The live revision's next review date, copied here whenever the live revision or its
-    # review dates change (reviews.scheduling), so that the due report and the scheduler
+    # review dates change (articles.going_live), so that the due report and the scheduler
     # read one indexed column instead of joining every revision.
     next_review_due = models.DateField(null=True, blank=True, editable=False)
-    # Optimistic locking of the working copy: each edit (reviews.services) adds one under
+    # Optimistic locking of the working copy: each edit (articles.services) adds one under
     # the row lock, and an edit from a form opened at an older version is refused, naming
     # who edited it last and when. Workflow steps leave these alone.
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -297,7 +297,7 @@ class ArticleSection(models.Model):
     own Markdown citing its own sources, shown after the body in the order given.
 
     Part of the content: frozen into the revision at submit (ArticleRevision.sections)
-    and edited only through reviews.services like the rest of the working copy.
+    and edited only through articles.services like the rest of the working copy.
     """
 
     Kind = evidence.Kind
