@@ -1,34 +1,31 @@
-"""Editorial admin: writers draft, the board reviews, editors manage.
+"""The content admin: topics, site pages, readers' messages and votes, and the article
+editor's content-only pieces (the form, its evidence sections, revisions).
 
-The change form's workflow buttons come from the action model (reviews.actions), like
-the review screen's: a button saves the form and opens that action's page, served by
-the one view that takes every action (reviews.admin_views.action_view), which carries
-it out through its service. The admin adds no workflow logic of its own.
-
-(Not django-fsm's FSMAdminMixin: its buttons and transition pages are a second dispatch
-path beside the workbench's, with their own messages and forms.)
+Article itself is registered by reviews.admin, whose editorial admin builds on
+ArticleContentAdmin here and adds the review workflow: its buttons, screens and history.
+Articles never import reviews.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models
 from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles import evidence
+from articles import services as content_services
 from articles.admin_form import TOKEN_FIELDS, ArticleAdminForm
 from articles.models import (
     Article,
@@ -39,7 +36,7 @@ from articles.models import (
     SitePage,
     Topic,
 )
-from articles.states import AWAITING_REVIEW, SUBMITTABLE, WITH_THE_BOARD, Status
+from articles.states import SUBMITTABLE, WITH_THE_BOARD, Status
 from articles.submission import check_submission
 from articles.widgets import ArticleEditorWidget
 from core.admin_widgets import SafeAutocompleteMixin
@@ -47,16 +44,8 @@ from core.paging import BoundedPaginator
 from people import roles
 from people.names import display_name
 from references.links import safe_url
-from reviews import actions, admin_views, selectors, services
-from reviews.admin import ReadOnlyAdmin
-from reviews.models import AuditEntry
-from reviews.services import LOCKED_MESSAGE, StaleEdit
-from reviews.workflow import AUTHOR_RULE
 
 User = get_user_model()
-
-# The change form's buttons post this, naming the action to open once the form is saved.
-ACTION_PARAM = "_workflow_action"
 
 CONTENT_FIELDS = (
     "title",
@@ -79,34 +68,6 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "required_approvals", "required_specialty", "review_interval_months"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class AuditEntryInline(admin.TabularInline):
-    model = AuditEntry
-    verbose_name_plural = "Review history (audit log)"
-    fields = [
-        "created_at",
-        "actor",
-        "transition",
-        "from_status",
-        "to_status",
-        "comment",
-        "revision",
-        "signature",
-    ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["-created_at", "-pk"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "revision", "signature")
 
 
 class RevisionInline(admin.TabularInline):
@@ -151,7 +112,7 @@ class SectionFormSet(BaseInlineFormSet):
 class SectionInline(admin.StackedInline):
     """Evidence sections ("From the guidelines" …): ordered by their position, each for
     the patient page, the professional page or both. Saved through
-    reviews.services.article_sections_save (ArticleAdmin.save_formset), like the body."""
+    ArticleContentAdmin.save_sections, like the body."""
 
     model = ArticleSection
     formset = SectionFormSet
@@ -186,25 +147,41 @@ class SectionInline(admin.StackedInline):
         return True
 
 
-class QueueFilter(admin.SimpleListFilter):
-    title = "queue"
-    parameter_name = "queue"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record written by the workflow only (revisions, and reviews' record of reviews):
+    each person sees the record of the articles they may see (writers: their own).
 
-    def lookups(self, request, model_admin):
-        return [("awaiting", "Awaiting review"), ("mine", "Assigned to me"), ("due", "Review due")]
+    The record grows with every article: lists count only up to a cap and never the
+    whole table, and those who see everything are not filtered by every article's id.
+    """
 
-    def queryset(self, request, queryset):
-        if self.value() == "awaiting":
-            return queryset.awaiting_review().order_by("updated_at")
-        if self.value() == "mine":
-            return queryset.filter(assigned_reviewer=request.user, status__in=AWAITING_REVIEW)
-        if self.value() == "due":
-            return queryset.filter(status=Status.REVIEW_DUE)
-        return queryset
+    article_lookup = "article"
+    show_full_result_count = False
+    paginator = BoundedPaginator
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if roles.sees_every_article(request.user):
+            return queryset
+        visible = Article.objects.editable_by(request.user)
+        return queryset.filter(**{f"{self.article_lookup}__in": visible})
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
-@admin.register(Article)
-class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ArticleContentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    """The article editor without the workflow: its list, form, fields and sections, and
+    the refusals of an edit (locked, stale, not theirs). Not registered: reviews.admin
+    registers Article with its subclass, which adds the review actions and saves through
+    reviews.services (`save_content`, `save_sections`)."""
+
     # Carries the version of the working copy it was opened at (articles.admin_form).
     form = ArticleAdminForm
     list_display = [
@@ -215,7 +192,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "reader_feedback",
         "updated",
     ]
-    list_filter = [QueueFilter, "status", "topic"]
+    list_filter = ["status", "topic"]
     list_select_related = ["topic", "assigned_reviewer__reviewer_profile"]
     # Each a trigram index on PostgreSQL (migration 0009): `UPPER(col) LIKE '%TERM%'`.
     search_fields = ["title", "summary", "slug"]
@@ -234,7 +211,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "reviewer_name",
         "archive_reason",
     ]
-    inlines = [SectionInline, RevisionInline, AuditEntryInline]
+    inlines = [SectionInline, RevisionInline]
     # The editor: cite and image pickers at the cursor, the whole working copy previewed.
     # (A plain CharField: markdownx's form field would put its own widget back.)
     formfield_overrides = {
@@ -301,64 +278,21 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in problems))
         )
 
-    def get_urls(self):
-        def view(func):
-            def wrapper(request, *args, **kwargs):
-                return func(self, request, *args, **kwargs)
-
-            return self.admin_site.admin_view(wrapper)
-
-        # Before the model admin's own patterns: "<path:object_id>/" would swallow these.
-        return [
-            path("queue/", view(admin_views.queue_view), name="articles_article_queue"),
-            path("dashboard/", view(admin_views.dashboard_view), name="articles_article_dashboard"),
-            path("due/", view(admin_views.due_report_view), name="articles_article_due"),
-            path(
-                "<path:object_id>/action/<slug:name>/",
-                view(admin_views.action_view),
-                name="articles_article_action",
-            ),
-            path(
-                "<path:object_id>/review/comment/",
-                view(admin_views.comment_view),
-                name="articles_article_comment",
-            ),
-            path(
-                "<path:object_id>/review/addressed/<int:comment_id>/",
-                view(admin_views.addressed_view),
-                name="articles_article_addressed",
-            ),
-            path(
-                "<path:object_id>/review/read/<int:number>/",
-                view(admin_views.read_view),
-                name="articles_article_read",
-            ),
-            path(
-                "<path:object_id>/review/",
-                view(admin_views.review_view),
-                name="articles_article_review",
-            ),
-            *super().get_urls(),
-        ]
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if request.method == "POST" and obj is not None and _stale_edit_of_locked(request, obj):
             # The form was opened before a co-author submitted: refuse loudly, save nothing,
             # and show the user what they sent.
-            return self._conflict(request, object_id, [LOCKED_MESSAGE], status=409)
+            return self._conflict(request, object_id, [content_services.LOCKED_MESSAGE], status=409)
+        extra_context = extra_context or {}
         if obj is not None:
-            extra_context["change_requests"] = selectors.latest_change_requests(article=obj)
-            extra_context["review_threads"] = selectors.comment_threads(
-                revision=obj.current_revision
-            )
-            extra_context["workflow_actions"] = [
-                action for action in actions.available(obj, request.user) if action.name != "submit"
-            ]
-            extra_context["submit_state"] = self._submit_state(request, obj)
+            extra_context.update(self.change_context(request, obj))
             extra_context["editor"] = "body" not in self.get_readonly_fields(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def change_context(self, request: HttpRequest, obj: Article) -> dict:
+        """What the change form shows beside the content (the workflow's, in reviews)."""
+        return {}
 
     def add_view(self, request, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -368,49 +302,6 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             "blockers": check_submission(Article()).problems,
         }
         return super().add_view(request, form_url, extra_context)
-
-    @staticmethod
-    def _submit_state(request: HttpRequest, obj: Article) -> dict | None:
-        """The Submit button, always shown to whoever may submit: disabled with the reason
-        when the article's state forbids it, else with what blocks it now (if anything)."""
-        if AUTHOR_RULE(obj, request.user) is not None:
-            return None  # not theirs to submit (a reviewer, another writer)
-        action = actions.get("submit")
-        found = action.refusal(obj, request.user)
-        if found is not None:
-            status, reason = found
-            return None if status == 403 else {"refusal": reason, "blockers": []}
-        return {"refusal": "", "blockers": action.blocked_by(obj)}
-
-    def response_change(self, request: HttpRequest, obj: Article):
-        """After saving, a workflow button opens its action's page (GET): the article, what
-        will happen, and the form; the one action view carries it out from there."""
-        name = request.POST.get(ACTION_PARAM)
-        if not name:
-            return super().response_change(request, obj)
-        return self._open_action(request, obj, name)
-
-    def response_add(self, request: HttpRequest, obj: Article, post_url_continue=None):
-        name = request.POST.get(ACTION_PARAM)
-        if not name:
-            return super().response_add(request, obj, post_url_continue)
-        return self._open_action(request, obj, name)
-
-    def _open_action(self, request: HttpRequest, obj: Article, name: str):
-        action = actions.get(name)
-        if action is not None and (blockers := action.blocked_by(obj)):
-            # The edits are saved; the writer stays on the form with what to fix.
-            self.message_user(
-                request,
-                format_html(
-                    "Your changes are saved, but the article was not submitted:<ul>{}</ul>",
-                    format_html_join("", "<li>{}</li>", ((b,) for b in blockers)),
-                ),
-                messages.WARNING,
-            )
-            return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
-        url = reverse("admin:articles_article_action", args=[obj.pk, name])
-        return HttpResponseRedirect(f"{url}?next=change")
 
     def get_inlines(self, request, obj=None):
         # History and revisions only exist once the article does.
@@ -423,8 +314,12 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             formset.save()  # writes nothing; records that nothing changed (admin's log)
             return None
         # Content: locked while with the board; editing live sections starts a draft.
-        services.article_sections_save(article=form.instance, user=request.user, save=formset.save)
+        self.save_sections(request, form.instance, formset.save)
         return None
+
+    def save_sections(self, request: HttpRequest, obj: Article, save) -> Article:
+        """Content only: reviews' ArticleAdmin saves through the workflow's service."""
+        return content_services.article_sections_save(article=obj, user=request.user, save=save)
 
     @admin.display(description="helpful (yes / no)")
     def reader_feedback(self, obj: Article) -> str:
@@ -510,13 +405,17 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
-        services.article_save(article=obj, user=request.user, changed_fields=form.changed_data)
+        self.save_content(request, obj, form.changed_data)
+
+    def save_content(self, request: HttpRequest, obj: Article, changed: list[str]) -> Article:
+        """Content only: reviews' ArticleAdmin saves through the workflow's service."""
+        return content_services.article_save(article=obj, user=request.user, changed_fields=changed)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             try:
                 return super().changeform_view(request, object_id, form_url, extra_context)
-            except StaleEdit:
+            except content_services.StaleEdit:
                 # Another save from the same version won the row lock after this form was
                 # checked; this save rolled back whole. Asked again, the form's own check
                 # sees the newer version and refuses on the form, the user's text kept.

@@ -7,7 +7,7 @@ form whose version is behind the article's is refused on the form itself, with w
 edited it, when, and what they changed, and with everything the user typed still in
 it; unless what changed is nothing this form posts (an editor renamed the authors, which
 a writer's form does not carry). The service checks the version again under the row
-lock (reviews.services.StaleEdit), so of two saves at the same moment one wins.
+lock (articles.services.StaleEdit), so of two saves at the same moment one wins.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Article
+from articles.services import edited_since_message
 from people.names import display_name
-from reviews.services import edited_since_message
 
 # The evidence sections (an inline), digested as one part of the form.
 SECTIONS = "sections"

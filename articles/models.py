@@ -195,10 +195,10 @@ class Article(ReviewWorkflow):
     )
     scheduled_live_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The live revision's next review date, copied here whenever the live revision or its
-    # review dates change (reviews.scheduling), so that the due report and the scheduler
+    # review dates change (articles.going_live), so that the due report and the scheduler
     # read one indexed column instead of joining every revision.
     next_review_due = models.DateField(null=True, blank=True, editable=False)
-    # Optimistic locking of the working copy: each edit (reviews.services) adds one under
+    # Optimistic locking of the working copy: each edit (articles.services) adds one under
     # the row lock, and an edit from a form opened at an older version is refused, naming
     # who edited it last and when. Workflow steps leave these alone.
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -297,7 +297,7 @@ class ArticleSection(models.Model):
     own Markdown citing its own sources, shown after the body in the order given.
 
     Part of the content: frozen into the revision at submit (ArticleRevision.sections)
-    and edited only through reviews.services like the rest of the working copy.
+    and edited only through articles.services like the rest of the working copy.
     """
 
     Kind = evidence.Kind
@@ -528,6 +528,41 @@ class RevisionImage(models.Model):
         return f"{self.revision}: image {self.image_id} (version {self.version_id})"
 
 
+class RevisionReviewer(models.Model):
+    """A board member credited with a revision's review, frozen when the review completed
+    (reviews.services, at the approval that makes the article approved), as the writers
+    are at submission: the public page reads its credit here, never the review record.
+
+    The printed name, credentials and specialty are as they stood when the reviewer signed;
+    the page links and prints their profile.
+    """
+
+    revision = models.ForeignKey(
+        ArticleRevision, on_delete=models.CASCADE, related_name="reviewer_credits"
+    )
+    reviewer = models.ForeignKey(
+        "people.ReviewerProfile", on_delete=models.PROTECT, related_name="revision_credits"
+    )
+    position = models.PositiveSmallIntegerField()
+    printed_name = models.CharField(max_length=120)
+    credentials = models.CharField(max_length=80, blank=True)
+    specialty = models.CharField(max_length=120, blank=True)
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "credited reviewer"
+        verbose_name_plural = "credited reviewers"
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "reviewer"], name="revisionreviewer_unique_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: reviewed by {self.printed_name}"
+
+
 class SitePage(models.Model):
     """Editor-maintained pages: editorial policy, disclaimers and the transparency pages
     linked from every page's footer (who we are, who pays, privacy, contact, corrections,
@@ -636,7 +671,7 @@ class LivePageQuerySet(models.QuerySet):
 class LivePage(models.Model):
     """The public page of one article, rendered whole so that a request does one lookup.
 
-    Written only by articles.publishing, in the transaction that changes what the
+    Written only by articles.stored_pages, in the transaction that changes what the
     public sees (go-live, re-confirmation, archive, restore), and marked stale when
     something it shows changes outside a revision (a reviewer's name, a topic's
     name, a source's retraction): a stale page is rendered again on its next read.
@@ -669,7 +704,7 @@ class LivePage(models.Model):
     professional_page = models.BinaryField(default=b"")
     etag = models.CharField(max_length=40)
     rendered_at = models.DateTimeField()
-    # The templates and site identity the parts were rendered with (publishing.render_version).
+    # The templates and site identity the parts were rendered with (stored_pages.render_version).
     render_version = models.CharField(max_length=16)
     is_stale = models.BooleanField(default=False)
     # What a CDN may purge the page by: the article and everything it shows (Cache-Tag).
@@ -744,7 +779,7 @@ class LivePageDependency(models.Model):
 class SearchEntry(models.Model):
     """The search document of one live article: live content only, nothing else.
 
-    Written by articles.publishing with the live page (removed when the article is
+    Written by articles.stored_pages with the live page (removed when the article is
     withdrawn), so search never looks at drafts, revisions under review or the
     history. `head` (title and summary) is small and stored inline, so ranking on it
     is cheap; `document` adds the body and the professional section.

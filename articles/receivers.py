@@ -2,7 +2,7 @@
 
 Editors change these in the admin (plain model saves), so their effect on stored
 pages and caches hangs off the model signals; what each change affects is decided
-in articles.publishing.
+in articles.stored_pages.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.core.signals import setting_changed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from articles import publishing
+from articles import stored_pages
 from articles.models import LivePageDependency, SitePage, Topic
 from people.models import ReviewerProfile, WriterProfile
 from references.models import Reference
@@ -22,7 +22,7 @@ from references.models import Reference
 @receiver(post_save, sender=ReviewerProfile, dispatch_uid="live_pages_reviewer")
 def reviewer_profile_saved(sender: Any, instance: ReviewerProfile, created: bool, **kwargs) -> None:
     # Names, credentials and specialties appear in bylines, history and JSON-LD.
-    publishing.mark_stale(LivePageDependency.Kind.REVIEWER, [instance.pk])
+    stored_pages.mark_stale(LivePageDependency.Kind.REVIEWER, [instance.pk])
 
 
 @receiver(post_save, sender=WriterProfile, dispatch_uid="live_pages_writer")
@@ -31,19 +31,19 @@ def writer_profile_saved(sender: Any, instance: WriterProfile, created: bool, **
     # profile made public (or hidden) changes whether the byline may name them at all.
     if created:
         # A new profile names a writer on pages that so far credited the editorial team.
-        publishing.writer_named(instance)
+        stored_pages.writer_named(instance)
     else:
-        publishing.mark_stale(LivePageDependency.Kind.WRITER, [instance.pk])
+        stored_pages.mark_stale(LivePageDependency.Kind.WRITER, [instance.pk])
 
 
 @receiver(post_save, sender=Topic, dispatch_uid="live_pages_topic")
 def topic_saved(sender: Any, instance: Topic, created: bool, **kwargs) -> None:
-    publishing.mark_stale(LivePageDependency.Kind.TOPIC, [instance.pk])
+    stored_pages.mark_stale(LivePageDependency.Kind.TOPIC, [instance.pk])
 
 
 @receiver(post_save, sender=SitePage, dispatch_uid="live_pages_site_page")
 def site_page_saved(sender: Any, instance: SitePage, created: bool, **kwargs) -> None:
-    publishing.site_page_changed(instance.key)
+    stored_pages.site_page_changed(instance.key)
 
 
 @receiver(pre_save, sender=Reference, dispatch_uid="live_pages_source_before")
@@ -56,11 +56,11 @@ def remember_retraction(sender: Any, instance: Reference, **kwargs) -> None:
 def reference_saved(sender: Any, instance: Reference, created: bool, **kwargs) -> None:
     # Live pages print the source as it was approved, except its retraction.
     if not created and getattr(instance, "_retracted_before", None) != instance.retracted:
-        publishing.mark_stale(LivePageDependency.Kind.SOURCE, [instance.pk])
+        stored_pages.mark_stale(LivePageDependency.Kind.SOURCE, [instance.pk])
 
 
 @receiver(setting_changed, dispatch_uid="live_pages_site_identity")
 def site_identity_changed(sender: Any, setting: str, **kwargs) -> None:
     # Stored pages print the site's name and address (tests change them at run time).
     if setting in ("SITE_NAME", "SITE_URL", "VETTED_PUBLISHER_NAME", "STATIC_URL", "STORAGES"):
-        publishing.sources_digest.cache_clear()
+        stored_pages.sources_digest.cache_clear()

@@ -1,6 +1,6 @@
 """Everything a stored page's rendering can reach, found from the code rather than listed.
 
-articles.publishing hashes what `find` returns into the render version, so that a deploy
+articles.stored_pages hashes what `find` returns into the render version, so that a deploy
 changing any of it renders the stored pages again. Starting from the templates a stored
 page renders and the modules that render it, it follows:
 

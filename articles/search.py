@@ -1,7 +1,7 @@
 """Search over live content only, bounded whatever the size of the archive.
 
 The documents are SearchEntry rows, one per live article, written with its stored
-page (articles.publishing) and removed when it is withdrawn. On PostgreSQL:
+page (articles.stored_pages) and removed when it is withdrawn. On PostgreSQL:
 
 - Matches come from GIN indexes on stored tsvectors: `head` (title A, summary B)
   and `document` (head plus body and professional section, C).
@@ -424,7 +424,7 @@ def _replace_words(text: str, replaced: dict[str, str]) -> str:
 
 
 def index_page(live: LivePage, *, body_html: str, professional_html: str) -> None:
-    """Store the search document of a live page (called by articles.publishing)."""
+    """Store the search document of a live page (called by articles.stored_pages)."""
     body_text = _SPACES.sub(" ", strip_tags(f"{body_html} {professional_html}")).strip()
     SearchEntry.objects.update_or_create(
         page=live,

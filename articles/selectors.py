@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from articles import reading
 from articles.markdown import RenderedArticle
@@ -23,6 +23,7 @@ from articles.models import (
     LivePageDependency,
     RevisionImage,
     RevisionReference,
+    RevisionReviewer,
     SitePage,
     Topic,
 )
@@ -30,7 +31,6 @@ from articles.states import WITH_THE_BOARD, Status
 from images import storage as image_storage
 from images.models import ImageVersion
 from people.models import ReviewerProfile, WriterProfile
-from reviews.models import AuditEntry, ReviewDecision
 
 PATIENT = "patient"
 PROFESSIONAL = "professional"
@@ -217,21 +217,13 @@ def site_page(key: str) -> SitePage | None:
 
 
 def revision_reviewers(revision: ArticleRevision) -> list[ReviewerProfile]:
-    """Who signed off the review that set this revision's "Last reviewed" date.
-
-    Sign-offs in a re-review that is still under way do not change the public credit.
-    """
-    approvals = ReviewDecision.objects.filter(revision=revision, kind=ReviewDecision.Kind.APPROVE)
-    if revision.last_reviewed_at:
-        approvals = approvals.filter(created_at__lte=revision.last_reviewed_at)
-    last_round = approvals.aggregate(r=Max("review_round"))["r"]
-    return [
-        d.reviewer.reviewer_profile
-        for d in approvals.filter(review_round=last_round).select_related(
-            "reviewer__reviewer_profile"
+    """Who the revision's last completed review credits (frozen on it at approval, in the
+    order they signed): the byline's reviewers. A re-review under way changes nothing."""
+    return list(
+        ReviewerProfile.objects.filter(revision_credits__revision=revision).order_by(
+            "revision_credits__position"
         )
-        if hasattr(d.reviewer, "reviewer_profile")
-    ]
+    )
 
 
 def _writers(users: QuerySet) -> list[WriterProfile]:
@@ -276,30 +268,20 @@ def lead_image(revision: ArticleRevision) -> LeadImage | None:
 
 
 def _history(article: Article) -> list[HistoryEntry]:
-    """Published versions, newest first, each with the board members who approved it."""
-    approvals = ReviewDecision.objects.filter(kind=ReviewDecision.Kind.APPROVE).select_related(
-        "reviewer__reviewer_profile"
-    )
+    """Published versions, newest first, each with the board members credited with it."""
+    credits = RevisionReviewer.objects.select_related("reviewer").order_by("position")
     revisions = (
         ArticleRevision.objects.filter(article=article, published_at__isnull=False)
         .order_by("-published_at")
-        .prefetch_related(Prefetch("decisions", queryset=approvals, to_attr="approvals"))[:10]
+        .prefetch_related(Prefetch("reviewer_credits", queryset=credits, to_attr="credits"))[:10]
     )
-    history = []
-    for revision in revisions:
-        reviewers: list[ReviewerProfile] = []
-        for decision in revision.approvals:
-            # A sign-off in a re-review that has not finished yet does not count.
-            if revision.last_reviewed_at and decision.created_at > revision.last_reviewed_at:
-                continue
-            profile = getattr(decision.reviewer, "reviewer_profile", None)
-            if profile is not None and profile not in reviewers:
-                reviewers.append(profile)
-        history.append(HistoryEntry(revision, reviewers))
-    return history
+    return [
+        HistoryEntry(revision, [credit.reviewer for credit in revision.credits])
+        for revision in revisions
+    ]
 
 
-def _tracker(revision: ArticleRevision, status: str) -> list[TrackerStep]:
+def _tracker(revision: ArticleRevision, article: Article, status: str) -> list[TrackerStep]:
     """Submitted / Under review / Approved for one revision.
 
     A live page dates only the approval (the reader's "reviewed on"); a pending page
@@ -311,9 +293,10 @@ def _tracker(revision: ArticleRevision, status: str) -> list[TrackerStep]:
             TrackerStep(labels[2], "done", revision.approved_at)
         ]
     if status == Status.IN_REVIEW:
-        started = AuditEntry.objects.filter(
-            revision=revision, transition=AuditEntry.Action.START_REVIEW
-        ).aggregate(first=Min("created_at"))["first"]
+        # In review since the article entered that state (steps later in the same review,
+        # a release or a further sign-off, do not restart the clock).
+        current = revision.pk == article.current_revision_id
+        started = article.status_changed_at if current else None
         return [
             TrackerStep(labels[0], "done", revision.created_at),
             TrackerStep(labels[1], "current", started),
@@ -335,7 +318,7 @@ def public_article(*, article: Article) -> PublicArticle:
         cited=_cited(revision),
         reviewers=revision_reviewers(revision),
         writers=revision_writers(revision),
-        tracker=_tracker(revision, Status.APPROVED),
+        tracker=_tracker(revision, article, Status.APPROVED),
         history=_history(article),
         lead_image=lead_image(revision),
     )
@@ -355,7 +338,7 @@ def pending_article(*, article: Article) -> PublicArticle | None:
         reviewers=[],
         writers=revision_writers(revision),
         pending=True,
-        tracker=_tracker(revision, article.status),
+        tracker=_tracker(revision, article, article.status),
         lead_image=lead_image(revision),
     )
 
@@ -370,7 +353,7 @@ def revision_page(*, article: Article, revision: ArticleRevision) -> PublicArtic
         reviewers=[],
         writers=revision_writers(revision),
         pending=True,
-        tracker=_tracker(revision, article.status),
+        tracker=_tracker(revision, article, article.status),
         lead_image=lead_image(revision),
     )
 

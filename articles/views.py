@@ -34,7 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles import contact as contact_messages
-from articles import publishing, search, selectors
+from articles import search, selectors, stored_pages
 from articles.context_processors import AUDIENCE_COOKIE
 from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
@@ -87,8 +87,8 @@ def article_detail(
     request: HttpRequest, slug: str, audience: str = selectors.PATIENT
 ) -> HttpResponse:
     # Only reads: a stale or outdated page is served as stored until a task renders it
-    # again (articles.publishing, "rendering stored pages again").
-    stored = publishing.stored_page(slug, audience)
+    # again (articles.stored_pages, "rendering stored pages again").
+    stored = stored_pages.stored_page(slug, audience)
     if stored is None:
         article = selectors.article_for_slug(slug)
         if article is None:
@@ -105,7 +105,7 @@ def article_detail(
     return response
 
 
-def _stored_response(request: HttpRequest, stored: publishing.StoredPage) -> HttpResponse:
+def _stored_response(request: HttpRequest, stored: stored_pages.StoredPage) -> HttpResponse:
     """The stored page as it is (compressed) to clients that take gzip, else inflated."""
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(stored.page_gzip)
@@ -124,7 +124,7 @@ def _unstored_live_page(article: Article, audience: str) -> HttpResponse:
     rather than a wrong 404, until `render_live_pages` stores it."""
     logger.error("Live article %s has no stored page: run manage.py render_live_pages", article.pk)
     page = selectors.public_article(article=article)
-    return no_store(HttpResponse(publishing.render_page(page, audience)))
+    return no_store(HttpResponse(stored_pages.render_page(page, audience)))
 
 
 def _pending_or_404(request: HttpRequest, article: Article, audience: str) -> HttpResponse:
@@ -134,7 +134,7 @@ def _pending_or_404(request: HttpRequest, article: Article, audience: str) -> Ht
     page = selectors.pending_article(article=article)
     if page is None:
         raise Http404("No such article.")
-    return no_store(HttpResponse(publishing.render_page(page, audience, request=request)))
+    return no_store(HttpResponse(stored_pages.render_page(page, audience, request=request)))
 
 
 @require_POST
@@ -210,7 +210,7 @@ def _audience_url(next_url: str, audience: str) -> str:
     except Resolver404:
         return next_url
     if match.namespace == "articles" and match.url_name in _ARTICLE_VIEWS:
-        return publishing.audience_urls(match.kwargs["slug"])[audience]
+        return stored_pages.audience_urls(match.kwargs["slug"])[audience]
     return next_url
 
 
@@ -259,7 +259,7 @@ def article_preview(
         selectors.PATIENT: reverse("articles:preview", kwargs={"slug": slug}),
         selectors.PROFESSIONAL: reverse("articles:preview_professional", kwargs={"slug": slug}),
     }
-    html = publishing.render_page(
+    html = stored_pages.render_page(
         page, audience, request=request, caution_detail=PREVIEW_CAUTION, audience_urls=urls
     )
     response = no_store(HttpResponse(html))

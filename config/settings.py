@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_fsm",  # the review state machine (django-fsm-2)
     "django_ratelimit",  # throttles, per client or per staff user
     # Ours, below the libraries they build on: the page cache knows no app above it.
+    "demo",  # seed_demo and seed_scale: demo content, made through every app's services
     "caching",
     "articles",
     "reviews",

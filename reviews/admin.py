@@ -1,12 +1,15 @@
+"""The review record in the admin (read-only), notification preferences, and the
+editorial article admin (reviews.article_admin), registered here for articles.Article."""
+
 from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import path
 
+from articles.admin import ReadOnlyAdmin
 from articles.models import Article
-from core.paging import BoundedPaginator
-from people import roles
 from reviews import admin_views
+from reviews.article_admin import ArticleAdmin
 from reviews.models import (
     AuditEntry,
     NotificationPreference,
@@ -15,34 +18,7 @@ from reviews.models import (
     ReviewRound,
 )
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The record of reviews is written by the workflow only, and each person sees the
-    record of the articles they may see (writers: their own).
-
-    The record grows with every article: lists count only up to a cap and never the
-    whole table, and those who see everything are not filtered by every article's id.
-    """
-
-    article_lookup = "article"
-    show_full_result_count = False
-    paginator = BoundedPaginator
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if roles.sees_every_article(request.user):
-            return queryset
-        visible = Article.objects.editable_by(request.user)
-        return queryset.filter(**{f"{self.article_lookup}__in": visible})
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+admin.site.register(Article, ArticleAdmin)
 
 
 @admin.register(AuditEntry)

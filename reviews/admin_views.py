@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from articles import publishing
 from articles import selectors as public_selectors
+from articles import stored_pages
 from articles.models import Article, ArticleRevision
 from articles.states import AWAITING_REVIEW, READY_FOR_REVIEW, Status
 from core import paging
@@ -252,7 +252,7 @@ def read_view(
     if audience not in public_selectors.AUDIENCES:
         audience = public_selectors.PATIENT
     page = public_selectors.revision_page(article=article, revision=revision)
-    html = publishing.render_page(
+    html = stored_pages.render_page(
         page,
         audience,
         request=request,

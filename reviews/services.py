@@ -3,7 +3,8 @@
 Each is atomic and has the same shape (reviews.steps): lock the article row, check the
 step on the server (state, then who), compute the facts the transition needs, call the
 django-fsm transition (which only changes the instance), save, write the audit entry,
-and queue notifications with transaction.on_commit. Going live is reviews.scheduling.
+and queue notifications with transaction.on_commit. Content writes and going live are
+articles' (articles.services, articles.going_live); these compose them with the workflow.
 Views, the admin, commands and the action model call these; none repeats their logic.
 """
 
@@ -14,28 +15,20 @@ from collections.abc import Callable
 from typing import Any
 
 import django_fsm as fsm
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts import reauth
-from articles import citing, evidence, publishing
-from articles.markdown import RenderedArticle
-from articles.models import (
-    Article,
-    ArticleRevision,
-    ArticleSection,
-    RevisionImage,
-    RevisionReference,
-)
-from articles.states import APPROVED_CONTENT, WITH_THE_BOARD, Status
+from articles import citing, evidence, going_live, revisions, stored_pages
+from articles import services as articles_services
+from articles.models import Article, ArticleRevision
+from articles.states import APPROVED_CONTENT, Status
 from articles.submission import check_submission
-from images.models import Image
 from people import roles
 from people.names import display_name
 from references.models import ReferenceEvent
-from reviews import notifications, policy, scheduling, signatures, steps
+from reviews import notifications, policy, signatures, steps
 from reviews.models import (
     ApprovalSignature,
     AuditEntry,
@@ -44,37 +37,6 @@ from reviews.models import (
     ReviewRound,
 )
 from reviews.workflow import WorkflowError
-
-# Fields whose change makes a new version of the content.
-CONTENT_FIELDS = frozenset(
-    {"title", "summary", "body", "professional_body", "topic", "slug", "group_references"}
-    | {"subject_name", "subject_type"}
-)
-
-LOCKED_MESSAGE = (
-    "This article is with the medical reviewers and cannot be edited until they finish."
-)
-
-
-class StaleEdit(ValidationError):
-    """An edit made on a copy of the working copy that someone has edited since it was read
-    (its `version` is behind the row's). Refused whole: saving it would undo their edit."""
-
-    def __init__(self, current: Article) -> None:
-        self.current = current
-        super().__init__(edited_since_message(current), code="stale")
-
-
-def edited_since_message(current: Article) -> str:
-    """Who last edited the working copy and when, for someone whose copy is older."""
-    editor = current.last_edited_by
-    who = display_name(editor) if editor is not None else "someone else"
-    when = current.last_edited_at or current.updated_at
-    return (
-        f"This article was changed by {who} at {timezone.localtime(when):%Y-%m-%d %H:%M} "
-        "since you opened it; your changes were not saved."
-    )
-
 
 # What a reviewer confirms before every approval, re-confirmations included.
 REVIEW_CHECKLIST = {
@@ -114,182 +76,51 @@ def _hold_round(article: Article, reviewer: Any) -> None:
     )
 
 
-# --- the content, and freezing it -------------------------------------------------------
+# --- the content: articles.services writes it; editing approved content starts a draft ---
 
 
-def _image_snapshot(image: Image) -> dict[str, Any]:
-    """What a revision freezes of an image it shows: its file and the words printed with it."""
-    return {
-        "image": image.pk,
-        "sha256": image.current_version.sha256,
-        "alt_text": image.alt_text,
-        "caption": image.caption,
-        "credit": image.credit,
-        "licence": image.licence,
-    }
+def _new_draft_of_approved(user: Any) -> articles_services.ContentEdited:
+    """The workflow's say on a content edit: live (approved) content gets a new draft,
+    whose next approval replaces what readers see; anything else is a plain save."""
+
+    def revise_if_approved(current: Article) -> None:
+        if current.status in APPROVED_CONTENT:
+            from_status = current.status
+            current.revise()
+            steps.record(article=current, action=Action.REVISE, from_status=from_status, user=user)
+
+    return revise_if_approved
 
 
-def _snapshot(article: Article, user: Any, rendered: RenderedArticle) -> ArticleRevision:
-    """Freeze the working copy with the rendering the submission check already made."""
-    number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-    revision = ArticleRevision(
-        **ArticleRevision.working_copy_fields(article, rendered),
-        number=number,
-        created_by=user,
+def article_save(*, article: Article, user: Any, changed_fields: set[str] | list[str]) -> Article:
+    """Save the working copy (or create it): articles.services.article_save, where editing
+    live content starts a new draft. What the admin, commands and tests call."""
+    return articles_services.article_save(
+        article=article,
+        user=user,
+        changed_fields=changed_fields,
+        on_content_edit=_new_draft_of_approved(user),
     )
-    # The sources as printed, not just which ones: a corrected citation is an update.
-    sources = [ref.bibliographic_snapshot() for ref in rendered.references]
-    images = [_image_snapshot(image) for image in rendered.images]
-    revision.content_hash = signatures.content_digest(revision, sources=sources, images=images)
-    revision.save()
-    # Who wrote it, as the byline will credit them (later changes to the article's
-    # writers take effect with its next revision).
-    revision.authors.set(article.authors.all())
-    RevisionReference.objects.bulk_create(
-        RevisionReference(revision=revision, reference=ref, position=i, snapshot=snapshot)
-        for i, (ref, snapshot) in enumerate(zip(rendered.references, sources, strict=True), 1)
-    )
-    # Each image at the file it showed: the stored HTML links exactly these versions.
-    RevisionImage.objects.bulk_create(
-        RevisionImage(
-            revision=revision,
-            image=image,
-            version=image.current_version,
-            position=i,
-            snapshot=snapshot,
-        )
-        for i, (image, snapshot) in enumerate(zip(rendered.images, images, strict=True), 1)
-    )
-    return revision
 
 
-def _concrete_field(name: str):
-    try:
-        field = Article._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-    return field if field.concrete and not field.many_to_many else None
-
-
-def _lock_for_edit(article: Article, user: Any) -> Article:
-    """Lock the working copy and check that `user` may edit its content now, and that
-    `article` (the copy they edited) is not behind it: under the lock, so of two edits
-    made from the same version exactly one is saved."""
-    current = steps.lock(article)
-    if current.status in WITH_THE_BOARD:
-        raise ValidationError(LOCKED_MESSAGE)
-    if current.status == Status.ARCHIVED:
-        raise ValidationError("This article is archived; an editor must restore it first.")
-    if not roles.can_edit_content(current, user):
-        raise PermissionDenied("Only the article's authors or an editor can edit it.")
-    if current.version != article.version:
-        raise StaleEdit(current)
-    return current
-
-
-def _mark_edited(current: Article, article: Article, user: Any) -> None:
-    """Count the edit (saved with `current`). The caller's copy takes the new version, so
-    its next edit in the same request (the form's sections after its fields) is not stale."""
-    current.version += 1
-    current.last_edited_by = user
-    current.last_edited_at = timezone.now()
-    article.version = current.version
-
-
-def _content_edited(current: Article, user: Any) -> None:
-    """The content changed: live content gets a new draft (revise), else a plain save."""
-    if current.status in APPROVED_CONTENT:
-        from_status = current.status
-        current.revise()
-        current.save()
-        steps.record(article=current, action=Action.REVISE, from_status=from_status, user=user)
-    else:
-        current.save()
-
-
-@transaction.atomic
 def article_sections_save(*, article: Article, user: Any, save: Callable[[], Any]) -> Article:
-    """Save the working copy's evidence sections (`save` writes them: the admin's inline
-    formset). They are content: the same checks as article_save, and editing those of a
-    live article starts a new draft."""
-    current = _lock_for_edit(article, user)
-    save()
-    _mark_edited(current, article, user)
-    _content_edited(current, user)
-    return current
+    """Save the evidence sections (`save` writes them: the admin's inline formset), as
+    article_save saves the fields; editing those of a live article starts a new draft."""
+    return articles_services.article_sections_save(
+        article=article, user=user, save=save, on_content_edit=_new_draft_of_approved(user)
+    )
 
 
 def article_sections_set(
     *, article: Article, user: Any, sections: list[evidence.SectionText]
 ) -> Article:
     """Replace the working copy's evidence sections with these, in this order."""
-
-    def save() -> None:
-        article.sections.all().delete()
-        ArticleSection.objects.bulk_create(
-            ArticleSection(
-                article=article,
-                position=i,
-                kind=s.kind,
-                heading=s.heading,
-                audience=s.audience,
-                body=s.body,
-            )
-            for i, s in enumerate(sections, start=1)
-        )
-
-    return article_sections_save(article=article, user=user, save=save)
-
-
-def _article_create(article: Article, user: Any) -> Article:
-    """A new article, whose creator is its first author from the start: what is saved with
-    it (its evidence sections) is saved by an author. An editor who names other authors in
-    the same form replaces them (the form saves its authors after this)."""
-    article.version = 1
-    article.last_edited_by = user
-    article.last_edited_at = timezone.now()
-    article.save()
-    article.authors.add(user)
-    return article
-
-
-# Relations the admin's form saves itself, after article_save: an edit all the same.
-EDITED_RELATIONS = frozenset({"authors"})
-
-
-@transaction.atomic
-def article_save(*, article: Article, user: Any, changed_fields: set[str] | list[str]) -> Article:
-    """Save the working copy (or create it). Editing live content starts a new draft.
-
-    Only the edited fields are copied onto the freshly locked row, so an edit made on a
-    stale copy can never undo what the workflow did meanwhile (e.g. a scheduled publish);
-    and an edit made on a copy older than the last edit (`article.version`) is refused
-    (StaleEdit), so it can never undo another person's edit either.
-    """
-    if article.pk is None:
-        return _article_create(article, user)
-    edited = [
-        name
-        for name in changed_fields
-        if (field := _concrete_field(name)) is not None and field.editable
-    ]
-    if not edited and not EDITED_RELATIONS.intersection(changed_fields):
-        # e.g. a reviewer's action button posts the read-only form: nothing to save.
-        return article
-    current = _lock_for_edit(article, user)
-    locked_slug = current.approved_slug()
-    if locked_slug and article.slug != locked_slug:
-        raise ValidationError(
-            f"This article was approved at “{locked_slug}”; its URL (slug) cannot change."
-        )
-    for name in edited:
-        setattr(current, name, getattr(article, name))
-    _mark_edited(current, article, user)
-    if set(edited) & CONTENT_FIELDS:
-        _content_edited(current, user)
-    else:
-        current.save()
-    return current
+    return articles_services.article_sections_set(
+        article=article,
+        user=user,
+        sections=sections,
+        on_content_edit=_new_draft_of_approved(user),
+    )
 
 
 # --- review actions ---------------------------------------------------------------------
@@ -307,7 +138,7 @@ def article_submit(*, article: Article, user: Any, comment: str = "") -> Article
     submission = check_submission(article)
     from_status = article.status
     article.submit(problems=submission.problems)
-    article.current_revision = _snapshot(article, user, submission.rendered)
+    article.current_revision = revisions.revision_create(article, user, submission.rendered)
     article.review_round += 1
     # A resubmission stays with the reviewer who held the round that sent it back, while
     # they may still review it; anything else goes to the whole board.
@@ -462,7 +293,7 @@ def review_approve(
             .values_list("go_live_at", flat=True)
             .first()
         )
-        scheduling.publish_approved(article, under_review, go_live_at=requested, now=now)
+        going_live.publish_approved(article, under_review, go_live_at=requested, now=now)
         _close_round(article, ReviewRound.Outcome.APPROVED, now=now)
         # The correction is on the approved revision now; the next edit starts without it.
         article.is_correction, article.correction_note = False, ""
@@ -481,10 +312,34 @@ def review_approve(
         signature=signed,
     )
     if article.status == Status.APPROVED:
+        # The review is complete: who the public page credits is frozen on the revision.
+        articles_services.revision_credit_reviewers(under_review, _credited_reviewers(article))
         # Live now, re-confirmed (new review dates) or scheduled: the stored page follows.
-        publishing.article_changed(article)
+        stored_pages.article_changed(article)
         steps.notify_after_commit(notifications.article_approved, article_id=article.pk)
     return article
+
+
+def _credited_reviewers(article: Article) -> list[articles_services.ReviewerCredit]:
+    """Who is credited with a review: every board member who signed off the round that
+    completed it, in the order they signed, as printed on their signature."""
+    approvals = policy.approvals_this_round(article).select_related("signature")
+    credits = []
+    for decision in approvals.order_by("created_at", "pk"):
+        profile = getattr(decision.reviewer, "reviewer_profile", None)
+        if profile is None:
+            continue
+        signature = getattr(decision, "signature", None)
+        credits.append(
+            articles_services.ReviewerCredit(
+                reviewer=profile,
+                printed_name=signature.printed_name if signature else profile.display_name,
+                credentials=signature.credentials if signature else profile.credentials,
+                specialty=profile.specialty,
+                signed_at=signature.signed_at if signature else decision.created_at,
+            )
+        )
+    return credits
 
 
 @transaction.atomic
@@ -497,10 +352,10 @@ def article_archive(*, article: Article, user: Any, reason: str) -> Article:
     from_status = article.status
     article.archive(reason=reason)
     # A withdrawn article must not go live later by schedule.
-    scheduling.clear_schedule(article)
+    going_live.clear_schedule(article)
     article.save()
     _close_round(article, ReviewRound.Outcome.WITHDRAWN)
-    publishing.article_changed(article)
+    stored_pages.article_changed(article)
     steps.record(
         article=article, action=Action.ARCHIVE, from_status=from_status, user=user, comment=reason
     )
@@ -516,9 +371,9 @@ def article_restore(*, article: Article, user: Any, comment: str = "") -> Articl
     article.restore()
     article.live_revision = None
     article.next_review_due = None
-    scheduling.clear_schedule(article)
+    going_live.clear_schedule(article)
     article.save()
-    publishing.article_changed(article)
+    stored_pages.article_changed(article)
     steps.record(
         article=article, action=Action.RESTORE, from_status=from_status, user=user, comment=comment
     )

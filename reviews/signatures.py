@@ -10,63 +10,17 @@ time, what the signature means, and the content hash of the revision they approv
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from typing import Any
 
 from accounts import reauth
-from articles.models import Article, ArticleRevision
+from articles.models import Article
+from articles.revisions import revision_content_hash
 from articles.states import Status
 from people.names import display_name
 from reviews import policy
 from reviews.models import ApprovalSignature, AuditEntry, ReviewDecision
 
 FINAL_MEANING = "Approved for publication"
-
-
-# Every field of a revision that readers see, as stored: the Markdown, the sanitised HTML
-# made from it at submission (what pages print), each evidence section (its text and its
-# HTML), how its sources are numbered and listed, and what else readers are told of it
-# (its subject, a correction note). A revision's sources and images are hashed beside
-# these, as frozen with it. Not its review stamps (dates the workflow sets later).
-SIGNED_FIELDS = (
-    "title",
-    "summary",
-    "body",
-    "professional_body",
-    "body_html",
-    "professional_html",
-    "sections",
-    "reference_numbers",
-    "group_references",
-    "subject_name",
-    "subject_type",
-    "is_correction",
-    "correction_note",
-)
-
-
-def content_digest(revision: ArticleRevision, *, sources: list[dict], images: list[dict]) -> str:
-    """The content hash of a revision, saved or about to be: SHA-256 over a canonical JSON
-    of its signed fields, its sources as printed and the images it shows (their files and
-    words). Whatever a reader sees of it changes the hash, so the signature covers it."""
-    signed = {
-        "content": {name: getattr(revision, name) for name in SIGNED_FIELDS},
-        "sources": sources,
-        "images": images,
-    }
-    # As the JSON columns return it (string keys, lists), so a saved revision and the one
-    # about to be saved hash alike.
-    stored = json.loads(json.dumps(signed, default=str))
-    canonical = json.dumps(stored, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def revision_content_hash(revision: ArticleRevision) -> str:
-    """Recompute a stored revision's content hash from what it holds now."""
-    sources = list(revision.reference_links.order_by("position").values_list("snapshot", flat=True))
-    images = list(revision.image_links.order_by("position").values_list("snapshot", flat=True))
-    return content_digest(revision, sources=sources, images=images)
 
 
 def meaning(article: Article) -> str:

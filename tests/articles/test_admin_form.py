@@ -12,10 +12,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from articles.admin import ArticleAdmin
 from articles.models import Article
 from people.names import display_name
 from reviews import services
+from reviews.article_admin import ArticleAdmin
 from tests import factories
 from tests.reviews.test_admin_workflow import change_form_data, change_url
 

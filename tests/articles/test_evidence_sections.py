@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import evidence, markdown
+from articles import evidence, markdown, revisions
 from articles.evidence import SectionText
 from articles.models import Article, ArticleSection
 from articles.states import Status
 from articles.submission import check_submission
-from reviews import diff, services, signatures
+from reviews import diff, services
 from tests import factories
 from tests.reviews.test_admin_workflow import change_form_data, change_url
 
@@ -200,9 +200,9 @@ def test_sections_cannot_be_edited_while_the_board_has_the_article(writer, sourc
 
 def test_the_signed_content_hash_covers_the_sections(evidence_article):
     revision = evidence_article.live_revision
-    assert signatures.revision_content_hash(revision) == revision.content_hash
+    assert revisions.revision_content_hash(revision) == revision.content_hash
     revision.sections = []  # in memory only: the same revision without its sections
-    assert signatures.revision_content_hash(revision) != revision.content_hash
+    assert revisions.revision_content_hash(revision) != revision.content_hash
 
 
 def test_the_review_diff_shows_changed_sections(writer, reviewer, evidence_article):

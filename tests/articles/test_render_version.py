@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.template import Engine
 
-from articles import publishing, render_sources
+from articles import render_sources, stored_pages
 
 ARTICLE_TEMPLATES = {
     "articles/article_detail.html",
@@ -33,18 +33,18 @@ TAG_MODULES = [
     "articles.templatetags.evidence",
     "references.templatetags.references",
 ]
-RENDERING_MODULES = [*TAG_MODULES, "articles.structured_data", "articles.publishing"]
+RENDERING_MODULES = [*TAG_MODULES, "articles.structured_data", "articles.stored_pages"]
 
 
 @pytest.fixture(autouse=True)
 def _fresh_sources():
-    publishing.forget_render_version()
+    stored_pages.forget_render_version()
     yield
-    publishing.forget_render_version()
+    stored_pages.forget_render_version()
 
 
 def test_the_sources_hold_every_template_tag_library_and_module_the_article_page_uses():
-    sources = publishing.page_sources()
+    sources = stored_pages.page_sources()
     assert set(sources.templates) >= ARTICLE_TEMPLATES
     assert {*RENDERING_MODULES, "articles.reading", "references.formatting"} <= set(sources.modules)
     base = Path(django_settings.BASE_DIR)
@@ -56,7 +56,7 @@ def test_the_sources_hold_every_template_tag_library_and_module_the_article_page
 
 
 def test_the_sources_leave_out_what_no_stored_page_renders():
-    sources = publishing.page_sources()
+    sources = stored_pages.page_sources()
     assert "articles/home.html" not in sources.templates
     assert not any(name.startswith("admin/") for name in sources.templates)
     assert "reviews.services" not in sources.modules
@@ -66,7 +66,7 @@ def test_the_sources_leave_out_what_no_stored_page_renders():
 def test_the_article_page_names_every_template_it_uses_as_a_constant():
     """A name in a variable cannot be followed: the sources would fall back to every
     template. Keep the article page's includes constant."""
-    assert publishing.page_sources().dynamic == ()
+    assert stored_pages.page_sources().dynamic == ()
 
 
 def test_an_include_by_variable_falls_back_to_every_template(tmp_path):
@@ -83,13 +83,13 @@ def test_an_include_by_variable_falls_back_to_every_template(tmp_path):
 
 
 def test_the_sources_are_found_once_per_process(monkeypatch):
-    first = publishing.render_version()
+    first = stored_pages.render_version()
 
     def find_again(**kwargs):
         raise AssertionError("the sources were searched again")
 
     monkeypatch.setattr(render_sources, "find", find_again)
-    assert publishing.render_version() == first
+    assert stored_pages.render_version() == first
 
 
 # --- a change to what the article page uses changes the version -------------------------
@@ -97,7 +97,7 @@ def test_the_sources_are_found_once_per_process(monkeypatch):
 
 def _article_template_names() -> list[str]:
     """The computed set itself, so that a template added to the page is tested too."""
-    return sorted(publishing.page_sources().templates)
+    return sorted(stored_pages.page_sources().templates)
 
 
 @pytest.fixture
@@ -106,24 +106,24 @@ def template_copy(settings, tmp_path) -> Path:
     directory that the engine searches instead."""
     copy = tmp_path / "templates"
     shutil.copytree(Path(settings.BASE_DIR) / "templates", copy)
-    for name, path in publishing.page_sources().templates.items():
+    for name, path in stored_pages.page_sources().templates.items():
         (copy / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copy / name)
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [copy]}]
-    publishing.forget_render_version()
+    stored_pages.forget_render_version()
     return copy
 
 
 def _version_after(change) -> tuple[str, str]:
-    before = publishing.render_version()
+    before = stored_pages.render_version()
     change()
-    publishing.forget_render_version()
-    return before, publishing.render_version()
+    stored_pages.forget_render_version()
+    return before, stored_pages.render_version()
 
 
 @pytest.mark.parametrize("name", _article_template_names())
 def test_changing_a_template_the_article_page_uses_changes_the_version(template_copy, name):
-    assert publishing.page_sources().templates[name] == (template_copy / name).resolve()
+    assert stored_pages.page_sources().templates[name] == (template_copy / name).resolve()
 
     def edit():
         with open(template_copy / name, "a") as template:
@@ -144,15 +144,15 @@ def test_changing_a_template_no_stored_page_uses_keeps_the_version(template_copy
 
 
 def _edit_module(monkeypatch, module: str):
-    path = publishing.page_sources().modules.get(module) or Path(
+    path = stored_pages.page_sources().modules.get(module) or Path(
         django_settings.BASE_DIR, *module.split(".")
     ).with_suffix(".py")
-    read = publishing.read_source
+    read = stored_pages.read_source
 
     def changed(candidate: Path) -> bytes:
         return read(candidate) + (b"\n# changed in a deploy\n" if candidate == path else b"")
 
-    return lambda: monkeypatch.setattr(publishing, "read_source", changed)
+    return lambda: monkeypatch.setattr(stored_pages, "read_source", changed)
 
 
 @pytest.mark.parametrize("module", RENDERING_MODULES)
@@ -186,9 +186,9 @@ def test_changing_a_static_file_the_page_links_to_changes_the_version(monkeypatc
 
 
 def _edit_static(monkeypatch, name: str):
-    read = publishing.read_source
+    read = stored_pages.read_source
 
     def changed(candidate: Path) -> bytes:
         return read(candidate) + (b"/* changed */" if candidate.as_posix().endswith(name) else b"")
 
-    return lambda: monkeypatch.setattr(publishing, "read_source", changed)
+    return lambda: monkeypatch.setattr(stored_pages, "read_source", changed)

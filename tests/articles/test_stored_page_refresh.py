@@ -16,7 +16,7 @@ from django.db import connections
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from articles import publishing
+from articles import stored_pages
 from articles.models import LivePage, SitePage
 from reviews import services
 from tests import factories
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # Statements that write, or lock rows for writing.
 WRITING_SQL = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b|\bFOR\s+(KEY\s+)?SHARE\b", re.I)
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-REFRESH_TASK = "articles.publishing.refresh_outdated_pages"
+REFRESH_TASK = "articles.stored_pages.refresh_outdated_pages"
 
 
 @contextmanager
@@ -103,7 +103,7 @@ def test_no_public_page_writes_to_the_database(client, site, reviewer, monkeypat
         profile.display_name = "Dr Renamed"
         profile.save()  # marks the pages stale; the task would run on commit
         assert LivePage.objects.get(pk=live.pk).is_stale
-        monkeypatch.setattr(publishing, "render_version", lambda: "after-a-deploy")
+        monkeypatch.setattr(stored_pages, "render_version", lambda: "after-a-deploy")
     urls = _public_urls(client, live, withdrawn, reviewer)
     assert len(urls) > 20
 
@@ -152,7 +152,7 @@ def test_a_change_queues_a_task_that_renders_exactly_the_pages_showing_it(
 
     page = LivePage.objects.get(pk=shown.pk)
     assert not page.is_stale
-    assert page.render_version == publishing.render_version()
+    assert page.render_version == stored_pages.render_version()
     assert "Renamed, MD" in client.get(shown.get_absolute_url()).text
     again = LivePage.objects.get(pk=other.pk)
     assert (again.rendered_at, again.etag) == (untouched.rendered_at, untouched.etag)
@@ -187,8 +187,8 @@ def test_editing_a_disclaimer_renders_every_live_page_again(
 
 def test_the_task_skips_pages_already_current(approved):
     before = LivePage.objects.get(pk=approved.pk)
-    assert publishing.refresh_outdated_pages.call(article_ids=[approved.pk]) == 0
-    assert publishing.refresh_outdated_pages.call() == 0
+    assert stored_pages.refresh_outdated_pages.call(article_ids=[approved.pk]) == 0
+    assert stored_pages.refresh_outdated_pages.call() == 0
     assert LivePage.objects.get(pk=approved.pk).rendered_at == before.rendered_at
 
 
@@ -196,21 +196,21 @@ def test_a_page_marked_stale_twice_is_rendered_once(approved, reviewer):
     profile = reviewer.reviewer_profile
     profile.save()
     profile.save()
-    assert publishing.refresh_outdated_pages.call(article_ids=[approved.pk]) == 1
-    assert publishing.refresh_outdated_pages.call(article_ids=[approved.pk]) == 0
+    assert stored_pages.refresh_outdated_pages.call(article_ids=[approved.pk]) == 1
+    assert stored_pages.refresh_outdated_pages.call(article_ids=[approved.pk]) == 0
 
 
 def test_a_page_that_fails_does_not_hold_up_the_others(writer, reviewer, monkeypatch):
     broken, fine = (factories.publish(writer=writer, reviewer=reviewer) for _ in range(2))
-    monkeypatch.setattr(publishing, "render_version", lambda: "after-a-deploy")
-    store = publishing.store_live_page
+    monkeypatch.setattr(stored_pages, "render_version", lambda: "after-a-deploy")
+    store = stored_pages.store_live_page
 
     def store_or_fail(article):
         if article.pk == broken.pk:
             raise ValueError("a template error")
         return store(article)
 
-    monkeypatch.setattr(publishing, "store_live_page", store_or_fail)
+    monkeypatch.setattr(stored_pages, "store_live_page", store_or_fail)
 
     with pytest.raises(CommandError, match=rf"could not be stored again: \[{broken.pk}\]"):
         call_command("render_live_pages", stdout=io.StringIO())
@@ -223,7 +223,7 @@ def test_a_page_that_fails_does_not_hold_up_the_others(writer, reviewer, monkeyp
 
 
 def test_render_live_pages_renders_the_outdated_pages_after_a_deploy(approved, monkeypatch):
-    monkeypatch.setattr(publishing, "render_version", lambda: "after-a-deploy")
+    monkeypatch.setattr(stored_pages, "render_version", lambda: "after-a-deploy")
     out = io.StringIO()
 
     call_command("render_live_pages", stdout=out)
@@ -238,7 +238,7 @@ def test_render_live_pages_renders_the_outdated_pages_after_a_deploy(approved, m
 
 def test_render_live_pages_can_be_queued_for_a_worker(settings, approved, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setattr(publishing, "render_version", lambda: "after-a-deploy")
+    monkeypatch.setattr(stored_pages, "render_version", lambda: "after-a-deploy")
     out = io.StringIO()
 
     call_command("render_live_pages", "--enqueue", stdout=out)

@@ -9,11 +9,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles import markdown, publishing
+from articles import markdown, revisions, stored_pages
 from articles.models import RevisionImage
 from articles.submission import check_submission
 from images import services as image_services
-from reviews import services, signatures
+from reviews import services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_an_image_replaced_after_approval_does_not_change_the_live_page(
         image=figure, user=writer, alt_text="A new description", caption="A new caption",
         credit="Someone else", licence="CC0",
     )  # fmt: skip
-    publishing.refresh_page(article.pk)  # even rendered again, the page keeps what was approved
+    stored_pages.refresh_page(article.pk)  # even rendered again, the page keeps what was approved
     after = client.get(article.get_absolute_url()).content.decode()
     assert f"/media/{first.fallback['name']}" in after
     assert f"/media/{second.fallback['name']}" not in after
@@ -197,9 +197,9 @@ def test_a_page_without_figures_shares_the_site_card(client, approved, settings)
 def test_content_hash_covers_the_images_shown(illustrated, writer, figure):
     article = services.article_submit(article=illustrated, user=writer)
     revision = article.current_revision
-    assert signatures.revision_content_hash(revision) == revision.content_hash
+    assert revisions.revision_content_hash(revision) == revision.content_hash
     RevisionImage.objects.filter(revision=revision).update(snapshot={"tampered": True})
-    assert signatures.revision_content_hash(revision) != revision.content_hash
+    assert revisions.revision_content_hash(revision) != revision.content_hash
 
 
 def test_alt_text_and_title_cannot_break_out_of_the_figure(writer):

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.template import Context, Template
 
-from articles.demo.references import REFERENCES
+from demo.references import REFERENCES
 from references import formatting, vocabulary
 from references.models import Reference
 from references.nlm import parse_nlm_citation

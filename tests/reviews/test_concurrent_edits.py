@@ -10,8 +10,8 @@ from django.db import connection
 
 from articles.evidence import SectionText
 from articles.models import Article, ArticleSection
+from articles.services import StaleEdit
 from reviews import services
-from reviews.services import StaleEdit
 from tests import factories
 
 

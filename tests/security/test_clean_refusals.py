@@ -8,12 +8,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from articles.admin import ArticleAdmin
 from articles.models import Article
+from articles.services import LOCKED_MESSAGE
 from articles.states import Status
 from reviews import services
+from reviews.article_admin import ArticleAdmin
 from reviews.models import AuditEntry
-from reviews.services import LOCKED_MESSAGE
 from tests import factories
 from tests.reviews.test_admin_workflow import change_form_data
 

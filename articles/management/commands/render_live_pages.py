@@ -1,6 +1,6 @@
 """Render again the stored article pages that are stale, outdated or missing.
 
-Readers never render a page (articles.publishing): after a deploy that changes the code,
+Readers never render a page (articles.stored_pages): after a deploy that changes the code,
 templates or static files pages are rendered with, every stored page is outdated and is
 served as it is until this renders it again. So the deploy runs, once every app server
 and worker runs the new code:
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import publishing
+from articles import stored_pages
 
 
 class Command(BaseCommand):
@@ -36,12 +36,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, all: bool = False, enqueue: bool = False, **options) -> None:
         if enqueue:
-            result = publishing.refresh_outdated_pages.enqueue(every_page=all)
+            result = stored_pages.refresh_outdated_pages.enqueue(every_page=all)
             self.stdout.write(f"Queued refresh_outdated_pages (task {result.id}).")
             return
-        ids = publishing.pages_to_refresh(every_page=all)
+        ids = stored_pages.pages_to_refresh(every_page=all)
         try:
-            rendered = publishing.refresh_pages(ids, only_if_outdated=not all)
-        except publishing.PagesNotStored as error:
+            rendered = stored_pages.refresh_pages(ids, only_if_outdated=not all)
+        except stored_pages.PagesNotStored as error:
             raise CommandError(f"{error} (the others were stored; see the log)") from error
         self.stdout.write(f"Rendered {len(rendered)} stored page(s).")

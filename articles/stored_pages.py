@@ -300,8 +300,9 @@ def store_live_page(article: Article) -> LivePage | None:
 def article_changed(article: Article) -> LivePage | None:
     """The article's public state changed: store it now, purge caches after commit.
 
-    Called by reviews.services inside the transaction that made the change, so the
-    stored page and the workflow state can never disagree.
+    Called inside the transaction that made the change (going live, approval, archive,
+    restore: articles.going_live, reviews.services, reviews.scheduling), so the stored
+    page and the workflow state can never disagree.
     """
     old_slug = LivePage.objects.filter(pk=article.pk).values_list("slug", flat=True).first()
     live = store_live_page(article)

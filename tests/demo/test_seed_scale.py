@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles import publishing, search
+from articles import search, stored_pages
 from articles.models import Article, LivePage, SearchEntry
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_seeded_articles_are_live_with_revisions_pages_and_search_entries(client
         assert article.live_revision.title in page.text
     # Stored exactly as the publishing path stores them: rendering again changes nothing.
     live = LivePage.objects.get(slug="scale-1")
-    publishing.refresh_page(live.pk)
+    stored_pages.refresh_page(live.pk)
     assert LivePage.objects.get(slug="scale-1").etag == live.etag
     assert search.search(articles.first().title.split()[0]).hits
 

@@ -27,11 +27,13 @@ from django.db import connections, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from articles import publishing
-from articles.demo import scale
+from articles import services as articles_services
+from articles import stored_pages
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleRevision, Topic
+from articles.revisions import revision_create
 from articles.states import Status
+from demo import scale
 from people import roles
 from people.models import ReviewerProfile
 from references.models import Reference
@@ -139,7 +141,11 @@ class _Context:
         topics = list(Topic.objects.filter(slug__in=[slug for _, slug in scale.TOPICS]))
         topics.sort(key=lambda t: [slug for _, slug in scale.TOPICS].index(t.slug))
         writers = list(user_model.objects.filter(username__startswith="scale-writer-"))
-        reviewers = list(user_model.objects.filter(username__startswith="scale-reviewer-"))
+        reviewers = list(
+            user_model.objects.select_related("reviewer_profile").filter(
+                username__startswith="scale-reviewer-"
+            )
+        )
         keys = list(
             Reference.objects.filter(key__startswith="scale-src-").values_list("key", flat=True)
         )
@@ -202,6 +208,17 @@ def _prepare(articles: int) -> int:
     return Article.objects.filter(slug__startswith="scale-").count()
 
 
+def _credit(reviewer: Any, signed_at: datetime.datetime) -> articles_services.ReviewerCredit:
+    profile = reviewer.reviewer_profile
+    return articles_services.ReviewerCredit(
+        reviewer=profile,
+        printed_name=profile.display_name,
+        credentials=profile.credentials,
+        specialty=profile.specialty,
+        signed_at=signed_at,
+    )
+
+
 def _seed_one(number: int, *, revisions: int, context: _Context) -> None:
     spec = scale.article(number, source_keys=context.source_keys, revisions=revisions)
     writer = context.writers[number % len(context.writers)]
@@ -225,12 +242,14 @@ def _seed_one(number: int, *, revisions: int, context: _Context) -> None:
         article.body = body
         # Rendered and frozen as a real submit does.
         rendered = render_working_copy(article)
-        revision = services._snapshot(article, writer, rendered)
+        revision = revision_create(article, writer, rendered)
         approved_at = first_day + datetime.timedelta(days=90 * round_number)
         revision.approved_at = revision.last_reviewed_at = approved_at
         revision.published_at = revision.content_updated_at = approved_at
         revision.next_review_due = (approved_at + datetime.timedelta(days=365)).date()
         revision.save(update_fields=ArticleRevision.MUTABLE_FIELDS)
+        # Credited on the revision, as a completed review credits its sign-offs.
+        articles_services.revision_credit_reviewers(revision, [_credit(reviewer, approved_at)])
         decisions.append(
             ReviewDecision(
                 article=article,
@@ -246,4 +265,4 @@ def _seed_one(number: int, *, revisions: int, context: _Context) -> None:
     article.current_revision = article.live_revision = revision
     article.next_review_due = revision.next_review_due
     article.save()
-    publishing.store_live_page(article)  # the live page, stored as a real approval stores it
+    stored_pages.store_live_page(article)  # the live page, stored as a real approval stores it

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from accounts import reauth
 from articles import transparency
-from articles.demo.content import ARTICLES, TOPICS
-from articles.demo.figures import FIGURES
-from articles.demo.references import REFERENCES
 from articles.evidence import SectionText
 from articles.models import Article, SitePage, Topic
+from demo.content import ARTICLES, TOPICS
+from demo.figures import FIGURES
+from demo.references import REFERENCES
 from images import services as image_services
 from people import roles
 from people.models import ReviewerProfile, WriterProfile
