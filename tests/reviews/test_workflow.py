@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.states import Status
-from reviews import actions, scheduling, services, steps
+from reviews import actions, scheduling, services, workflow
 from reviews.models import AuditEntry, ReviewDecision
 from reviews.services import WorkflowError
 from tests import factories
@@ -248,7 +248,7 @@ def test_submit_refused_while_title_or_body_is_missing(writer):
 
 def test_flag_review_due_is_not_an_action_anyone_can_take(approved, editor):
     assert actions.get("flag_review_due") is None
-    assert steps.refusal(approved, "flag_review_due", editor) == (
+    assert workflow.refusal(approved, "flag_review_due", editor) == (
         403,
         "Only the scheduler does that.",
     )
