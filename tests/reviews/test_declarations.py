@@ -114,3 +114,13 @@ def test_the_queue_offers_start_review_under_its_declared_label(client, reviewer
     queue = client.get(reverse("admin:articles_article_queue"))
 
     assert f'value="{actions.get("start_review").label}"' in queue.text
+
+
+def test_the_change_forms_submit_button_says_the_declared_label(client, writer, draft):
+    client.force_login(writer)
+    label = actions.get("submit").label
+
+    page = client.get(reverse("admin:articles_article_change", args=[draft.pk]))
+
+    button = page.text.split('id="submit-for-review"', 1)[1].split("</button>", 1)[0]
+    assert button.endswith(f">{label}")
