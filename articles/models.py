@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import django_fsm as fsm
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -23,7 +24,6 @@ from core.links import slug_url
 from core.text_limits import max_length_constraint
 from people import roles
 from references.models import Reference
-from reviews.workflow import ReviewWorkflow
 
 
 class Topic(models.Model):
@@ -107,8 +107,34 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(authors=user)
 
 
-class Article(ReviewWorkflow):
-    """The working copy writers edit. The public sees only `live_revision`."""
+class Article(fsm.ConcurrentTransitionMixin, models.Model):
+    """The working copy writers edit. The public sees only `live_revision`.
+
+    Its state in the review workflow is stored here, with the content it is the state of;
+    only the workflow (reviews.workflow.ReviewedArticle, a proxy of this model) moves it.
+    The status is protected: no code sets it directly, and every save of the row checks
+    that the status it read is still the row's (ConcurrentTransitionMixin), so a save made
+    from a copy read before a workflow step cannot undo that step.
+    """
+
+    status = fsm.FSMField(
+        default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True
+    )
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_articles",
+    )
+    # Incremented at each submit and each re-review, so sign-offs count per round.
+    review_round = models.PositiveIntegerField(default=0, editable=False)
+    archive_reason = models.TextField(
+        blank=True, editable=False, validators=[MaxLengthValidator(text_limits.COMMENT)]
+    )
+    # When the article entered its current status (steps that leave the status as it was
+    # do not restart the clock): the queue and the dashboard order by it, through an index.
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(

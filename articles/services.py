@@ -40,8 +40,9 @@ LOCKED_MESSAGE = (
     "This article is with the medical reviewers and cannot be edited until they finish."
 )
 
-# Called with the locked working copy, before it is saved, when an edit changed its content.
-ContentEdited = Callable[[Article], None]
+# Called with the locked working copy, once saved, when an edit changed its content; returns
+# the article as it is afterwards (the workflow may have moved it to a new draft).
+ContentEdited = Callable[[Article], Article]
 
 
 class StaleEdit(ValidationError):
@@ -107,10 +108,9 @@ def _mark_edited(current: Article, article: Article, user: Any) -> None:
     article.version = current.version
 
 
-def _save_content(current: Article, on_content_edit: ContentEdited | None) -> None:
-    if on_content_edit is not None:
-        on_content_edit(current)
+def _save_content(current: Article, on_content_edit: ContentEdited | None) -> Article:
     current.save()
+    return on_content_edit(current) if on_content_edit is not None else current
 
 
 def _article_create(article: Article, user: Any) -> Article:
@@ -159,8 +159,7 @@ def article_save(
     for name in edited:
         setattr(current, name, getattr(article, name))
     _mark_edited(current, article, user)
-    _save_content(current, on_content_edit if set(edited) & CONTENT_FIELDS else None)
-    return current
+    return _save_content(current, on_content_edit if set(edited) & CONTENT_FIELDS else None)
 
 
 @transaction.atomic
@@ -176,8 +175,7 @@ def article_sections_save(
     current = _lock_for_edit(article, user)
     save()
     _mark_edited(current, article, user)
-    _save_content(current, on_content_edit)
-    return current
+    return _save_content(current, on_content_edit)
 
 
 def article_sections_set(

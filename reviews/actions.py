@@ -1,13 +1,18 @@
-"""The review workflow's actions, each declared once.
+"""The review workflow's actions and steps, each declared once.
 
 Like Wagtail's workflow tasks (`get_actions`, `get_form_for_action`, `on_action`), one
-table says, for every action: its name and label, who may take it and why not (the
-step's rule, through reviews.steps.refusal), its form (only the fields this user may
-use), the service that carries it out, the audit entry it writes, what will happen
-(shown before confirming) and the message once it has. The change form's buttons, the
-review screen and the queue offer actions from this table, and one view
-(reviews.admin_views.action_view) takes them all. Adding an action is one entry here
+table row says everything about an action: its name and label, who may take it (its
+rule and further checks), the state it needs (its transition's sources, or `state`),
+the audit entry its service writes, its form (only the fields this user may use), the
+service that carries it out, what will happen (shown before confirming) and the message
+once it has. The transitions of reviews.workflow take their label, rule and permission
+from these rows; the services check and record through them (reviews.steps). The change
+form's buttons, the review screen and the queue offer actions from this table, and one
+view (reviews.admin_views.action_view) takes them all. Adding an action is one row here
 (plus its service, and its transition if it changes the state).
+
+Steps nobody takes from a screen (the scheduler's flag, the new draft an edit of live
+content starts) are declared here too, as plain workflow Steps.
 """
 
 from __future__ import annotations
@@ -24,17 +29,24 @@ from articles.states import Status
 from articles.submission import check_submission
 from people import roles
 from people.names import display_name
-from reviews import forms, policy, scheduling, services, steps
+from reviews import forms, policy, scheduling, services, steps, workflow
 from reviews.models import AuditEntry, ReviewRound
+from reviews.workflow import (
+    ARCHIVE_RULE,
+    ASSIGN_RULE,
+    AUTHOR_RULE,
+    REVIEW_RULE,
+    SCHEDULE_RULE,
+    SYSTEM_RULE,
+    Refusal,
+    Step,
+)
 
-Refusal = tuple[int, str]
 
+@dataclass(frozen=True, kw_only=True)
+class Action(Step):
+    """A step people take from a screen: the workflow's declaration plus its page."""
 
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    audit: AuditEntry.Action
     form: type[forms.ActionForm]
     service: Callable[..., Article]
     # What the action page says will happen, before the user confirms.
@@ -52,7 +64,7 @@ class Action:
 
     def refusal(self, article: Article, user: Any) -> Refusal | None:
         """Why `user` may not take this action now (409 state, 403 who), or None."""
-        return steps.refusal(article, self.name, user)
+        return workflow.refusal(article, self.name, user)
 
     def available(self, article: Article, user: Any) -> bool:
         return self.refusal(article, user) is None
@@ -269,6 +281,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             name="submit",
             label="Submit for medical review",
+            rule=AUTHOR_RULE,
             audit=AuditEntry.Action.SUBMIT,
             form=forms.SubmitForm,
             service=services.article_submit,
@@ -280,6 +293,8 @@ ACTIONS: dict[str, Action] = {
         Action(
             name="start_review",
             label="Start review",
+            rule=REVIEW_RULE,
+            checks=(steps.take_refusal,),
             audit=AuditEntry.Action.START_REVIEW,
             form=forms.ActionForm,
             service=services.review_start,
@@ -290,6 +305,8 @@ ACTIONS: dict[str, Action] = {
         Action(
             name="request_changes",
             label="Request changes",
+            rule=REVIEW_RULE,
+            checks=(steps.decider_refusal,),
             audit=AuditEntry.Action.REQUEST_CHANGES,
             form=forms.RequiredCommentForm,
             service=services.review_request_changes,
@@ -298,7 +315,11 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             name="approve",
+            # What the reviewer does is sign: the button, the page's title and a refusal
+            # ("“Sign and approve” is not possible while…") all say so.
             label="Sign and approve",
+            rule=REVIEW_RULE,
+            checks=(policy.second_sign_off_refusal, steps.decider_refusal),
             audit=AuditEntry.Action.APPROVE,
             form=forms.ApprovalForm,
             service=services.review_approve,
@@ -309,6 +330,8 @@ ACTIONS: dict[str, Action] = {
         Action(
             name="assign_reviewer",
             label="Assign reviewer",
+            rule=ASSIGN_RULE,
+            state=steps.awaiting_review,
             audit=AuditEntry.Action.ASSIGN_REVIEWER,
             form=forms.AssignReviewerForm,
             service=services.review_assign,
@@ -320,6 +343,8 @@ ACTIONS: dict[str, Action] = {
         Action(
             name="release",
             label="Release",
+            rule=steps.holder_only,
+            state=steps.held,
             audit=AuditEntry.Action.RELEASE,
             form=forms.NoteForm,
             service=services.review_release,
@@ -329,6 +354,8 @@ ACTIONS: dict[str, Action] = {
         Action(
             name="reschedule",
             label="Change go-live time",
+            rule=SCHEDULE_RULE,
+            state=steps.scheduled,
             audit=AuditEntry.Action.RESCHEDULE,
             form=forms.ScheduleForm,
             service=scheduling.article_reschedule,
@@ -338,6 +365,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             name="archive",
             label="Archive",
+            rule=ARCHIVE_RULE,
             audit=AuditEntry.Action.ARCHIVE,
             form=forms.RequiredReasonForm,
             service=services.article_archive,
@@ -348,6 +376,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             name="restore",
             label="Restore to draft",
+            rule=ARCHIVE_RULE,
             audit=AuditEntry.Action.RESTORE,
             form=forms.NoteForm,
             service=services.article_restore,
@@ -356,6 +385,23 @@ ACTIONS: dict[str, Action] = {
         ),
     ]
 }
+
+# Steps of the workflow that no screen offers.
+SYSTEM_STEPS: dict[str, Step] = {
+    step.name: step
+    for step in [
+        # Editing live content (reviews.services.article_save) starts a new draft.
+        Step(name="revise", label="Revise", rule=AUTHOR_RULE, audit=AuditEntry.Action.REVISE),
+        Step(
+            name="flag_review_due",
+            label="Flag review due",
+            rule=SYSTEM_RULE,
+            audit=AuditEntry.Action.FLAG_REVIEW_DUE,
+        ),
+    ]
+}
+
+workflow.declare(*ACTIONS.values(), *SYSTEM_STEPS.values())
 
 
 def get(name: str) -> Action | None:

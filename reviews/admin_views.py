@@ -117,7 +117,13 @@ def queue_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
         for a in page.object_list
     ]
     context = _context(
-        model_admin, request, "Review queue", rows=rows, page=page, is_board_member=board_member
+        model_admin,
+        request,
+        "Review queue",
+        rows=rows,
+        page=page,
+        is_board_member=board_member,
+        start_review=actions.get("start_review"),
     )
     return TemplateResponse(request, "admin/reviews/queue.html", context)
 

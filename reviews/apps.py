@@ -8,7 +8,9 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         # Here, not at the top: these import models, which cannot load with the configs.
         from audit import registry  # noqa: PLC0415
-        from reviews import receivers, signatures  # noqa: F401, PLC0415
+
+        # reviews.actions declares every workflow step (reviews.workflow.declare).
+        from reviews import actions, receivers, signatures  # noqa: F401, PLC0415
         from reviews.models import AuditEntry  # noqa: PLC0415
 
         # The review audit log is a hash chain; verify_audit_log also checks each

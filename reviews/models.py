@@ -381,3 +381,8 @@ def audit_entry_content(entry) -> dict:
         "at": timestamp(entry.created_at),
         "signature": entry.signature.manifest_hash if entry.signature_id else None,
     }
+
+
+# The workflow's proxy of the article, registered with this app's models (its transitions
+# live with the workflow's other declarations in reviews.workflow).
+from reviews.workflow import ReviewedArticle  # noqa: E402, F401

@@ -22,7 +22,7 @@ def article_reschedule(
 ) -> Article:
     """An editor moves an approved revision's go-live time, or clears it to publish now."""
     article = steps.lock(article)
-    steps.check(article, "reschedule", user)
+    step = steps.check(article, "reschedule", user)
     revision = article.scheduled_revision
     now = timezone.now()
     if go_live_at is not None and go_live_at > now:
@@ -35,7 +35,7 @@ def article_reschedule(
     stored_pages.article_changed(article)
     steps.record(
         article=article,
-        action=AuditEntry.Action.RESCHEDULE,
+        action=step.audit,
         from_status=article.status,
         user=user,
         comment=comment,

@@ -28,7 +28,7 @@ from articles.submission import check_submission
 from people import roles
 from people.names import display_name
 from references.models import ReferenceEvent
-from reviews import notifications, policy, signatures, steps
+from reviews import notifications, policy, signatures, steps, workflow
 from reviews.models import (
     ApprovalSignature,
     AuditEntry,
@@ -81,13 +81,23 @@ def _hold_round(article: Article, reviewer: Any) -> None:
 
 def _new_draft_of_approved(user: Any) -> articles_services.ContentEdited:
     """The workflow's say on a content edit: live (approved) content gets a new draft,
-    whose next approval replaces what readers see; anything else is a plain save."""
+    whose next approval replaces what readers see; anything else stays as saved."""
 
-    def revise_if_approved(current: Article) -> None:
-        if current.status in APPROVED_CONTENT:
-            from_status = current.status
-            current.revise()
-            steps.record(article=current, action=Action.REVISE, from_status=from_status, user=user)
+    def revise_if_approved(saved: Article) -> Article:
+        if saved.status not in APPROVED_CONTENT:
+            return saved
+        # The row is already locked by this transaction: re-read as the workflow's proxy.
+        article = steps.lock(saved)
+        from_status = article.status
+        article.revise()
+        article.save()
+        steps.record(
+            article=article,
+            action=workflow.step("revise").audit,
+            from_status=from_status,
+            user=user,
+        )
+        return article
 
     return revise_if_approved
 
@@ -134,7 +144,7 @@ def article_submit(*, article: Article, user: Any, comment: str = "") -> Article
     them first); an editor can reassign it. The Markdown is rendered once, by the check.
     """
     article = steps.lock(article)
-    steps.check(article, "submit", user)
+    step = steps.check(article, "submit", user)
     submission = check_submission(article)
     from_status = article.status
     article.submit(problems=submission.problems)
@@ -155,7 +165,7 @@ def article_submit(*, article: Article, user: Any, comment: str = "") -> Article
     article.save()
     _open_round(article, article.current_revision, keeper)
     steps.record(
-        article=article, action=Action.SUBMIT, from_status=from_status, user=user, comment=comment
+        article=article, action=step.audit, from_status=from_status, user=user, comment=comment
     )
     if keeper is not None:
         steps.notify_after_commit(notifications.article_resubmitted, article_id=article.pk)
@@ -169,7 +179,7 @@ def review_start(*, article: Article, user: Any) -> Article:
     """A board member takes a submitted (or due) article and becomes its reviewer; or takes
     an article in review that nobody holds (released, or waiting for a further sign-off)."""
     article = steps.lock(article)
-    steps.check(article, "start_review", user)
+    step = steps.check(article, "start_review", user)
     from_status = article.status
     if from_status == Status.REVIEW_DUE:
         # Re-review: the live revision itself is what the board confirms, in a new round.
@@ -181,7 +191,7 @@ def review_start(*, article: Article, user: Any) -> Article:
         _open_round(article, article.current_revision, user)
     else:
         _hold_round(article, user)
-    steps.record(article=article, action=Action.START_REVIEW, from_status=from_status, user=user)
+    steps.record(article=article, action=step.audit, from_status=from_status, user=user)
     return article
 
 
@@ -196,7 +206,7 @@ def review_request_changes(
     if not (comment or "").strip():
         raise ValidationError("Explain what needs to change: a comment is required.")
     article = steps.lock(article)
-    steps.check(article, "request_changes", user)
+    step = steps.check(article, "request_changes", user)
     steps.check_read(article, revision_read, doing="requesting changes")
     from_status = article.status
     ReviewDecision.objects.create(
@@ -218,7 +228,7 @@ def review_request_changes(
     _close_round(article, ReviewRound.Outcome.CHANGES_REQUESTED)
     steps.record(
         article=article,
-        action=Action.REQUEST_CHANGES,
+        action=step.audit,
         from_status=from_status,
         user=user,
         comment=comment,
@@ -263,7 +273,7 @@ def review_approve(
     if go_live_at is not None and not roles.is_editor(user):
         raise PermissionDenied("Only an editor can schedule when an approved article goes live.")
     article = steps.lock(article)
-    steps.check(article, "approve", user)
+    step = steps.check(article, "approve", user)
     steps.check_read(article, revision_read, doing="approving")
     under_review = article.current_revision
     proof = reauth.confirm(signature, user)
@@ -305,7 +315,7 @@ def review_approve(
     signed = signatures.sign(decision=decision, article=article, proof=proof, signed_at=now)
     steps.record(
         article=article,
-        action=Action.APPROVE,
+        action=step.audit,
         from_status=from_status,
         user=user,
         comment=comment,
@@ -348,7 +358,7 @@ def article_archive(*, article: Article, user: Any, reason: str) -> Article:
     if not (reason or "").strip():
         raise ValidationError("Give a reason for archiving: it is kept in the audit log.")
     article = steps.lock(article)
-    steps.check(article, "archive", user)
+    step = steps.check(article, "archive", user)
     from_status = article.status
     article.archive(reason=reason)
     # A withdrawn article must not go live later by schedule.
@@ -357,7 +367,7 @@ def article_archive(*, article: Article, user: Any, reason: str) -> Article:
     _close_round(article, ReviewRound.Outcome.WITHDRAWN)
     stored_pages.article_changed(article)
     steps.record(
-        article=article, action=Action.ARCHIVE, from_status=from_status, user=user, comment=reason
+        article=article, action=step.audit, from_status=from_status, user=user, comment=reason
     )
     return article
 
@@ -366,7 +376,7 @@ def article_archive(*, article: Article, user: Any, reason: str) -> Article:
 def article_restore(*, article: Article, user: Any, comment: str = "") -> Article:
     """Back to draft and off the public site: it must be approved again to return."""
     article = steps.lock(article)
-    steps.check(article, "restore", user)
+    step = steps.check(article, "restore", user)
     from_status = article.status
     article.restore()
     article.live_revision = None
@@ -375,7 +385,7 @@ def article_restore(*, article: Article, user: Any, comment: str = "") -> Articl
     article.save()
     stored_pages.article_changed(article)
     steps.record(
-        article=article, action=Action.RESTORE, from_status=from_status, user=user, comment=comment
+        article=article, action=step.audit, from_status=from_status, user=user, comment=comment
     )
     return article
 
@@ -384,7 +394,7 @@ def article_restore(*, article: Article, user: Any, comment: str = "") -> Articl
 def review_assign(*, article: Article, user: Any, reviewer: Any) -> Article:
     """An editor assigns (or reassigns) the board member who reviews the article."""
     article = steps.lock(article)
-    steps.check(article, "assign_reviewer", user)
+    step = steps.check(article, "assign_reviewer", user)
     if roles.board_members(article, reviewer) is not None:
         if roles.is_author(article, reviewer):
             raise ValidationError(
@@ -401,7 +411,7 @@ def review_assign(*, article: Article, user: Any, reviewer: Any) -> Article:
     _hold_round(article, reviewer)
     steps.record(
         article=article,
-        action=Action.ASSIGN_REVIEWER,
+        action=step.audit,
         from_status=article.status,
         user=user,
         comment=f"Reviewer: {display_name(reviewer, credentials=True)}",
@@ -415,13 +425,13 @@ def review_release(*, article: Article, user: Any, comment: str = "") -> Article
     """The board member holding an article lets go of it: any eligible board member may then
     take it (an editor may also assign it). Only its holder may release it."""
     article = steps.lock(article)
-    steps.check(article, "release", user)
+    step = steps.check(article, "release", user)
     article.assigned_reviewer = None
     article.save(update_fields=["assigned_reviewer", "updated_at"])
     _hold_round(article, None)
     steps.record(
         article=article,
-        action=Action.RELEASE,
+        action=step.audit,
         from_status=article.status,
         user=user,
         comment=comment,
@@ -500,7 +510,7 @@ def flag_reviews_due(*, today: datetime.date | None = None) -> list[Article]:
             article.save()
             steps.record(
                 article=article,
-                action=Action.FLAG_REVIEW_DUE,
+                action=workflow.step("flag_review_due").audit,
                 from_status=Status.APPROVED,
                 user=None,
             )

@@ -1,13 +1,13 @@
 """What every workflow step shares: lock the row, check who and when, record, notify.
 
 reviews.services (review actions) and reviews.scheduling (going live) are built from
-these; the action model asks `refusal` which buttons to offer and why a step is refused,
-so a screen and the service it calls can never disagree.
+these. The checks below are named by the steps' declarations (reviews.actions);
+`check` asks workflow.refusal, the same answer the screens get, and hands the service
+its step's declaration (whose audit action it records).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,45 +20,42 @@ from people import roles
 from people.names import display_name
 from reviews import policy, workflow
 from reviews.models import ApprovalSignature, AuditEntry
-from reviews.workflow import WorkflowError
+from reviews.workflow import ReviewedArticle, WorkflowError
 
-# Steps that are not transitions of the state machine: the state they need, and who may.
-NON_TRANSITION_STEPS: dict[str, tuple[Callable[[Article], str | None], roles.Rule]] = {
-    "assign_reviewer": (
-        lambda article: (
-            None
-            if article.status in AWAITING_REVIEW
-            else (
-                "A reviewer can be assigned only while the article awaits review, not while it "
-                f"is {article.get_status_display().lower()}."
-            )
-        ),
-        workflow.ASSIGN_RULE,
-    ),
-    "reschedule": (
-        lambda article: (
-            "This article is archived; restore it before scheduling."
-            if article.status == Status.ARCHIVED
-            else None
-            if article.scheduled_revision_id
-            else "Nothing is scheduled to go live for this article."
-        ),
-        workflow.SCHEDULE_RULE,
-    ),
-    "release": (
-        lambda article: (
-            None
-            if article.status in AWAITING_REVIEW and article.assigned_reviewer_id is not None
-            else "Nobody holds this article for review, so there is nothing to release."
-        ),
-        lambda article, user: (
-            None
-            if user is not None and article.assigned_reviewer_id == user.pk
-            else "Only the board member who holds this article can release it; an editor "
-            "can reassign it."
-        ),
-    ),
-}
+# --- the state a step needs, for steps that are not transitions ---------------------------
+
+
+def awaiting_review(article: Article) -> str | None:
+    if article.status in AWAITING_REVIEW:
+        return None
+    return (
+        "A reviewer can be assigned only while the article awaits review, not while it "
+        f"is {article.get_status_display().lower()}."
+    )
+
+
+def scheduled(article: Article) -> str | None:
+    if article.status == Status.ARCHIVED:
+        return "This article is archived; restore it before scheduling."
+    if article.scheduled_revision_id:
+        return None
+    return "Nothing is scheduled to go live for this article."
+
+
+def held(article: Article) -> str | None:
+    if article.status in AWAITING_REVIEW and article.assigned_reviewer_id is not None:
+        return None
+    return "Nobody holds this article for review, so there is nothing to release."
+
+
+# --- who holds the article --------------------------------------------------------------
+
+
+def holder_only(article: Article, user: Any) -> str | None:
+    """Only the board member holding the article releases it."""
+    if user is not None and article.assigned_reviewer_id == user.pk:
+        return None
+    return "Only the board member who holds this article can release it; an editor can reassign it."
 
 
 def _current_holder(article: Article) -> Any:
@@ -105,42 +102,14 @@ def decider_refusal(article: Article, user: Any) -> str | None:
     )
 
 
-# Checks beyond state and role that some transitions need (who holds it, this round).
-_EXTRA_CHECKS: dict[str, Callable[[Article, Any], str | None]] = {
-    "start_review": take_refusal,
-    "approve": lambda article, user: (
-        policy.second_sign_off_refusal(article, user) or decider_refusal(article, user)
-    ),
-    "request_changes": decider_refusal,
-}
-
-
-def refusal(article: Article, name: str, user: Any) -> tuple[int, str] | None:
-    """Why `user` may not take step `name` on `article` now, as (HTTP status, sentence).
-
-    409: the article's state does not allow it; 403: this user may not. None: they may.
-    """
-    if name in NON_TRANSITION_STEPS:
-        state_check, rule = NON_TRANSITION_STEPS[name]
-        if reason := state_check(article):
-            return 409, reason
-        reason = rule(article, user)
-        return (403, reason) if reason else None
-    if found := workflow.refusal(article, name, user):
-        return found
-    extra = _EXTRA_CHECKS.get(name)
-    if extra is not None and (reason := extra(article, user)):
-        return 403, reason
-    return None
-
-
-def check(article: Article, name: str, user: Any) -> None:
-    """Raise the refusal, if any: WorkflowError (409) or PermissionDenied (403)."""
-    found = refusal(article, name, user)
-    if found is None:
-        return
-    status, reason = found
-    raise WorkflowError(reason) if status == 409 else PermissionDenied(reason)
+def check(article: Article, name: str, user: Any) -> workflow.Step:
+    """The declaration of step `name`, once `user` may take it on `article` now; else its
+    refusal (workflow.refusal) raised: WorkflowError (409) or PermissionDenied (403)."""
+    found = workflow.refusal(article, name, user)
+    if found is not None:
+        status, reason = found
+        raise WorkflowError(reason) if status == 409 else PermissionDenied(reason)
+    return workflow.step(name)
 
 
 def check_read(article: Article, revision_read: int | None, *, doing: str) -> None:
@@ -166,13 +135,16 @@ def check_read(article: Article, revision_read: int | None, *, doing: str) -> No
     )
 
 
-def lock(article: Article) -> Article:
-    """Re-read the article under a row lock so racing steps serialise."""
+def lock(article: Article) -> ReviewedArticle:
+    """Re-read the article under a row lock so racing steps serialise, as the workflow's
+    proxy (ReviewedArticle) that carries the transitions."""
     return (
         # Only the article's row. Its reviewer is read after the lock, never joined: a join
         # waiting on the lock keeps the reviewer it first saw (PostgreSQL re-reads only the
         # locked row), so a racing take would see an article held by nobody.
-        Article.objects.select_for_update(of=("self",)).select_related("topic").get(pk=article.pk)
+        ReviewedArticle.objects.select_for_update(of=("self",))
+        .select_related("topic")
+        .get(pk=article.pk)
     )
 
 

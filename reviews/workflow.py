@@ -1,26 +1,29 @@
-"""The review state machine, as an abstract model that Article inherits.
+"""The review workflow: the state machine that moves an article, and what a step is.
 
-Transitions only change the instance, and only the workflow's own fields (status, the
-reviewer holding the article, the archive reason). They take the facts they depend on
-as arguments (`submit(problems=…)`, `approve(policy_met=…)`), computed once by
-reviews.services, the only code that calls them; their conditions query nothing.
+`ReviewedArticle` is the article as the workflow sees it, a proxy of articles.Article
+carrying the django-fsm transitions. Transitions only change the instance, and only the
+workflow's own fields (status, the reviewer holding the article, the archive reason).
+They take the facts they depend on as arguments (`submit(problems=…)`,
+`approve(policy_met=…)`), computed once by reviews.services, the only code that calls
+them; their conditions query nothing.
 
-This module and people.roles import nothing from the articles app: Article builds on
-them, and everything else in reviews builds on Article.
+A `Step` declares one thing the workflow does: its name, label, who may (rule), further
+checks, the state it needs and the audit entry it writes. Each is declared once, in
+reviews.actions, and `refusal()` is the one answer to "may this user take it now?". A
+transition's label, rule and permission are read from the step of the same name, never
+written twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import django_fsm as fsm
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
-from django.db import models
-from django.utils import timezone
 
+from articles.models import Article
 from articles.states import (
     APPROVED_CONTENT,
     NOT_ARCHIVED,
@@ -28,11 +31,13 @@ from articles.states import (
     TAKEABLE,
     Status,
 )
-from core import text_limits
 from people import roles
 
-# Who may take each step (people.roles), named once for the transitions below, the
-# services that carry them out and the action model that offers them.
+if TYPE_CHECKING:
+    from reviews.models import AuditEntry
+
+# Who may take each step (people.roles), named once for the steps declared in
+# reviews.actions and for the screens that ask before offering one.
 AUTHOR_RULE = roles.authors_and_editors
 REVIEW_RULE = roles.board_members
 ARCHIVE_RULE = roles.editors_only("archive or restore articles")
@@ -40,9 +45,132 @@ ASSIGN_RULE = roles.editors_only("assign reviewers")
 SCHEDULE_RULE = roles.editors_only("change when an approved article goes live")
 SYSTEM_RULE = roles.scheduler_only
 
+# Why a step is refused: (HTTP status, sentence). 409: the article's state; 403: who.
+Refusal = tuple[int, str]
+# A check beyond the rule (who holds the article, who signed this round): a sentence or None.
+Check = Callable[[Any, Any], str | None]
+
 
 class WorkflowError(Exception):
     """A step that cannot happen in the article's current state (HTTP 409)."""
+
+
+# --- what a step is ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One thing the workflow does, declared once (reviews.actions).
+
+    A step that changes the status is a transition of ReviewedArticle with the same name,
+    and the state it needs is that transition's sources; any other step (assign, release,
+    reschedule) says which states it needs with `state`.
+    """
+
+    name: str
+    label: str
+    rule: roles.Rule
+    audit: AuditEntry.Action
+    # Further checks after the rule, each answering 403 with its sentence.
+    checks: tuple[Check, ...] = ()
+    # For a step that is not a transition: why the article's state does not allow it.
+    state: Callable[[Any], str | None] | None = None
+
+    @property
+    def transition(self) -> fsm.FSMMeta | None:
+        """The django-fsm declaration of this step's transition, if it is one."""
+        method = getattr(ReviewedArticle, self.name, None)
+        return getattr(method, "_django_fsm", None)
+
+    def state_refusal(self, article: Any) -> str | None:
+        if self.state is not None:
+            return self.state(article)
+        if self.transition.has_transition(article.status):
+            return None
+        return (
+            f"“{self.label}” is not possible while the article is "
+            f"{article.get_status_display().lower()}."
+        )
+
+
+_DECLARED: dict[str, Step] = {}
+
+
+def declare(*steps: Step) -> None:
+    """Make these steps the workflow's (reviews.actions declares every one, once)."""
+    for step in steps:
+        if step.name in _DECLARED:
+            raise ValueError(f"The step “{step.name}” is declared twice.")
+        if step.state is None and step.transition is None:
+            raise ValueError(f"The step “{step.name}” is no transition and names no state.")
+        _DECLARED[step.name] = step
+
+
+def step(name: str) -> Step:
+    """The declaration of the step called `name`."""
+    try:
+        return _DECLARED[name]
+    except KeyError:
+        raise WorkflowError(f"“{name}” is not a step of the review workflow.") from None
+
+
+def refusal(article: Any, name: str, user: Any) -> Refusal | None:
+    """Why `user` may not take step `name` on `article` now, as (HTTP status, sentence),
+    or None if they may: the state first (409), then the rule and the step's checks (403).
+
+    The one answer: the action page, the buttons and the services (reviews.steps.check)
+    all ask it, so a screen and the service it calls can never disagree.
+    """
+    declared = step(name)
+    if reason := declared.state_refusal(article):
+        return 409, reason
+    for check in (declared.rule, *declared.checks):
+        if reason := check(article, user):
+            return 403, reason
+    return None
+
+
+# --- the state machine ---------------------------------------------------------------------
+
+
+class _FromDeclaration(Mapping):
+    """A transition's `custom` (label, rule), read from the step of the same name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _values(self) -> dict[str, Any]:
+        declared = step(self.name)
+        return {"label": declared.label, "rule": declared.rule}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("label", "rule"))
+
+    def __len__(self) -> int:
+        return 2
+
+
+def _transition(
+    *, source: Any, target: Any, conditions: Sequence[Callable] = ()
+) -> Callable[[Callable], Callable]:
+    """django-fsm's transition on the status, with the label, rule and permission of the
+    step declared under the method's name."""
+
+    def decorate(method: Callable) -> Callable:
+        name = method.__name__
+        return fsm.transition(
+            field="status",
+            source=source,
+            target=target,
+            conditions=list(conditions),
+            permission=lambda article, user: step(name).rule(article, user) is None,
+            custom=_FromDeclaration(name),
+        )(method)
+
+    return decorate
 
 
 def _has_live_revision(instance: Any) -> bool:
@@ -50,71 +178,33 @@ def _has_live_revision(instance: Any) -> bool:
     return instance.live_revision_id is not None
 
 
-class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
-    """The workflow's state of an article: its status, who holds it, which round."""
-
-    status = fsm.FSMField(
-        default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True
-    )
-    assigned_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assigned_articles",
-    )
-    # Incremented at each submit and each re-review, so sign-offs count per round.
-    review_round = models.PositiveIntegerField(default=0, editable=False)
-    archive_reason = models.TextField(
-        blank=True, editable=False, validators=[MaxLengthValidator(text_limits.COMMENT)]
-    )
-    # When the article entered its current status (steps that leave the status as it was
-    # do not restart the clock): the queue and the dashboard order by it, through an index.
-    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+class ReviewedArticle(Article):
+    """An article as the review workflow moves it: its transitions. Same table and rows;
+    reviews.steps.lock loads this proxy for every step."""
 
     class Meta:
-        abstract = True
+        proxy = True
+        # The article's own permissions (articles.review_article, …) apply.
+        default_permissions = ()
 
-    @fsm.transition(
-        field=status,
-        source=list(SUBMITTABLE),
-        target=Status.SUBMITTED,
-        permission=roles.permits(AUTHOR_RULE),
-        custom={"label": "Submit for medical review", "rule": AUTHOR_RULE},
-    )
+    @_transition(source=list(SUBMITTABLE), target=Status.SUBMITTED)
     def submit(self, *, problems: Sequence[str]) -> None:
         """Hand the working copy to the board, unless the submission check found problems."""
         if problems:
             raise ValidationError(list(problems))
 
-    @fsm.transition(
-        field=status,
-        source=list(TAKEABLE),
-        target=Status.IN_REVIEW,
-        permission=roles.permits(REVIEW_RULE),
-        custom={"label": "Start review", "rule": REVIEW_RULE},
-    )
+    @_transition(source=list(TAKEABLE), target=Status.IN_REVIEW)
     def start_review(self, *, reviewer: Any) -> None:
         self.assigned_reviewer = reviewer
 
-    @fsm.transition(
-        field=status,
-        source=Status.IN_REVIEW,
-        target=Status.CHANGES_REQUESTED,
-        # Only the holder decides (reviews.steps): on a two-approval topic the specialist
-        # objects once the first reviewer's sign-off has handed the article on to them.
-        permission=roles.permits(REVIEW_RULE),
-        custom={"label": "Request changes", "rule": REVIEW_RULE},
-    )
+    # Only the holder decides (reviews.steps): on a two-approval topic the specialist
+    # objects once the first reviewer's sign-off has handed the article on to them.
+    @_transition(source=Status.IN_REVIEW, target=Status.CHANGES_REQUESTED)
     def request_changes(self) -> None:
         """Send the article back to its authors (the service keeps the reviewer's request)."""
 
-    @fsm.transition(
-        field=status,
-        source=Status.IN_REVIEW,
-        target=fsm.RETURN_VALUE(Status.IN_REVIEW, Status.APPROVED),
-        permission=roles.permits(REVIEW_RULE),
-        custom={"label": "Approve", "rule": REVIEW_RULE},
+    @_transition(
+        source=Status.IN_REVIEW, target=fsm.RETURN_VALUE(Status.IN_REVIEW, Status.APPROVED)
     )
     def approve(self, *, policy_met: bool) -> str:
         """Approved once the topic's sign-off policy is met; otherwise it stays in review,
@@ -123,70 +213,20 @@ class ReviewWorkflow(fsm.ConcurrentTransitionMixin, models.Model):
             self.assigned_reviewer = None
         return Status.APPROVED if policy_met else Status.IN_REVIEW
 
-    @fsm.transition(
-        field=status,
-        source=list(APPROVED_CONTENT),
-        target=Status.DRAFT,
-        permission=roles.permits(AUTHOR_RULE),
-        custom={"label": "Revise", "rule": AUTHOR_RULE},
-    )
+    @_transition(source=list(APPROVED_CONTENT), target=Status.DRAFT)
     def revise(self) -> None:
         """Editing live content starts a new draft; the live revision stays public."""
 
-    @fsm.transition(
-        field=status,
-        source=Status.APPROVED,
-        target=Status.REVIEW_DUE,
-        permission=roles.permits(SYSTEM_RULE),
-        conditions=[_has_live_revision],
-        custom={"label": "Flag review due", "rule": SYSTEM_RULE},
-    )
+    @_transition(source=Status.APPROVED, target=Status.REVIEW_DUE, conditions=[_has_live_revision])
     def flag_review_due(self) -> None:
         """The live revision's next review date has passed: a new round, open to the board."""
         self.assigned_reviewer = None
 
-    @fsm.transition(
-        field=status,
-        source=list(NOT_ARCHIVED),
-        target=Status.ARCHIVED,
-        permission=roles.permits(ARCHIVE_RULE),
-        custom={"label": "Archive", "rule": ARCHIVE_RULE},
-    )
+    @_transition(source=list(NOT_ARCHIVED), target=Status.ARCHIVED)
     def archive(self, *, reason: str) -> None:
         self.archive_reason = reason
 
-    @fsm.transition(
-        field=status,
-        source=Status.ARCHIVED,
-        target=Status.DRAFT,
-        permission=roles.permits(ARCHIVE_RULE),
-        custom={"label": "Restore to draft", "rule": ARCHIVE_RULE},
-    )
+    @_transition(source=Status.ARCHIVED, target=Status.DRAFT)
     def restore(self) -> None:
         """Back to draft (the service takes it off the public site until approved again)."""
         self.archive_reason = ""
-
-
-def transition_meta(name: str) -> fsm.Transition:
-    """The declaration of the transition called `name` (label, rule, sources)."""
-    method = getattr(ReviewWorkflow, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None:
-        raise WorkflowError(f"“{name}” is not a step of the review workflow.")
-    return next(iter(meta.transitions.values()))
-
-
-def refusal(article: ReviewWorkflow, name: str, user: Any) -> tuple[int, str] | None:
-    """Why `user` may not take transition `name` now, as (HTTP status, sentence), or None.
-
-    409 when the article's state does not allow it, 403 when the user may not.
-    """
-    meta = transition_meta(name)
-    method = getattr(article, name)
-    if not fsm.can_proceed(method, check_conditions=False):
-        return 409, (
-            f"“{meta.custom['label']}” is not possible while the article is "
-            f"{article.get_status_display().lower()}."
-        )
-    reason = meta.custom["rule"](article, user)
-    return (403, reason) if reason else None

@@ -99,7 +99,7 @@ def test_every_transition_people_take_is_an_action():
     people_take = {
         name
         for name in ("submit", "start_review", "request_changes", "approve", "archive", "restore")
-        if workflow.transition_meta(name).custom["rule"] is not workflow.SYSTEM_RULE
+        if workflow.step(name).rule is not workflow.SYSTEM_RULE
     }
     assert people_take <= set(actions.ACTIONS)
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime
 
+import django_fsm as fsm
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
 from articles.models import Article
 from articles.states import Status
-from reviews import actions, scheduling, services, steps
+from reviews import actions, scheduling, services, workflow
 from reviews.models import AuditEntry, ReviewDecision
 from reviews.services import WorkflowError
+from reviews.workflow import ReviewedArticle
 from tests import factories
 from tests.conftest import FULL_CHECKLIST
 
@@ -248,7 +251,7 @@ def test_submit_refused_while_title_or_body_is_missing(writer):
 
 def test_flag_review_due_is_not_an_action_anyone_can_take(approved, editor):
     assert actions.get("flag_review_due") is None
-    assert steps.refusal(approved, "flag_review_due", editor) == (
+    assert workflow.refusal(approved, "flag_review_due", editor) == (
         403,
         "Only the scheduler does that.",
     )
@@ -281,6 +284,29 @@ def test_status_cannot_be_set_by_a_queryset_shortcut_through_the_model(draft):
     with pytest.raises(AttributeError):
         draft.status = "approved"
     assert status_of(draft) == Status.DRAFT
+
+
+def test_the_workflows_proxy_carries_the_transitions_and_guards_the_status(submitted, reviewer):
+    """reviews.workflow.ReviewedArticle is the article with its transitions: django-fsm
+    collects them on the proxy, keeps the status protected, and refuses to save a copy
+    read before another step moved the article."""
+    article = ReviewedArticle.objects.get(pk=submitted.pk)
+    stale = ReviewedArticle.objects.get(pk=submitted.pk)
+
+    assert {t.name for t in article.get_available_status_transitions()} == {
+        "start_review",
+        "archive",
+    }
+    assert fsm.can_proceed(article.start_review)
+    assert not hasattr(Article, "start_review")
+    with pytest.raises(AttributeError, match="modification is not allowed"):
+        article.status = Status.IN_REVIEW
+
+    services.review_start(article=article, user=reviewer)
+    stale.archive(reason="Raced.")
+    with pytest.raises(fsm.ConcurrentTransition), transaction.atomic():
+        stale.save()
+    assert status_of(submitted) == Status.IN_REVIEW
 
 
 # --- snapshots, live revision and the audit log ------------------------------------------
