@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django import forms
 
+from articles.audiences import Audience
 from articles.models import ContactMessage
-from articles.selectors import AUDIENCES
 from core import text_limits
 
 
 class AudienceForm(forms.Form):
     audience = forms.ChoiceField(
         label="Which best describes you?",
-        choices=list(AUDIENCES.items()),
+        choices=Audience.choices,
         widget=forms.RadioSelect,
     )
 

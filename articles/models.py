@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
 from articles import evidence, markdown
+from articles.audiences import SectionAudience
 from articles.markdown import LIMITS, validate_markdown, validate_section_markdown
 from articles.states import AWAITING_REVIEW, Status
 from core import text_limits
@@ -301,7 +302,7 @@ class ArticleSection(models.Model):
     """
 
     Kind = evidence.Kind
-    Audience = evidence.Audience
+    Audience = SectionAudience
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(
@@ -315,8 +316,8 @@ class ArticleSection(models.Model):
     )
     audience = models.CharField(
         max_length=12,
-        choices=evidence.Audience.choices,
-        default=evidence.Audience.PROFESSIONAL,
+        choices=SectionAudience.choices,
+        default=SectionAudience.PROFESSIONAL,
         help_text="Which page shows it.",
     )
     body = models.TextField(

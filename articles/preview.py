@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles import evidence, reading
+from articles.audiences import Audience, SectionAudience
 from articles.markdown import ARTICLE_PARTS, markdownify, render_working_copy
 from articles.models import Article
 from articles.submission import check_submission
@@ -158,7 +159,7 @@ def _working_copy_preview(request: HttpRequest) -> JsonResponse:
             "article": article,
             "rendered": rendered,
             "reading": reading.of_rendering(
-                rendered, reading.PROFESSIONAL, grouped=article.group_references
+                rendered, Audience.PROFESSIONAL, grouped=article.group_references
             ),
         },
     )
@@ -190,7 +191,7 @@ def posted_sections(data) -> list[evidence.SectionText]:
         section = evidence.SectionText(
             kind=data.get(name + "kind", evidence.Kind.OTHER),
             heading=data.get(name + "heading", "")[: evidence.HEADING_CHARACTERS],
-            audience=data.get(name + "audience", evidence.Audience.PROFESSIONAL),
+            audience=data.get(name + "audience", SectionAudience.PROFESSIONAL),
             body=body,
         )
         rows.append((position, i, section))

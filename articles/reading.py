@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from articles import evidence
+from articles.audiences import Audience
 from articles.markdown import RenderedArticle, citation_anchors
 from references.listing import ReferenceList, reference_list
-
-PROFESSIONAL = "professional"
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def reading(
             )
         )
     # The page in reading order: the professional section shows only to professionals.
-    parts = [body_html, professional_html if audience == PROFESSIONAL else ""]
+    parts = [body_html, professional_html if audience == Audience.PROFESSIONAL else ""]
     anchors = citation_anchors(parts + [s.html for s in shown])
     return Reading(shown, reference_list(references, grouped=grouped, anchors=anchors))
 

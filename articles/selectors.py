@@ -32,13 +32,6 @@ from images.models import ImageVersion
 from people.models import ReviewerProfile, WriterProfile
 from reviews.models import AuditEntry, ReviewDecision
 
-PATIENT = "patient"
-PROFESSIONAL = "professional"
-AUDIENCES = {
-    PATIENT: "Patient or caregiver",
-    PROFESSIONAL: "Healthcare professional",
-}
-
 
 @dataclass
 class TrackerStep:

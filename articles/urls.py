@@ -1,6 +1,7 @@
 from django.urls import path
 
-from articles import selectors, views
+from articles import views
+from articles.audiences import Audience
 
 app_name = "articles"
 
@@ -14,7 +15,7 @@ urlpatterns = [
     path(
         "articles/<slug:slug>/professional/",
         views.article_detail,
-        {"audience": selectors.PROFESSIONAL},
+        {"audience": Audience.PROFESSIONAL},
         name="detail_professional",
     ),
     path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
@@ -29,7 +30,7 @@ urlpatterns = [
     path(
         "articles/<slug:slug>/preview/professional/",
         views.article_preview,
-        {"audience": selectors.PROFESSIONAL},
+        {"audience": Audience.PROFESSIONAL},
         name="preview_professional",
     ),
     path("topics/", views.topic_index, name="topics"),

@@ -33,9 +33,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from articles import audiences, publishing, search, selectors
 from articles import contact as contact_messages
-from articles import publishing, search, selectors
-from articles.context_processors import AUDIENCE_COOKIE
+from articles.audiences import Audience
 from articles.forms import AudienceForm, ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
@@ -53,7 +53,7 @@ PAGE_SIZE = 10
 READER_COOKIE = "vetted_reader"
 READER_SALT = "articles.feedback.reader"
 ONE_YEAR = 60 * 60 * 24 * 365
-_ARTICLE_VIEWS = {"detail": selectors.PATIENT, "detail_professional": selectors.PROFESSIONAL}
+_ARTICLE_VIEWS = {"detail": Audience.PATIENT, "detail_professional": Audience.PROFESSIONAL}
 
 
 def _paginate(request: HttpRequest, items: Any):
@@ -84,7 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @public_page(generations=_article_generations)
 def article_detail(
-    request: HttpRequest, slug: str, audience: str = selectors.PATIENT
+    request: HttpRequest, slug: str, audience: str = Audience.PATIENT
 ) -> HttpResponse:
     # Only reads: a stale or outdated page is served as stored until a task renders it
     # again (articles.publishing, "rendering stored pages again").
@@ -230,7 +230,7 @@ def set_audience(request: HttpRequest) -> HttpResponse:
     audience = form.cleaned_data["audience"]
     response = HttpResponseRedirect(_audience_url(next_url, audience))
     response.set_cookie(
-        AUDIENCE_COOKIE,
+        audiences.COOKIE,
         audience,
         max_age=ONE_YEAR,
         samesite="Lax",
@@ -247,7 +247,7 @@ PREVIEW_CAUTION = (
 
 @staff_member_required
 def article_preview(
-    request: HttpRequest, slug: str, audience: str = selectors.PATIENT
+    request: HttpRequest, slug: str, audience: str = Audience.PATIENT
 ) -> HttpResponse:
     """Staff see the working copy in the real public page (template, stylesheet, numbering)
     under a "not yet reviewed" banner; never cached, never indexed."""
@@ -256,8 +256,8 @@ def article_preview(
     )
     page = selectors.working_copy_page(article=article, rendered=render_working_copy(article))
     urls = {
-        selectors.PATIENT: reverse("articles:preview", kwargs={"slug": slug}),
-        selectors.PROFESSIONAL: reverse("articles:preview_professional", kwargs={"slug": slug}),
+        Audience.PATIENT: reverse("articles:preview", kwargs={"slug": slug}),
+        Audience.PROFESSIONAL: reverse("articles:preview_professional", kwargs={"slug": slug}),
     }
     html = publishing.render_page(
         page, audience, request=request, caution_detail=PREVIEW_CAUTION, audience_urls=urls
@@ -380,7 +380,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     topics = selectors.public_topics()
     topic = next((t for t in topics if t.slug == request.GET.get("topic")), None)
-    professional_only = request.GET.get("audience") == selectors.PROFESSIONAL
+    professional_only = request.GET.get("audience") == Audience.PROFESSIONAL
     page = paging.page_number(request)
     results = search.search(
         query, page=page, topic_id=topic.pk if topic else None, professional_only=professional_only
@@ -391,7 +391,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     if topic:
         filters["topic"] = topic.slug
     if professional_only:
-        filters["audience"] = selectors.PROFESSIONAL
+        filters["audience"] = Audience.PROFESSIONAL
     context = {
         "query": query,
         "results": results if query else None,

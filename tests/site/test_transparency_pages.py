@@ -12,8 +12,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import views
-from articles.context_processors import AUDIENCE_COOKIE
+from articles import audiences, views
 from articles.models import SitePage
 from articles.transparency import PAGES
 
@@ -83,7 +82,7 @@ def _cookies_the_site_sets(client, approved) -> set[str]:
 def test_privacy_page_names_every_cookie_and_store_the_site_uses(client, approved):
     page = client.get("/pages/privacy/").text
     reader_cookies = _cookies_the_site_sets(client, approved)
-    assert reader_cookies == {AUDIENCE_COOKIE, views.READER_COOKIE}
+    assert reader_cookies == {audiences.COOKIE, views.READER_COOKIE}
     staff_cookies = {
         settings.SESSION_COOKIE_NAME,
         settings.CSRF_COOKIE_NAME,
