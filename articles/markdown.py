@@ -360,10 +360,9 @@ class RenderedArticle:
     def professional_html(self) -> str:
         return self.parts.get("professional_body", "")
 
-    def reference_numbers(self) -> dict[str, list[int]] | None:
+    def reference_numbers(self) -> dict[str, list[int]]:
         """Each page's sources as ids, in the order of its numbers (as a revision keeps it)."""
-        pages = self.page_references.items()
-        return {page: [ref.pk for ref in refs] for page, refs in pages} or None
+        return {page: [ref.pk for ref in refs] for page, refs in self.page_references.items()}
 
 
 def _missing_citation(key: CitationKey) -> str:

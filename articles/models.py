@@ -367,9 +367,8 @@ class ArticleRevision(models.Model):
     # kind, title, audience, Markdown and the rendered HTML for each page that shows it.
     sections = models.JSONField(default=list, blank=True)
     group_references = models.BooleanField(default=False)
-    # Each audience's reference list, as reference ids in the order of its numbers; None
-    # for revisions from before evidence sections (both pages list every source then).
-    reference_numbers = models.JSONField(null=True, blank=True)
+    # Each audience's reference list, as reference ids in the order of its numbers.
+    reference_numbers = models.JSONField(default=dict, blank=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
     subject_name = models.CharField(max_length=200, blank=True)
     subject_type = models.CharField(max_length=12, choices=SubjectType.choices, blank=True)
