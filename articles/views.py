@@ -93,9 +93,9 @@ def article_detail(
         article = selectors.article_for_slug(slug)
         if article is None:
             raise Http404("No such article.")
-        if article.live_revision_id is None or article.status == Status.ARCHIVED:
+        if article.live_revision_id is None:
             return _pending_or_404(request, article, audience)
-        return _unstored_live_page(article, audience)
+        return _unstored_page(request, article, audience)
     if stored.state == LivePage.State.GONE:
         response = render(request, "articles/gone.html", {"title": stored.title}, status=410)
     else:
@@ -117,14 +117,19 @@ def _stored_response(request: HttpRequest, stored: publishing.StoredPage) -> Htt
     return response
 
 
-def _unstored_live_page(article: Article, audience: str) -> HttpResponse:
-    """A live article without a stored page. It cannot arise: the page is stored in the
-    transaction that makes the article live, and migration 0016 stored those from before.
-    Should it ever, the reader gets the page rendered here (read-only, never cached)
-    rather than a wrong 404, until `render_live_pages` stores it."""
-    logger.error("Live article %s has no stored page: run manage.py render_live_pages", article.pk)
-    page = selectors.public_article(article=article)
-    return no_store(HttpResponse(publishing.render_page(page, audience)))
+def _unstored_page(request: HttpRequest, article: Article, audience: str) -> HttpResponse:
+    """A published article whose stored page is missing (the transaction that makes an
+    article live or withdraws it stores its page, so only a lost row leaves one without).
+    The reader still gets the right answer, rendered here without writing anything and
+    never cached, until the deploy step `render_live_pages` stores it."""
+    logger.error("Article %s has no stored page: run manage.py render_live_pages", article.pk)
+    if article.status == Status.ARCHIVED:
+        title = article.live_revision.title
+        response = render(request, "articles/gone.html", {"title": title}, status=410)
+    else:
+        page = selectors.public_article(article=article)
+        response = HttpResponse(publishing.render_page(page, audience))
+    return no_store(response)
 
 
 def _pending_or_404(request: HttpRequest, article: Article, audience: str) -> HttpResponse:
