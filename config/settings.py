@@ -86,8 +86,6 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # ETags and 304s for every page (below GZip: the ETag is taken before compression).
     "django.middleware.http.ConditionalGetMiddleware",
-    # The live preview's cheap refusals (size, rate, busy), before sessions and CSRF.
-    "config.middleware.PreviewGuardMiddleware",
     # A NUL in editorial input is a 400 before anything passes it to PostgreSQL.
     "config.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -313,8 +311,6 @@ VETTED_CONTACT_RATE = env.str("VETTED_CONTACT_RATE", default="5/h")
 VETTED_PREVIEW_RATE = env.str("VETTED_PREVIEW_RATE", default="60/m")
 # Per staff user: the editor's citation picker searches as the writer types.
 VETTED_CITE_SEARCH_RATE = env.str("VETTED_CITE_SEARCH_RATE", default="120/m")
-# Long texts previewed at once per app server (articles/preview.py); the rest wait.
-VETTED_PREVIEW_RENDER_SLOTS = env.int("VETTED_PREVIEW_RENDER_SLOTS", default=1)
 SILENCED_SYSTEM_CHECKS = [
     # The local-memory cache is per process: fine for the single-process dev server;
     # production sets REDIS_URL, whose backend (Django's own) increments atomically.
