@@ -22,8 +22,3 @@ class SectionAudience(models.TextChoices):
     PROFESSIONAL = Audience.PROFESSIONAL.value, "Healthcare professionals"
     PATIENT = Audience.PATIENT.value, "Patients and caregivers"
     BOTH = "both", "Both"
-
-
-# Remembers a reader's audience choice. Pages never read it (they are the same for
-# everyone, so that they can be cached); site.js uses it to open the chosen version.
-COOKIE = "audience"

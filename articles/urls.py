@@ -8,7 +8,6 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_view, name="search"),
-    path("audience/", views.set_audience, name="audience"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     # The same article for healthcare professionals: a URL of its own, so that both
     # versions can be shared, crawled and cached without reading a cookie.

@@ -3,9 +3,9 @@
 Every public page is the same for every anonymous reader, so it can be shared by the
 server-side page cache and a CDN (caching.http.public_page): no page reads a reader's
 cookies, sets one, or carries a CSRF token. The reader's audience is a URL of its own
-(`/articles/<slug>/` and `/articles/<slug>/professional/`), and the two anonymous
-forms (the audience choice and "Was this helpful?") are protected by a same-origin
-check instead of a token (caching.http.same_origin_post).
+(`/articles/<slug>/` and `/articles/<slug>/professional/`; site.js remembers a reader's
+choice in the browser), and the anonymous forms ("Was this helpful?", contact) are
+protected by a same-origin check instead of a token (caching.http.same_origin_post).
 """
 
 from __future__ import annotations
@@ -26,17 +26,17 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import http_date, urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from articles import audiences, publishing, search, selectors
 from articles import contact as contact_messages
+from articles import publishing, search, selectors
 from articles.audiences import Audience
-from articles.forms import AudienceForm, ContactForm, FeedbackForm
+from articles.forms import ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
 from articles.states import Status
@@ -53,7 +53,6 @@ PAGE_SIZE = 10
 READER_COOKIE = "vetted_reader"
 READER_SALT = "articles.feedback.reader"
 ONE_YEAR = 60 * 60 * 24 * 365
-_ARTICLE_VIEWS = {"detail": Audience.PATIENT, "detail_professional": Audience.PROFESSIONAL}
 
 
 def _paginate(request: HttpRequest, items: Any):
@@ -206,42 +205,6 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
             secure=request.is_secure(),
         )
     return response
-
-
-def _audience_url(next_url: str, audience: str) -> str:
-    """The same page for the chosen audience: article pages have one URL per audience."""
-    try:
-        match = resolve(next_url.split("?", 1)[0].split("#", 1)[0])
-    except Resolver404:
-        return next_url
-    if match.namespace == "articles" and match.url_name in _ARTICLE_VIEWS:
-        return publishing.audience_urls(match.kwargs["slug"])[audience]
-    return next_url
-
-
-@require_POST
-@same_origin_post
-def set_audience(request: HttpRequest) -> HttpResponse:
-    """Remember "Which best describes you?" and show the page for that audience."""
-    next_url = request.POST.get("next") or reverse("articles:home")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("articles:home")
-    form = AudienceForm(request.POST)
-    if not form.is_valid():
-        context = {"next_url": next_url}
-        return no_store(render(request, "articles/audience_invalid.html", context, status=400))
-    audience = form.cleaned_data["audience"]
-    response = HttpResponseRedirect(_audience_url(next_url, audience))
-    response.set_cookie(
-        audiences.COOKIE,
-        audience,
-        max_age=ONE_YEAR,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
-    return no_store(response)
 
 
 PREVIEW_CAUTION = (

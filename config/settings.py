@@ -297,12 +297,6 @@ RATELIMIT_FAIL_OPEN = True
 # Client addresses come from core.client_ip: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
 # proxies (each appending to X-Forwarded-For) the address the outermost one saw.
 VETTED_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-if env.str("RATELIMIT_IP_META_KEY", default=""):
-    # It named a raw header, which clients can forge and which broke on odd values.
-    raise ImproperlyConfigured(
-        "RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT to the number of "
-        "proxies in front of the app instead (see docs/configuration.md)."
-    )
 RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
