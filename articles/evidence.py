@@ -77,16 +77,3 @@ def working_sections(article: Any) -> list[SectionText]:
     if getattr(article, "pk", None) is None:
         return []
     return [SectionText.of(s) for s in article.sections.order_by("position", "pk")]
-
-
-def revision_sections(revision: Any) -> list[SectionText]:
-    """A revision's frozen sections as written (for the diff and the content hash)."""
-    return [
-        SectionText(
-            kind=s.get("kind", ""),
-            heading=s.get("heading", ""),
-            audience=s.get("audience", SectionAudience.PROFESSIONAL),
-            body=s.get("body", ""),
-        )
-        for s in (getattr(revision, "sections", None) or [])
-    ]

@@ -153,7 +153,7 @@ def test_the_site_page_form_refuses_text_beyond_a_limit(client, editor):
 
 @pytest.fixture
 def bricked(writer):
-    """A draft whose body was saved before the limits existed."""
+    """A draft whose body got past the form's limits (written by a queryset update)."""
     article = factories.ArticleFactory(authors=[writer])
     Article.objects.filter(pk=article.pk).update(body="[" * 20_000 + " [@nosuch]")
     return Article.objects.get(pk=article.pk)
