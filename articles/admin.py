@@ -98,7 +98,7 @@ class RevisionInline(admin.TabularInline):
 
 
 class SectionFormSet(BaseInlineFormSet):
-    """A post without the sections' rows (a script, a form from before sections existed)
+    """A post without the sections' rows (a script, or a form that leaves them out)
     leaves the sections as they are, rather than failing the whole save."""
 
     def __init__(self, data=None, files=None, *args, **kwargs):

@@ -7,10 +7,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-# Remembers a reader's audience choice. Pages never read it (they are the same for
-# everyone, so that they can be cached); site.js uses it to open the chosen version.
-AUDIENCE_COOKIE = "audience"
-
 
 @functools.cache
 def site_urls() -> dict[str, str]:

@@ -1,9 +1,10 @@
 """Evidence sections: "From the guidelines", "From the drug label", "Research" …
 
 An article may carry a few typed sections after its body, each with its own Markdown
-citing its own sources. This module holds what they are (kinds, audiences, limits);
-articles.markdown renders them with the body (one numbering per page) and
-articles.reading lays them out for a page. Nothing here touches the database.
+citing its own sources. This module holds what they are (kinds, limits; who sees them is
+articles.audiences.SectionAudience); articles.markdown renders them with the body (one
+numbering per page) and articles.reading lays them out for a page. Nothing here touches
+the database.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+
+from articles.audiences import Audience, SectionAudience
 
 # At most this many sections, each at most this long: with the body and the professional
 # section, an article stays within a few times the single-text rendering bound.
@@ -28,16 +31,6 @@ class Kind(models.TextChoices):
     OTHER = "other", "More evidence"
 
 
-class Audience(models.TextChoices):
-    PROFESSIONAL = "professional", "Healthcare professionals"
-    PATIENT = "patient", "Patients and caregivers"
-    BOTH = "both", "Both"
-
-
-# The two public pages (articles.selectors.PATIENT / PROFESSIONAL).
-PAGES = ("patient", "professional")
-
-
 def section_title(kind: str, heading: str = "") -> str:
     heading = (heading or "").strip()
     if heading:
@@ -48,8 +41,8 @@ def section_title(kind: str, heading: str = "") -> str:
         return Kind.OTHER.label
 
 
-def shown_on(section_audience: str, page: str) -> bool:
-    return section_audience == Audience.BOTH or section_audience == page
+def shown_on(section_audience: str, page: Audience) -> bool:
+    return section_audience == SectionAudience.BOTH or section_audience == page
 
 
 @dataclass(frozen=True)
@@ -84,16 +77,3 @@ def working_sections(article: Any) -> list[SectionText]:
     if getattr(article, "pk", None) is None:
         return []
     return [SectionText.of(s) for s in article.sections.order_by("position", "pk")]
-
-
-def revision_sections(revision: Any) -> list[SectionText]:
-    """A revision's frozen sections as written (for the diff and the content hash)."""
-    return [
-        SectionText(
-            kind=s.get("kind", ""),
-            heading=s.get("heading", ""),
-            audience=s.get("audience", Audience.PROFESSIONAL),
-            body=s.get("body", ""),
-        )
-        for s in (getattr(revision, "sections", None) or [])
-    ]

@@ -1,20 +1,11 @@
-"""Reader-facing forms: the audience choice, "Was this helpful?" and the contact form."""
+"""Reader-facing forms: "Was this helpful?" and the contact form."""
 
 from __future__ import annotations
 
 from django import forms
 
 from articles.models import ContactMessage
-from articles.selectors import AUDIENCES
 from core import text_limits
-
-
-class AudienceForm(forms.Form):
-    audience = forms.ChoiceField(
-        label="Which best describes you?",
-        choices=list(AUDIENCES.items()),
-        widget=forms.RadioSelect,
-    )
 
 
 class FeedbackForm(forms.Form):

@@ -33,6 +33,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
 from articles import evidence
+from articles.audiences import Audience
 from images import rendering as image_rendering
 from images.models import Image
 from images.selectors import images_by_id
@@ -359,10 +360,9 @@ class RenderedArticle:
     def professional_html(self) -> str:
         return self.parts.get("professional_body", "")
 
-    def reference_numbers(self) -> dict[str, list[int]] | None:
+    def reference_numbers(self) -> dict[str, list[int]]:
         """Each page's sources as ids, in the order of its numbers (as a revision keeps it)."""
-        pages = self.page_references.items()
-        return {page: [ref.pk for ref in refs] for page, refs in pages} or None
+        return {page: [ref.pk for ref in refs] for page, refs in self.page_references.items()}
 
 
 def _missing_citation(key: CitationKey) -> str:
@@ -633,9 +633,9 @@ def render_pages(
         else:
             texts.append(section.body)
 
-    def page_parts(page: str) -> list[tuple[str, str]]:
+    def page_parts(page: Audience) -> list[tuple[str, str]]:
         parts = [("body", body)]
-        if page == "professional":
+        if page == Audience.PROFESSIONAL:
             parts.append(("professional_body", professional_body))
         return parts + [
             (f"section-{i}", text or "")
@@ -643,13 +643,13 @@ def render_pages(
             if evidence.shown_on(section.audience, page)
         ]
 
-    professional = render_parts(page_parts("professional"))
-    patient_parts = page_parts("patient")
+    professional = render_parts(page_parts(Audience.PROFESSIONAL))
+    patient_parts = page_parts(Audience.PATIENT)
     if len(patient_parts) == 1 and not professional_body.strip():
         patient = professional  # the same text in the same order: the same numbers
     else:
         patient = render_parts(patient_parts)
-    pages = {"patient": patient, "professional": professional}
+    pages = {Audience.PATIENT: patient, Audience.PROFESSIONAL: professional}
     frozen = []
     for i, section in enumerate(sections):
         html_by_page = {}

@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
 from articles import evidence, markdown
+from articles.audiences import SectionAudience
 from articles.markdown import LIMITS, validate_markdown, validate_section_markdown
 from articles.states import AWAITING_REVIEW, Status
 from core import text_limits
@@ -327,7 +328,7 @@ class ArticleSection(models.Model):
     """
 
     Kind = evidence.Kind
-    Audience = evidence.Audience
+    Audience = SectionAudience
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(
@@ -341,8 +342,8 @@ class ArticleSection(models.Model):
     )
     audience = models.CharField(
         max_length=12,
-        choices=evidence.Audience.choices,
-        default=evidence.Audience.PROFESSIONAL,
+        choices=SectionAudience.choices,
+        default=SectionAudience.PROFESSIONAL,
         help_text="Which page shows it.",
     )
     body = models.TextField(
@@ -392,9 +393,8 @@ class ArticleRevision(models.Model):
     # kind, title, audience, Markdown and the rendered HTML for each page that shows it.
     sections = models.JSONField(default=list, blank=True)
     group_references = models.BooleanField(default=False)
-    # Each audience's reference list, as reference ids in the order of its numbers; None
-    # for revisions from before evidence sections (both pages list every source then).
-    reference_numbers = models.JSONField(null=True, blank=True)
+    # Each audience's reference list, as reference ids in the order of its numbers.
+    reference_numbers = models.JSONField(default=dict, blank=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
     subject_name = models.CharField(max_length=200, blank=True)
     subject_type = models.CharField(max_length=12, choices=SubjectType.choices, blank=True)

@@ -1,22 +1,13 @@
 """The editor's live preview (markdownx posts the field's text here as it is typed).
 
-Staff only, POST only, and throttled per user: each preview is a full render, so
-one account must not be able to keep the workers busy with them. A long text also
-needs one of the server's preview render slots (VETTED_PREVIEW_RENDER_SLOTS, one by
-default), which then rests three times as long as the render took: however many
-writers preview long texts at once, the other workers stay free for readers and long
-previews use at most a quarter of a core. A slot is an exclusive lock on a file, so
-the kernel releases it if a worker dies mid-render.
+Staff only, POST only, and throttled per user (VETTED_PREVIEW_RATE): each preview is a
+full render, so one account cannot keep the workers busy with them. What one render
+costs is bounded by the Markdown limits (articles.markdown.LIMITS), checked before any
+text is parsed: a text over them is answered with the reason at once. Django reads no
+request body over DATA_UPLOAD_MAX_MEMORY_SIZE (a 400 before the form is parsed).
 """
 
 from __future__ import annotations
-
-import fcntl
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -26,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles import evidence, reading
+from articles.audiences import Audience, SectionAudience
 from articles.markdown import ARTICLE_PARTS, markdownify, render_working_copy
 from articles.models import Article
 from articles.submission import check_submission
@@ -33,91 +25,11 @@ from articles.submission import check_submission
 # The working copy's fields the editor posts with its Markdown parts.
 WORKING_COPY_FIELDS = ("title", "summary", *ARTICLE_PARTS)
 
-# After a long render its slot rests this many times as long as the render took, so
-# long previews use at most a quarter of one core per slot, however many writers ask.
-REST_FACTOR = 3
-
-# A preview request this large (some 5,000 to 16,000 characters) needs a render slot;
-# shorter texts render in a few milliseconds and never wait for one.
-LONG_REQUEST_BYTES = 16_384
-
 # markdownx puts whatever the endpoint answers into the preview pane.
 PAUSED = (
     "<p><strong>Preview paused.</strong> You have asked for many previews in a short "
     "time; it resumes within a minute. Your text is not affected.</p>"
 )
-BUSY = (
-    "<p><strong>Preview busy.</strong> Long texts are previewed one at a time and "
-    "another is being prepared; pause typing again in a moment. Your text is not "
-    "affected.</p>"
-)
-
-
-@contextmanager
-def render_slot() -> Iterator[bool]:
-    """Hold one of this server's preview render slots if one is free; never waits.
-
-    A slot also rests after each render, REST_FACTOR times as long as the render took
-    (the time it is free again is written in its lock file).
-    """
-    for path in _slot_paths():
-        with open(path, "a+") as handle:
-            if not _lock_if_ready(handle):
-                continue
-            try:
-                started = time.monotonic()
-                yield True
-                rested_until = time.time() + REST_FACTOR * (time.monotonic() - started)
-                handle.seek(0)
-                handle.truncate()
-                handle.write(str(rested_until))
-                handle.flush()
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-            return
-    yield False
-
-
-def slot_ready() -> bool:
-    """Whether render_slot() would grant a slot now (a glance: it reserves nothing)."""
-    for path in _slot_paths():
-        with open(path, "a+") as handle:
-            if _lock_if_ready(handle):
-                fcntl.flock(handle, fcntl.LOCK_UN)
-                return True
-    return False
-
-
-def busy_response() -> HttpResponse:
-    response = HttpResponse(BUSY, status=503)
-    response["Retry-After"] = "1"
-    return response
-
-
-def _slot_paths() -> list[Path]:
-    directory = Path(tempfile.gettempdir())
-    count = settings.VETTED_PREVIEW_RENDER_SLOTS
-    return [directory / f"vetted-preview-render-{index}.lock" for index in range(count)]
-
-
-def _lock_if_ready(handle) -> bool:
-    """Lock the slot's file unless another worker holds it or it is resting."""
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    handle.seek(0)
-    if time.time() < _float(handle.read()):
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
-    return True
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return 0.0
 
 
 @staff_member_required
@@ -132,13 +44,9 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     whole = content is None and any(name in request.POST for name in ARTICLE_PARTS)
     if content is None and not whole:
         return HttpResponseBadRequest("Nothing to preview: send the text as “content”.")
-    render = _working_copy_preview if whole else lambda request: HttpResponse(markdownify(content))
-    if not is_long(request):
-        return render(request)
-    with render_slot() as granted:
-        if not granted:
-            return busy_response()
-        return render(request)
+    if whole:
+        return _working_copy_preview(request)
+    return HttpResponse(markdownify(content))
 
 
 def _working_copy_preview(request: HttpRequest) -> JsonResponse:
@@ -158,7 +66,7 @@ def _working_copy_preview(request: HttpRequest) -> JsonResponse:
             "article": article,
             "rendered": rendered,
             "reading": reading.of_rendering(
-                rendered, reading.PROFESSIONAL, grouped=article.group_references
+                rendered, Audience.PROFESSIONAL, grouped=article.group_references
             ),
         },
     )
@@ -190,15 +98,8 @@ def posted_sections(data) -> list[evidence.SectionText]:
         section = evidence.SectionText(
             kind=data.get(name + "kind", evidence.Kind.OTHER),
             heading=data.get(name + "heading", "")[: evidence.HEADING_CHARACTERS],
-            audience=data.get(name + "audience", evidence.Audience.PROFESSIONAL),
+            audience=data.get(name + "audience", SectionAudience.PROFESSIONAL),
             body=body,
         )
         rows.append((position, i, section))
     return [section for _p, _i, section in sorted(rows)][: evidence.MAX_SECTIONS + 1]
-
-
-def is_long(request: HttpRequest) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > LONG_REQUEST_BYTES
-    except ValueError:
-        return False

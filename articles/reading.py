@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from articles import evidence
+from articles.audiences import Audience
 from articles.markdown import RenderedArticle, citation_anchors
 from references.listing import ReferenceList, reference_list
-
-PROFESSIONAL = "professional"
 
 
 @dataclass(frozen=True)
@@ -43,21 +41,20 @@ def reading(
     """`sections` as frozen (articles.markdown.render_pages), `references` the page's list
     in the order of its numbers."""
     shown: list[ShownSection] = []
-    for section in sections or []:
-        html = (section.get("html") or {}).get(audience)
+    for section in sections:
+        html = section["html"].get(audience)
         if html is None:  # written for the other page
             continue
         shown.append(
             ShownSection(
-                kind=section.get("kind", ""),
-                title=section.get("title")
-                or evidence.section_title(section.get("kind", ""), section.get("heading", "")),
+                kind=section["kind"],
+                title=section["title"],
                 html=html,
                 anchor=f"evidence-{len(shown) + 1}",
             )
         )
     # The page in reading order: the professional section shows only to professionals.
-    parts = [body_html, professional_html if audience == PROFESSIONAL else ""]
+    parts = [body_html, professional_html if audience == Audience.PROFESSIONAL else ""]
     anchors = citation_anchors(parts + [s.html for s in shown])
     return Reading(shown, reference_list(references, grouped=grouped, anchors=anchors))
 
@@ -69,6 +66,6 @@ def of_rendering(rendered: RenderedArticle, audience: str, *, grouped: bool) -> 
         body_html=rendered.body_html,
         professional_html=rendered.professional_html,
         sections=rendered.sections,
-        references=rendered.page_references.get(audience, rendered.references),
+        references=rendered.page_references[audience],
         grouped=grouped,
     )

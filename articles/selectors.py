@@ -32,13 +32,6 @@ from images import storage as image_storage
 from images.models import ImageVersion
 from people.models import ReviewerProfile, WriterProfile
 
-PATIENT = "patient"
-PROFESSIONAL = "professional"
-AUDIENCES = {
-    PATIENT: "Patient or caregiver",
-    PROFESSIONAL: "Healthcare professional",
-}
-
 
 @dataclass
 class TrackerStep:
@@ -96,12 +89,9 @@ class PublicArticle:
 
     def audience_references(self, audience: str) -> list[Any]:
         """The sources one audience's page cites, in the order of that page's numbers."""
-        references = self.references
-        numbers = self.revision.reference_numbers
-        if numbers is None:  # a revision from before per-page lists: one list for both
-            return references
-        by_id = {ref.pk: ref for ref in references}
-        return [by_id[pk] for pk in numbers.get(audience, []) if pk in by_id]
+        by_id = {ref.pk: ref for ref in self.references}
+        numbers = self.revision.reference_numbers.get(audience, [])
+        return [by_id[pk] for pk in numbers if pk in by_id]
 
     def reading(self, audience: str) -> reading.Reading:
         """Evidence sections and reference list as this audience's page shows them."""

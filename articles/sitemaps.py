@@ -23,6 +23,7 @@ from django.utils.html import escape
 from django.utils.http import http_date
 
 from articles import selectors
+from articles.audiences import Audience
 from articles.models import LivePage, SitePage, Topic
 from caching.http import public_page
 from core import paging
@@ -115,7 +116,7 @@ class StaticSitemap(_SiteUrlSitemap):
 
 SITEMAPS = {
     "articles": ArticleSitemap,
-    "professional": ProfessionalArticleSitemap,
+    Audience.PROFESSIONAL.value: ProfessionalArticleSitemap,
     "topics": TopicSitemap,
     "reviewers": ReviewerSitemap,
     "pages": StaticSitemap,

@@ -51,6 +51,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles import render_sources, search, selectors, structured_data
+from articles.audiences import Audience
 from articles.context_processors import site_context
 from articles.models import Article, LivePage, LivePageDependency, SitePage
 from articles.states import Status
@@ -60,10 +61,10 @@ from people.models import WriterProfile
 
 logger = logging.getLogger(__name__)
 
-AUDIENCE_FIELDS = {selectors.PATIENT: "patient_page", selectors.PROFESSIONAL: "professional_page"}
+PAGE_COLUMNS = {Audience.PATIENT: "patient_page", Audience.PROFESSIONAL: "professional_page"}
 DISCLAIMERS = {
-    selectors.PATIENT: SitePage.Key.PATIENT_DISCLAIMER,
-    selectors.PROFESSIONAL: SitePage.Key.PROFESSIONAL_DISCLAIMER,
+    Audience.PATIENT: SitePage.Key.PATIENT_DISCLAIMER,
+    Audience.PROFESSIONAL: SitePage.Key.PROFESSIONAL_DISCLAIMER,
 }
 
 # The template a stored page is rendered from. The render version covers everything its
@@ -133,8 +134,8 @@ def forget_render_version() -> None:
 
 def audience_urls(slug: str) -> dict[str, str]:
     return {
-        selectors.PATIENT: reverse("articles:detail", kwargs={"slug": slug}),
-        selectors.PROFESSIONAL: reverse("articles:detail_professional", kwargs={"slug": slug}),
+        Audience.PATIENT: reverse("articles:detail", kwargs={"slug": slug}),
+        Audience.PROFESSIONAL: reverse("articles:detail_professional", kwargs={"slug": slug}),
     }
 
 
@@ -190,7 +191,7 @@ def stored_page(slug: str, audience: str) -> StoredPage | None:
     Column and table names come from the model, never from the request.
     """
     meta = LivePage._meta
-    part = meta.get_field(AUDIENCE_FIELDS[audience]).column
+    part = meta.get_field(PAGE_COLUMNS[audience]).column
     sql = (
         f"SELECT article_id, slug, state, title, {part}, etag, rendered_at, cache_tags"
         f" FROM {meta.db_table} WHERE slug = %s"
@@ -254,7 +255,7 @@ def store_live_page(article: Article) -> LivePage | None:
     else:
         page = selectors.public_article(article=article)
         fields["state"] = LivePage.State.LIVE
-        for audience, name in AUDIENCE_FIELDS.items():
+        for audience, name in PAGE_COLUMNS.items():
             fields[name] = _compress(render_page(page, audience))
         dependencies = _dependencies(page)
         credited = {(LivePageDependency.Kind.REVIEWER, p.pk) for p in page.reviewers} | {

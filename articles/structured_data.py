@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.audiences import Audience
 from articles.models import SCHEMA_TYPES
-from articles.selectors import PATIENT, PROFESSIONAL, PublicArticle
+from articles.selectors import PublicArticle
 from references.links import safe_url
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -109,17 +110,17 @@ def _citation(reference: Any) -> dict[str, Any]:
     return item
 
 
-def article_json_ld(page: PublicArticle, audience: str = PATIENT) -> dict[str, Any] | None:
+def article_json_ld(page: PublicArticle, audience: str = Audience.PATIENT) -> dict[str, Any] | None:
     """schema.org MedicalWebPage for one audience's page of a live article (its address,
     its readers, the sources it cites); pending content gets none."""
     if page.pending:
         return None
     revision = page.revision
-    if audience == PROFESSIONAL:
+    if audience == Audience.PROFESSIONAL:
         url = absolute(reverse("articles:detail_professional", kwargs={"slug": page.article.slug}))
     else:
         url = absolute(page.article.get_absolute_url())
-    readers = "Clinician" if audience == PROFESSIONAL else "Patient"
+    readers = "Clinician" if audience == Audience.PROFESSIONAL else "Patient"
     about = subject(page)
     publisher = _publisher()
     # Unnamed writers are credited to the site's editorial team, as on the page.

@@ -79,7 +79,7 @@ on this site, and we run no analytics, advertising or tracking scripts.
 
 ## Cookies we set
 
-**`audience`** (readers who answer "Which best describes you?"; kept 1 year)
+**`audience`** (readers who choose a version of an article under "Reading as"; kept 1 year)
 : Remembers whether you chose the version for patients and caregivers or the one for
   healthcare professionals, so that your browser opens that version next time. It holds
   only that choice.

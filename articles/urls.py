@@ -1,20 +1,20 @@
 from django.urls import path
 
-from articles import selectors, views
+from articles import views
+from articles.audiences import Audience
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_view, name="search"),
-    path("audience/", views.set_audience, name="audience"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     # The same article for healthcare professionals: a URL of its own, so that both
     # versions can be shared, crawled and cached without reading a cookie.
     path(
         "articles/<slug:slug>/professional/",
         views.article_detail,
-        {"audience": selectors.PROFESSIONAL},
+        {"audience": Audience.PROFESSIONAL},
         name="detail_professional",
     ),
     path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
@@ -29,7 +29,7 @@ urlpatterns = [
     path(
         "articles/<slug:slug>/preview/professional/",
         views.article_preview,
-        {"audience": selectors.PROFESSIONAL},
+        {"audience": Audience.PROFESSIONAL},
         name="preview_professional",
     ),
     path("topics/", views.topic_index, name="topics"),

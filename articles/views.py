@@ -3,9 +3,9 @@
 Every public page is the same for every anonymous reader, so it can be shared by the
 server-side page cache and a CDN (caching.http.public_page): no page reads a reader's
 cookies, sets one, or carries a CSRF token. The reader's audience is a URL of its own
-(`/articles/<slug>/` and `/articles/<slug>/professional/`), and the two anonymous
-forms (the audience choice and "Was this helpful?") are protected by a same-origin
-check instead of a token (caching.http.same_origin_post).
+(`/articles/<slug>/` and `/articles/<slug>/professional/`; site.js remembers a reader's
+choice in the browser), and the anonymous forms ("Was this helpful?", contact) are
+protected by a same-origin check instead of a token (caching.http.same_origin_post).
 """
 
 from __future__ import annotations
@@ -26,17 +26,17 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import http_date, urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles import contact as contact_messages
 from articles import search, selectors, stored_pages
-from articles.context_processors import AUDIENCE_COOKIE
-from articles.forms import AudienceForm, ContactForm, FeedbackForm
+from articles.audiences import Audience
+from articles.forms import ContactForm, FeedbackForm
 from articles.markdown import render_working_copy
 from articles.models import Article, ArticleFeedback, LivePage, SitePage, Topic
 from articles.states import Status
@@ -53,7 +53,6 @@ PAGE_SIZE = 10
 READER_COOKIE = "vetted_reader"
 READER_SALT = "articles.feedback.reader"
 ONE_YEAR = 60 * 60 * 24 * 365
-_ARTICLE_VIEWS = {"detail": selectors.PATIENT, "detail_professional": selectors.PROFESSIONAL}
 
 
 def _paginate(request: HttpRequest, items: Any):
@@ -84,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @public_page(generations=_article_generations)
 def article_detail(
-    request: HttpRequest, slug: str, audience: str = selectors.PATIENT
+    request: HttpRequest, slug: str, audience: str = Audience.PATIENT
 ) -> HttpResponse:
     # Only reads: a stale or outdated page is served as stored until a task renders it
     # again (articles.stored_pages, "rendering stored pages again").
@@ -93,9 +92,9 @@ def article_detail(
         article = selectors.article_for_slug(slug)
         if article is None:
             raise Http404("No such article.")
-        if article.live_revision_id is None or article.status == Status.ARCHIVED:
+        if article.live_revision_id is None:
             return _pending_or_404(request, article, audience)
-        return _unstored_live_page(article, audience)
+        return _unstored_page(request, article, audience)
     if stored.state == LivePage.State.GONE:
         response = render(request, "articles/gone.html", {"title": stored.title}, status=410)
     else:
@@ -117,14 +116,19 @@ def _stored_response(request: HttpRequest, stored: stored_pages.StoredPage) -> H
     return response
 
 
-def _unstored_live_page(article: Article, audience: str) -> HttpResponse:
-    """A live article without a stored page. It cannot arise: the page is stored in the
-    transaction that makes the article live, and migration 0016 stored those from before.
-    Should it ever, the reader gets the page rendered here (read-only, never cached)
-    rather than a wrong 404, until `render_live_pages` stores it."""
-    logger.error("Live article %s has no stored page: run manage.py render_live_pages", article.pk)
-    page = selectors.public_article(article=article)
-    return no_store(HttpResponse(stored_pages.render_page(page, audience)))
+def _unstored_page(request: HttpRequest, article: Article, audience: str) -> HttpResponse:
+    """A published article whose stored page is missing (the transaction that makes an
+    article live or withdraws it stores its page, so only a lost row leaves one without).
+    The reader still gets the right answer, rendered here without writing anything and
+    never cached, until the deploy step `render_live_pages` stores it."""
+    logger.error("Article %s has no stored page: run manage.py render_live_pages", article.pk)
+    if article.status == Status.ARCHIVED:
+        title = article.live_revision.title
+        response = render(request, "articles/gone.html", {"title": title}, status=410)
+    else:
+        page = selectors.public_article(article=article)
+        response = HttpResponse(stored_pages.render_page(page, audience))
+    return no_store(response)
 
 
 def _pending_or_404(request: HttpRequest, article: Article, audience: str) -> HttpResponse:
@@ -203,42 +207,6 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _audience_url(next_url: str, audience: str) -> str:
-    """The same page for the chosen audience: article pages have one URL per audience."""
-    try:
-        match = resolve(next_url.split("?", 1)[0].split("#", 1)[0])
-    except Resolver404:
-        return next_url
-    if match.namespace == "articles" and match.url_name in _ARTICLE_VIEWS:
-        return stored_pages.audience_urls(match.kwargs["slug"])[audience]
-    return next_url
-
-
-@require_POST
-@same_origin_post
-def set_audience(request: HttpRequest) -> HttpResponse:
-    """Remember "Which best describes you?" and show the page for that audience."""
-    next_url = request.POST.get("next") or reverse("articles:home")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("articles:home")
-    form = AudienceForm(request.POST)
-    if not form.is_valid():
-        context = {"next_url": next_url}
-        return no_store(render(request, "articles/audience_invalid.html", context, status=400))
-    audience = form.cleaned_data["audience"]
-    response = HttpResponseRedirect(_audience_url(next_url, audience))
-    response.set_cookie(
-        AUDIENCE_COOKIE,
-        audience,
-        max_age=ONE_YEAR,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
-    return no_store(response)
-
-
 PREVIEW_CAUTION = (
     "Preview of the working copy: not yet reviewed by our Medical Advisory Board, and not "
     "public. Readers see an article only once the board approves it."
@@ -247,7 +215,7 @@ PREVIEW_CAUTION = (
 
 @staff_member_required
 def article_preview(
-    request: HttpRequest, slug: str, audience: str = selectors.PATIENT
+    request: HttpRequest, slug: str, audience: str = Audience.PATIENT
 ) -> HttpResponse:
     """Staff see the working copy in the real public page (template, stylesheet, numbering)
     under a "not yet reviewed" banner; never cached, never indexed."""
@@ -256,8 +224,8 @@ def article_preview(
     )
     page = selectors.working_copy_page(article=article, rendered=render_working_copy(article))
     urls = {
-        selectors.PATIENT: reverse("articles:preview", kwargs={"slug": slug}),
-        selectors.PROFESSIONAL: reverse("articles:preview_professional", kwargs={"slug": slug}),
+        Audience.PATIENT: reverse("articles:preview", kwargs={"slug": slug}),
+        Audience.PROFESSIONAL: reverse("articles:preview_professional", kwargs={"slug": slug}),
     }
     html = stored_pages.render_page(
         page, audience, request=request, caution_detail=PREVIEW_CAUTION, audience_urls=urls
@@ -380,7 +348,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     topics = selectors.public_topics()
     topic = next((t for t in topics if t.slug == request.GET.get("topic")), None)
-    professional_only = request.GET.get("audience") == selectors.PROFESSIONAL
+    professional_only = request.GET.get("audience") == Audience.PROFESSIONAL
     page = paging.page_number(request)
     results = search.search(
         query, page=page, topic_id=topic.pk if topic else None, professional_only=professional_only
@@ -391,7 +359,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     if topic:
         filters["topic"] = topic.slug
     if professional_only:
-        filters["audience"] = selectors.PROFESSIONAL
+        filters["audience"] = Audience.PROFESSIONAL
     context = {
         "query": query,
         "results": results if query else None,

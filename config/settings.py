@@ -87,8 +87,6 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # ETags and 304s for every page (below GZip: the ETag is taken before compression).
     "django.middleware.http.ConditionalGetMiddleware",
-    # The live preview's cheap refusals (size, rate, busy), before sessions and CSRF.
-    "config.middleware.PreviewGuardMiddleware",
     # A NUL in editorial input is a 400 before anything passes it to PostgreSQL.
     "config.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -300,12 +298,6 @@ RATELIMIT_FAIL_OPEN = True
 # Client addresses come from core.client_ip: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
 # proxies (each appending to X-Forwarded-For) the address the outermost one saw.
 VETTED_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-if env.str("RATELIMIT_IP_META_KEY", default=""):
-    # It named a raw header, which clients can forge and which broke on odd values.
-    raise ImproperlyConfigured(
-        "RATELIMIT_IP_META_KEY is no longer read: set TRUSTED_PROXY_COUNT to the number of "
-        "proxies in front of the app instead (see docs/configuration.md)."
-    )
 RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 VETTED_FEEDBACK_RATE = env.str("VETTED_FEEDBACK_RATE", default="30/h")
 VETTED_SEARCH_RATE = env.str("VETTED_SEARCH_RATE", default="60/m")
@@ -314,8 +306,6 @@ VETTED_CONTACT_RATE = env.str("VETTED_CONTACT_RATE", default="5/h")
 VETTED_PREVIEW_RATE = env.str("VETTED_PREVIEW_RATE", default="60/m")
 # Per staff user: the editor's citation picker searches as the writer types.
 VETTED_CITE_SEARCH_RATE = env.str("VETTED_CITE_SEARCH_RATE", default="120/m")
-# Long texts previewed at once per app server (articles/preview.py); the rest wait.
-VETTED_PREVIEW_RENDER_SLOTS = env.int("VETTED_PREVIEW_RENDER_SLOTS", default=1)
 SILENCED_SYSTEM_CHECKS = [
     # The local-memory cache is per process: fine for the single-process dev server;
     # production sets REDIS_URL, whose backend (Django's own) increments atomically.

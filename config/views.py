@@ -108,7 +108,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /markdownx/",
         "Disallow: /articles/*/preview/",
         "Disallow: /articles/*/feedback/",
-        "Disallow: /audience/",
         "Allow: /",
         "",
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",

@@ -1,5 +1,7 @@
 """Demo articles, written for Vetted. Each names the state seed_demo leaves it in."""
 
+from articles.audiences import SectionAudience
+
 TOPICS = [
     {
         "name": "Medicines and side effects",
@@ -196,7 +198,7 @@ prescriber the same day.
 GABAPENTIN_SECTIONS = [
     {
         "kind": "guidelines",
-        "audience": "professional",
+        "audience": SectionAudience.PROFESSIONAL,
         "body": """\
 Both NICE and the European Federation of Neurological Societies place gabapentin among the
 first-line choices for most neuropathic pain, beside pregabalin, duloxetine and
@@ -208,7 +210,7 @@ gabapentin among the first-line drugs it recommends [@finnerup2015].
     },
     {
         "kind": "drug_label",
-        "audience": "professional",
+        "audience": SectionAudience.PROFESSIONAL,
         "body": """\
 - **Renal function:** reduce the daily dose in step with creatinine clearance; in
   haemodialysis, give a supplemental dose after each session [@neurontin-label].
@@ -221,7 +223,7 @@ gabapentin among the first-line drugs it recommends [@finnerup2015].
     },
     {
         "kind": "research",
-        "audience": "professional",
+        "audience": SectionAudience.PROFESSIONAL,
         "body": """\
 In the Cochrane review, about a third of people with postherpetic neuralgia or painful
 diabetic neuropathy had at least half their pain relieved on gabapentin, against about

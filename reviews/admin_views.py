@@ -27,6 +27,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles import selectors as public_selectors
 from articles import stored_pages
+from articles.audiences import Audience
 from articles.models import Article, ArticleRevision
 from articles.states import AWAITING_REVIEW, READY_FOR_REVIEW, Status
 from core import paging
@@ -204,9 +205,9 @@ def review_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
     }
     rounds = selectors.review_rounds(article=article)
     audience = (
-        public_selectors.PROFESSIONAL
-        if request.GET.get("audience") == public_selectors.PROFESSIONAL
-        else public_selectors.PATIENT
+        Audience.PROFESSIONAL
+        if request.GET.get("audience") == Audience.PROFESSIONAL
+        else Audience.PATIENT
     )
     context = _context(
         model_admin,
@@ -234,7 +235,7 @@ def review_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
         ],
         audience=audience,
         reader_url=reverse("admin:articles_article_read", args=[article.pk, revision.number])
-        + (f"?audience={audience}" if audience != public_selectors.PATIENT else "")
+        + (f"?audience={audience}" if audience != Audience.PATIENT else "")
         if revision
         else "",
         awaiting=article.status in AWAITING_REVIEW,
@@ -254,9 +255,9 @@ def read_view(
     revision = ArticleRevision.objects.filter(article=article, number=number).first()
     if revision is None:
         raise Http404("No such revision.")
-    audience = request.GET.get("audience", public_selectors.PATIENT)
-    if audience not in public_selectors.AUDIENCES:
-        audience = public_selectors.PATIENT
+    audience = request.GET.get("audience", Audience.PATIENT)
+    if audience not in Audience.values:
+        audience = Audience.PATIENT
     page = public_selectors.revision_page(article=article, revision=revision)
     html = stored_pages.render_page(
         page,

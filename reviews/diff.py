@@ -21,6 +21,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.audiences import Audience, SectionAudience
 from articles.models import ArticleRevision
 
 TEXT_FIELDS = (("title", "Title"), ("summary", "Summary"))
@@ -312,9 +313,9 @@ class RevisionDiff:
 
 
 _SECTION_PAGES = {
-    "patient": "patient page",
-    "professional": "professional page",
-    "both": "both pages",
+    SectionAudience.PATIENT: "patient page",
+    SectionAudience.PROFESSIONAL: "professional page",
+    SectionAudience.BOTH: "both pages",
 }
 
 
@@ -324,16 +325,16 @@ def sections_html(revision: ArticleRevision | None) -> str:
     if revision is None:
         return ""
     parts = []
-    for section in getattr(revision, "sections", None) or []:
-        by_page = section.get("html") or {}
-        html = by_page.get("professional", by_page.get("patient", ""))
-        where = _SECTION_PAGES.get(section.get("audience", ""), "")
-        parts.append(f"<h2>{escape(section.get('title', ''))} ({escape(where)})</h2>{html}")
+    for section in revision.sections:
+        by_page = section["html"]
+        html = by_page.get(Audience.PROFESSIONAL, by_page.get(Audience.PATIENT, ""))
+        where = _SECTION_PAGES[section["audience"]]
+        parts.append(f"<h2>{escape(section['title'])} ({escape(where)})</h2>{html}")
     return "".join(parts)
 
 
 def _sections_diff(old: ArticleRevision | None, new: ArticleRevision) -> list[RenderedDiff]:
-    if not (getattr(old, "sections", None) or getattr(new, "sections", None)):
+    if not ((old and old.sections) or new.sections):
         return []
     return [diff_rendered(sections_html(old), sections_html(new), label="Evidence sections")]
 

@@ -10,7 +10,7 @@ parallel pathological previews do to readers.
    client is its own process with prebuilt requests; each preview text is made unique
    (same length), so the parse cache never helps. Three attacks: a plain word (the
    control), the issue's corpus (refused by the caps), and the slowest text the form
-   accepts (rendered in full, one long text at a time per server).
+   accepts (rendered in full, within each account's preview rate).
 
    By default the 10 clients are 10 writer accounts, each previewing again 0.5 s after
    its last answer (markdownx's own minimum interval): ten editors with pathological
@@ -167,7 +167,7 @@ def _attacker(port, sessions: list[str], texts: list[str], stop, results, nice, 
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         ).encode()
         with socket.create_connection(("127.0.0.1", port), timeout=120) as conn:
-            with contextlib.suppress(OSError):  # answered (413) before the body was all sent
+            with contextlib.suppress(OSError):  # answered before the body was all sent
                 conn.sendall(head + body)
             reply = conn.recv(64)
             while conn.recv(65536):

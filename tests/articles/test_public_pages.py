@@ -134,57 +134,8 @@ def _post(client, url, data, **headers):
     return client.post(url, data, headers={"Origin": "http://testserver", **headers})
 
 
-def test_audience_choice_sets_a_cookie_and_opens_that_version(client, approved):
-    url = approved.get_absolute_url()
-    response = _post(
-        client, reverse("articles:audience"), {"audience": "professional", "next": url}
-    )
-    assert response.status_code == 302
-    assert response["Location"] == reverse(
-        "articles:detail_professional", kwargs={"slug": approved.slug}
-    )
-    assert response.cookies["audience"].value == "professional"
-    assert response.cookies["audience"]["max-age"] == 60 * 60 * 24 * 365
-    back = _post(
-        client, reverse("articles:audience"), {"audience": "patient", "next": response["Location"]}
-    )
-    assert back["Location"] == url
-
-
-def test_audience_choice_elsewhere_returns_to_the_same_page(client):
-    response = _post(
-        client, reverse("articles:audience"), {"audience": "patient", "next": "/topics/"}
-    )
-    assert response["Location"] == "/topics/"
-    assert response.cookies["audience"].value == "patient"
-
-
-def test_audience_choice_changes_nothing_on_get(client):
-    response = client.get(reverse("articles:audience"), {"audience": "patient"})
-    assert response.status_code == 405
-    assert "audience" not in response.cookies
-
-
-def test_audience_choice_refuses_offsite_redirects_and_bad_values(client):
-    response = _post(
-        client,
-        reverse("articles:audience"),
-        {"audience": "doctor", "next": "https://evil.example/"},
-    )
-    assert response.status_code == 400
-    assert "Choose one of the options" in response.text
-    assert "audience" not in response.cookies
-    response = _post(
-        client,
-        reverse("articles:audience"),
-        {"audience": "patient", "next": "https://evil.example/"},
-    )
-    assert response["Location"] == reverse("articles:home")
-
-
 def test_anonymous_forms_refuse_posts_from_other_sites(client, approved):
     feedback = reverse("articles:feedback", kwargs={"slug": approved.slug})
-    audience = reverse("articles:audience")
     for headers in (
         {"Origin": "https://evil.example"},
         {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"},
@@ -192,7 +143,6 @@ def test_anonymous_forms_refuse_posts_from_other_sites(client, approved):
         {},
     ):
         assert client.post(feedback, {"helpful": "yes"}, headers=headers).status_code == 403
-        assert client.post(audience, {"audience": "patient"}, headers=headers).status_code == 403
     assert not ArticleFeedback.objects.exists()
     ok = client.post(feedback, {"helpful": "yes"}, headers={"Sec-Fetch-Site": "same-origin"})
     assert ok.status_code == 200

@@ -118,16 +118,26 @@ def test_no_public_page_writes_to_the_database(client, site, reviewer, monkeypat
         assert LivePage.objects.get(pk=live.pk).is_stale
 
 
-def test_a_live_article_without_a_stored_page_is_served_not_404(client, approved):
-    """It cannot arise (pages are stored with the change that makes an article live, and
-    migration 0016 stored the older ones); if it did, readers still get the page."""
-    LivePage.objects.filter(pk=approved.pk).delete()
+def test_a_published_article_whose_stored_page_was_lost_is_served_not_404(
+    client, approved, editor, writer, reviewer
+):
+    """Pages are stored with the change that makes an article live or withdraws it; should
+    a row be lost, readers still get the right answer, and the request writes nothing."""
+    withdrawn = factories.publish(writer=writer, reviewer=reviewer, title="Withdrawn")
+    services.article_archive(article=withdrawn, user=editor, reason="Superseded.")
+    LivePage.objects.all().delete()
     with read_only():
-        response = client.get(approved.get_absolute_url())
-    assert response.status_code == 200
-    assert approved.live_revision.title in response.text
-    assert "no-store" in response["Cache-Control"]
-    assert not LivePage.objects.filter(pk=approved.pk).exists()
+        live = client.get(approved.get_absolute_url())
+        professional = client.get(reverse("articles:detail_professional", args=[approved.slug]))
+        gone = client.get(withdrawn.get_absolute_url())
+    assert live.status_code == professional.status_code == 200
+    assert approved.live_revision.title in live.text
+    assert 'data-audience="professional" aria-current="page"' in professional.text
+    assert gone.status_code == 410
+    assert "Withdrawn" in gone.text
+    for response in (live, professional, gone):
+        assert "no-store" in response["Cache-Control"]
+    assert not LivePage.objects.exists()
 
 
 # --- the task that renders stale pages again ----------------------------------------------
