@@ -1,4 +1,4 @@
-"""Migration 0019 gives every revision its pages' reference lists, then requires them."""
+"""Migration 0021 gives every revision its pages' reference lists, then requires them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from articles.audiences import Audience
 from articles.models import ArticleRevision
 from tests import factories
 
-BEFORE = [("articles", "0018_writerprofile_moves_to_people")]
+BEFORE = [("articles", "0020_backfill_revision_reviewers")]
 
 
 @pytest.mark.django_db(transaction=True)

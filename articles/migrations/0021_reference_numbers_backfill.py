@@ -42,7 +42,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0018_writerprofile_moves_to_people"),
+        ("articles", "0020_backfill_revision_reviewers"),
     ]
 
     operations = [
