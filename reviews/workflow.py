@@ -93,17 +93,20 @@ class Step:
         )
 
 
+# The declared steps by name. reviews.actions fills it when the app is ready: its rows
+# name their services and forms, which build on this module, so the services and the
+# transitions look their step up here by name rather than import the table above them.
 _DECLARED: dict[str, Step] = {}
 
 
 def declare(*steps: Step) -> None:
     """Make these steps the workflow's (reviews.actions declares every one, once)."""
-    for step in steps:
-        if step.name in _DECLARED:
-            raise ValueError(f"The step “{step.name}” is declared twice.")
-        if step.state is None and step.transition is None:
-            raise ValueError(f"The step “{step.name}” is no transition and names no state.")
-        _DECLARED[step.name] = step
+    for declared in steps:
+        if declared.name in _DECLARED:
+            raise ValueError(f"The step “{declared.name}” is declared twice.")
+        if declared.state is None and declared.transition is None:
+            raise ValueError(f"The step “{declared.name}” is no transition and names no state.")
+        _DECLARED[declared.name] = declared
 
 
 def step(name: str) -> Step:
