@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -13,6 +17,19 @@ from tests import factories
 
 # A reviewer confirms every checklist item before an approval counts.
 FULL_CHECKLIST = dict.fromkeys(services.REVIEW_CHECKLIST, True)
+
+
+def pytest_configure(config):
+    """Temporary files of this process's own: under pytest-xdist the workers (and other
+    checkouts' runs on the same machine) would otherwise share lock files such as the
+    preview's render slots (articles/preview.py), which live in the temporary folder."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    tempfile.tempdir = tempfile.mkdtemp(prefix=f"vetted-tests-{worker}-")
+    os.environ["TMPDIR"] = tempfile.tempdir
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(tempfile.gettempdir(), ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,7 +59,6 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
     # Throttling is tested on its own (tests/articles/test_rate_limits.py).
