@@ -15,8 +15,8 @@ from people import grants
 from reviews import services
 from tests import factories
 
-# A reviewer confirms every checklist item before an approval counts.
-FULL_CHECKLIST = dict.fromkeys(services.REVIEW_CHECKLIST, True)
+# A reviewer confirms every checklist item before an approval counts (tests.factories).
+FULL_CHECKLIST = factories.FULL_CHECKLIST
 
 
 def pytest_configure(config):
@@ -136,9 +136,4 @@ def in_review(submitted, reviewer):
 
 @pytest.fixture
 def approved(in_review, reviewer):
-    return services.review_approve(
-        article=in_review,
-        user=reviewer,
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(reviewer),
-    )
+    return factories.approve(in_review, reviewer)
