@@ -18,6 +18,7 @@ from references.nlm import (
     ParsedCitation,
     parse_nlm_citation,
 )
+from tests.security.pathological import NLM_UNITS, nlm_text
 from tests.work import calls
 
 DATA = Path(__file__).parent / "data"
@@ -677,28 +678,13 @@ def test_over_long_input_is_rejected_quickly() -> None:
     assert count.calls <= 1_000, f"{count.calls:,} calls"
 
 
-@pytest.mark.parametrize(
-    "unit",
-    [
-        "Smith AB. ",
-        ". 2019",
-        ". 2019;",
-        "x. 2019 Jan 1:",
-        "doi: 10.1000/",
-        "PMID: PMCID: ",
-        "(((((",
-        "[[[[",
-        "Smith AB, ",
-        "a" * 50 + " ",
-        ". Jan-",
-    ],
-)
+@pytest.mark.parametrize("unit", NLM_UNITS)
 def test_pathological_input_at_the_length_limit_parses_in_linear_time(unit: str) -> None:
     """The parser's work, counted in calls (tests/work.py), grows with the text, not its
     square: re-scanning what is left of 20,000 characters after each of its 2,000 names
-    or identifiers would make millions. (The steps inside a regular
-    expression run in C, out of the count: scripts/pathological_bench.py times these.)"""
-    text = (unit * (MAX_CITATION_LENGTH // len(unit) + 1))[:MAX_CITATION_LENGTH]
+    or identifiers would make millions. (The steps inside a regular expression run in C,
+    out of the count: scripts/pathological_bench.py times each of these texts.)"""
+    text = nlm_text(unit)
     with calls() as count:
         try:
             parse_nlm_citation(text)
