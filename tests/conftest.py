@@ -24,12 +24,12 @@ def pytest_configure(config):
     checkouts' runs on the same machine) would otherwise share lock files such as the
     preview's render slots (articles/preview.py), which live in the temporary folder."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    tempfile.tempdir = tempfile.mkdtemp(prefix=f"vetted-tests-{worker}-")
+    config.vetted_tempdir = tempfile.tempdir = tempfile.mkdtemp(prefix=f"vetted-tests-{worker}-")
     os.environ["TMPDIR"] = tempfile.tempdir
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(tempfile.gettempdir(), ignore_errors=True)
+    shutil.rmtree(config.vetted_tempdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
