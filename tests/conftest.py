@@ -25,6 +25,8 @@ def pytest_configure(config):
     preview's render slots (articles/preview.py), which live in the temporary folder."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     config.vetted_tempdir = tempfile.tempdir = tempfile.mkdtemp(prefix=f"vetted-tests-{worker}-")
+    # Readable by the services some tests start under their own users (varnishd).
+    os.chmod(tempfile.tempdir, 0o755)
     os.environ["TMPDIR"] = tempfile.tempdir
 
 

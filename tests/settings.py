@@ -12,8 +12,10 @@ import os
 from config.settings import *  # noqa: F403
 from config.settings import CACHES, DATABASES
 
-# "gw0", "gw1" … under pytest-xdist; "main" when the suite runs in one process.
+# "gw0", "gw1" … under pytest-xdist; "main" when the suite runs in one process. The run's
+# id keeps two runs sharing one Redis database (two checkouts, say) apart as well.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
 
 # A read replica that mirrors the primary, so that every test reads through the replica
 # router (config/db_router.py) as production does with DATABASE_REPLICA_URL. Plain
@@ -33,7 +35,7 @@ if CACHES["default"]["BACKEND"] == "config.cache.DegradingRedisCache":
     CACHES["default"] = {
         **CACHES["default"],
         "BACKEND": "tests.cache.WorkerRedisCache",
-        "KEY_PREFIX": f"vetted-test-{WORKER}",
+        "KEY_PREFIX": f"vetted-test-{RUN}-{WORKER}",
     }
 
 # Passwords are hashed with a fast hasher: PBKDF2's 1,000,000 rounds cost a third of a

@@ -14,7 +14,8 @@ from django.core.management import call_command
 
 from tests import tools
 
-pytestmark = pytest.mark.validator
+# Java starting the checker takes seconds: left out of `make test-fast`.
+pytestmark = [pytest.mark.validator, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -25,7 +25,8 @@ from tests import factories, tools
 
 VCL = Path(__file__).resolve().parents[2] / "deploy" / "varnish" / "vetted.vcl"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A real varnishd per test: left out of `make test-fast`.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def _free_port() -> int:
