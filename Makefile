@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DEBUG=1
 
-.PHONY: run install migrate seed test test-fast test-e2e lint format serve bench bench-scale clean
+.PHONY: run install migrate seed test test-fast test-e2e test-deps lint format serve bench bench-scale clean
 
 run: install migrate seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 # on every install, so this reruns only when package.json or its lock file changed.
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund; \
-	else echo "npm not found: the axe-core and HTML checks will be skipped (install Node.js)"; fi
+	else echo "npm not found: \`make test\` installs it (scripts/install_test_deps.sh)"; fi
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -30,16 +30,26 @@ migrate: install
 seed: install
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
-# The whole suite, browser tests included (they need Debian's chromium at /usr/bin/chromium).
-test: install
-	$(BIN)/pytest -p no:cacheprovider
+# The suite runs in parallel, TEST_WORKERS processes (pytest-xdist; `auto`: one per
+# core), each with a test database of its own. `make test` first installs the programs
+# the browser, Varnish and HTML tests drive (scripts/install_test_deps.sh), or stops
+# naming the command to run: it never passes with those tests skipped.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal
 
-# Everything except the slow browser tests.
+# The whole suite, browser tests included.
+test: install test-deps
+	$(PYTEST)
+
+# Everything except the browser tests and the few marked slow (see pyproject.toml).
 test-fast: install
-	$(BIN)/pytest -m "not e2e"
+	$(PYTEST) -m "not e2e and not slow"
 
-test-e2e: install
-	$(BIN)/pytest -m e2e
+test-e2e: install test-deps
+	$(PYTEST) -m e2e
+
+test-deps:
+	scripts/install_test_deps.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,7 +3,9 @@ parallel pathological previews do to readers.
 
 1. Renders every text of tests/security/pathological.py (the issue's corpus and texts
    at each cap) as an article's body and professional section at once, parse cache
-   cleared, and prints the slowest.
+   cleared, and prints the slowest; then parses its pathological pasted citations
+   (NLM_UNITS, at the length limit). The tests bound the same inputs by work counted
+   (tests/work.py); this prints the seconds.
 2. Serves the site with gunicorn (3 workers, as `make serve`) on a local port against
    a throwaway copy of the database DATABASE_URL names (PostgreSQL), and measures the
    reader's p95 on an article page: idle, then while 10 clients post previews. Each
@@ -63,7 +65,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from articles import markdown  # noqa: E402
-from tests.security.pathological import CORPUS, ISSUE_CORPUS  # noqa: E402
+from references.nlm import CitationParseError, parse_nlm_citation  # noqa: E402
+from tests.security.pathological import CORPUS, ISSUE_CORPUS, NLM_UNITS, nlm_text  # noqa: E402
 
 ARTICLE = "/articles/gabapentin-muscle-spasms/"
 ATTACKERS = 10
@@ -79,6 +82,20 @@ def render_times() -> list[tuple[float, str, str]]:
         seconds = time.perf_counter() - start
         outcome = f"refused: {rendered.refusals[0][:60]}" if rendered.refusals else "rendered"
         rows.append((seconds, name, outcome))
+    return sorted(rows, reverse=True)
+
+
+def nlm_times() -> list[tuple[float, str, str]]:
+    rows = []
+    for unit in NLM_UNITS:
+        text = nlm_text(unit)
+        start = time.perf_counter()
+        try:
+            parse_nlm_citation(text)
+            outcome = "parsed"
+        except CitationParseError:
+            outcome = "refused"
+        rows.append((time.perf_counter() - start, repr(unit), outcome))
     return sorted(rows, reverse=True)
 
 
@@ -233,6 +250,9 @@ def main() -> None:
     for seconds, name, outcome in rows:
         print(f"   {seconds * 1000:8.1f} ms  {name:<34} {outcome}")
     print(f"   slowest: {rows[0][1]!r} in {rows[0][0] * 1000:.1f} ms")
+    print("   Pasted citations at the length limit (references.nlm):")
+    for seconds, unit, outcome in nlm_times():
+        print(f"   {seconds * 1000:8.1f} ms  {unit:<34} {outcome}")
 
     if connection.vendor != "postgresql":
         print("2. Skipped: set DATABASE_URL to a PostgreSQL database for the load test.")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -11,8 +15,23 @@ from people import grants
 from reviews import services
 from tests import factories
 
-# A reviewer confirms every checklist item before an approval counts.
-FULL_CHECKLIST = dict.fromkeys(services.REVIEW_CHECKLIST, True)
+# A reviewer confirms every checklist item before an approval counts (tests.factories).
+FULL_CHECKLIST = factories.FULL_CHECKLIST
+
+
+def pytest_configure(config):
+    """Temporary files of this process's own: under pytest-xdist the workers (and other
+    checkouts' runs on the same machine) would otherwise share lock files such as the
+    preview's render slots (articles/preview.py), which live in the temporary folder."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    config.vetted_tempdir = tempfile.tempdir = tempfile.mkdtemp(prefix=f"vetted-tests-{worker}-")
+    # Readable by the services some tests start under their own users (varnishd).
+    os.chmod(tempfile.tempdir, 0o755)
+    os.environ["TMPDIR"] = tempfile.tempdir
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(config.vetted_tempdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,7 +61,6 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
     # Throttling is tested on its own (tests/articles/test_rate_limits.py).
@@ -120,9 +138,4 @@ def in_review(submitted, reviewer):
 
 @pytest.fixture
 def approved(in_review, reviewer):
-    return services.review_approve(
-        article=in_review,
-        user=reviewer,
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(reviewer),
-    )
+    return factories.approve(in_review, reviewer)

@@ -141,23 +141,39 @@ def read(article) -> dict[str, str]:
     return {"seen": seen_token(article), "revision": str(article.current_revision_id or "")}
 
 
+# A reviewer confirms every checklist item before an approval counts.
+FULL_CHECKLIST = dict.fromkeys(services.REVIEW_CHECKLIST, True)
+
+
+def submitted(writer, **fields):
+    """A new article by `writer` (ArticleFactory `fields`), submitted for review."""
+    article = ArticleFactory(authors=[writer], **fields)
+    return services.article_submit(article=article, user=writer)
+
+
+def approve(article, user, **options):
+    """`user` signs off an article they have claimed: the full checklist, signed with their
+    password unless `options` (as review_approve takes them) carry another signature."""
+    if "signature" not in options:
+        options["signature"] = signature(user)
+    return services.review_approve(article=article, user=user, checklist=FULL_CHECKLIST, **options)
+
+
 def claim_and_approve(article, user, *, go_live_at=None):
     """Claim a submitted article and sign it off with the full checklist."""
     article = services.review_start(article=article, user=user)
-    return services.review_approve(
-        article=article,
-        user=user,
-        checklist=dict.fromkeys(services.REVIEW_CHECKLIST, True),
-        go_live_at=go_live_at,
-        signature=signature(user),
-    )
+    return approve(article, user, go_live_at=go_live_at)
+
+
+def take_live(article, *, writer, reviewer):
+    """A draft, submitted by `writer`, claimed and signed off by `reviewer`."""
+    article = services.article_submit(article=article, user=writer)
+    return claim_and_approve(article, reviewer)
 
 
 def publish(*, writer, reviewer, **fields):
     """A live article: drafted by `writer`, submitted, claimed and signed off by `reviewer`."""
-    article = ArticleFactory(authors=[writer], **fields)
-    article = services.article_submit(article=article, user=writer)
-    return claim_and_approve(article, reviewer)
+    return take_live(ArticleFactory(authors=[writer], **fields), writer=writer, reviewer=reviewer)
 
 
 def approve_edit(article, *, writer, reviewer, **changes):

@@ -14,6 +14,9 @@ from config.checks import site_url_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Each check starts manage.py in a process of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),

@@ -13,6 +13,8 @@ from django.utils import timezone
 from articles.models import Article
 
 BEFORE = [("articles", "0008_credited_reviewers"), ("reviews", "0008_backfill_review_rounds")]
+# Migrating back and forward again rebuilds most of the schema: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from reviews import services
 from tests import factories
-from tests.conftest import FULL_CHECKLIST
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +23,7 @@ def world(writer, reviewer, editor):
         return factories.ArticleFactory(authors=[writer], **fields)
 
     def approve(a):
-        services.article_submit(article=a, user=writer)
-        services.review_start(article=a, user=reviewer)
-        return services.review_approve(
-            article=a,
-            user=reviewer,
-            checklist=FULL_CHECKLIST,
-            signature=factories.signature(reviewer),
-        )
+        return factories.take_live(a, writer=writer, reviewer=reviewer)
 
     live = approve(article(title="Live article on cramps", slug="live-cramps"))
     # Its working copy has since been rewritten and resubmitted, unapproved.

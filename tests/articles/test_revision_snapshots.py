@@ -46,11 +46,9 @@ def source(db):
 
 @pytest.fixture
 def live(writer, reviewer, source):
-    article = factories.ArticleFactory(
-        authors=[writer], slug="gabapentin", body=f"Helps some [@{source.key}]."
+    article = factories.publish(
+        writer=writer, reviewer=reviewer, slug="gabapentin", body=f"Helps some [@{source.key}]."
     )
-    article = services.article_submit(article=article, user=writer)
-    factories.claim_and_approve(article, reviewer)
     article.refresh_from_db()
     assert article.live_revision_id is not None
     return article

@@ -21,11 +21,12 @@ import pytest
 from pytest_django.live_server_helper import LiveServer
 
 from reviews import services
-from tests import factories
+from tests import factories, tools
 
 VCL = Path(__file__).resolve().parents[2] / "deploy" / "varnish" / "vetted.vcl"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A real varnishd per test: left out of `make test-fast`.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def _free_port() -> int:
@@ -39,10 +40,7 @@ def _varnishd(backend_port: int) -> Iterator[str]:
     """varnishd with the shipped VCL in front of `backend_port`; yields its base URL."""
     binary = shutil.which("varnishd") or "/usr/sbin/varnishd"
     if not Path(binary).exists():
-        reason = "varnishd not found; install Debian's varnish package."
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        tools.missing("varnishd (Debian's varnish)")
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="vetted-varnish-") as workdir:
         os.chmod(workdir, 0o755)  # varnishd drops privileges to read its files

@@ -16,6 +16,8 @@ from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
+from tests import tools
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls we make
 # from tests are ordinary blocking calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -50,10 +52,7 @@ def browser(demo_site):
     must not wrap the database set-up and flush.
     """
     if not CHROMIUM.exists():
-        reason = f"Chromium not found at {CHROMIUM}; install Debian's chromium package."
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        tools.missing(f"Chromium (Debian's chromium, at {CHROMIUM})")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

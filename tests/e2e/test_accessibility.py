@@ -7,7 +7,6 @@ of WCAG 2.x A/AA and axe's best-practice rules are allowed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +18,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from articles.models import Article, SitePage
 from reviews import services
+from tests import tools
 
 pytestmark = pytest.mark.e2e
 
@@ -35,10 +35,7 @@ def audit(browser):
     The site's CSP refuses injected scripts, so the audit context (only) bypasses it.
     """
     if not AXE.exists():
-        reason = f"axe-core not installed at {AXE}; run `npm ci`."
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        tools.missing(f"axe-core (npm, at {AXE})")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     context.set_default_timeout(10_000)
     page = context.new_page()

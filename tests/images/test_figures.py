@@ -19,9 +19,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def _approve(article, *, writer, reviewer):
-    article = services.article_submit(article=article, user=writer)
-    return factories.claim_and_approve(article, reviewer)
+_approve = factories.take_live
 
 
 @pytest.fixture

@@ -18,18 +18,11 @@ from tests.factories import ArticleFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
 
-CHECKLIST = dict.fromkeys(services.REVIEW_CHECKLIST, True)
-
 
 def _live_article(*, writer, reviewer, references, slug):
     """An article citing `references` in order, taken live through the real workflow."""
     body = "\n\n".join(f"Claim {i} [@{r.key}]." for i, r in enumerate(references, start=1))
-    article = ArticleFactory(authors=[writer], slug=slug, body=body)
-    services.article_submit(article=article, user=writer)
-    services.review_start(article=article, user=reviewer)
-    services.review_approve(
-        article=article, user=reviewer, checklist=CHECKLIST, signature=factories.signature(reviewer)
-    )
+    article = factories.publish(writer=writer, reviewer=reviewer, slug=slug, body=body)
     article.refresh_from_db()
     assert article.live_revision_id is not None
     return article
@@ -78,14 +71,10 @@ def test_public_page_shows_superscripts_and_typed_linked_reference_list(client, 
     label = ReferenceFactory(
         key="neurontin-label", kind="drug_label", url="https://example.org/label.pdf"
     )
-    article = ArticleFactory(
-        authors=[writer],
+    article = factories.publish(
+        writer=writer,
+        reviewer=reviewer,
         body="Helps some [@wiffen2017]. Side effects [@neurontin-label; @wiffen2017].",
-    )
-    services.article_submit(article=article, user=writer)
-    services.review_start(article=article, user=reviewer)
-    services.review_approve(
-        article=article, user=reviewer, checklist=CHECKLIST, signature=factories.signature(reviewer)
     )
     html = client.get(article.get_absolute_url()).content.decode()
     sups = [

@@ -53,13 +53,7 @@ def _in_review(people) -> Article:
 
 
 def _approved(people) -> Article:
-    article = _in_review(people)
-    return services.review_approve(
-        article=article,
-        user=people["reviewer"],
-        checklist=FULL_CHECKLIST,
-        signature=factories.signature(people["reviewer"]),
-    )
+    return factories.approve(_in_review(people), people["reviewer"])
 
 
 def _scheduled(people) -> Article:

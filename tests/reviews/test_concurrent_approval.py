@@ -16,7 +16,6 @@ from articles.states import Status
 from reviews import scheduling, services
 from reviews.models import AuditEntry, ReviewDecision
 from tests import factories
-from tests.conftest import FULL_CHECKLIST
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -43,10 +42,7 @@ def _article(required_approvals: int, attempt: int) -> tuple[Article, list]:
     return services.review_start(article=article, user=members[0]), members
 
 
-def _approve(article: Article, user) -> Article:
-    return services.review_approve(
-        article=article, user=user, checklist=FULL_CHECKLIST, signature=factories.signature(user)
-    )
+_approve = factories.approve
 
 
 def _race(article: Article, steps: list) -> list:

@@ -21,10 +21,7 @@ from tests.conftest import FULL_CHECKLIST
 pytestmark = pytest.mark.django_db
 
 
-def approve(article, user):
-    return services.review_approve(
-        article=article, user=user, checklist=FULL_CHECKLIST, signature=factories.signature(user)
-    )
+approve = factories.approve
 
 
 def nothing_decided(article) -> bool:

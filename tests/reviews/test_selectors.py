@@ -16,9 +16,7 @@ from tests.conftest import FULL_CHECKLIST
 pytestmark = pytest.mark.django_db
 
 
-def submit(writer, **kwargs) -> Article:
-    article = factories.ArticleFactory(authors=[writer], **kwargs)
-    return services.article_submit(article=article, user=writer)
+submit = factories.submitted
 
 
 def queue(user) -> list[Article]:

@@ -21,18 +21,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _submitted_in(topic, writer):
-    article = factories.ArticleFactory(authors=[writer], topic=topic)
-    return services.article_submit(article=article, user=writer)
+    return factories.submitted(writer, topic=topic)
 
 
-def _approve(article, user, **kwargs):
-    return services.review_approve(
-        article=article,
-        user=user,
-        checklist=FULL_CHECKLIST,
-        **kwargs,
-        signature=factories.signature(user),
-    )
+_approve = factories.approve
 
 
 # --- assignment ---------------------------------------------------------------

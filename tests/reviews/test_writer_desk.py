@@ -22,11 +22,7 @@ def _groups(user) -> dict[str, list[str]]:
 
 
 def _approved(writer, reviewer, title: str) -> Article:
-    article = factories.ArticleFactory(authors=[writer], title=title)
-    services.article_submit(article=article, user=writer)
-    factories.claim_and_approve(article, reviewer)
-    article.refresh_from_db()
-    return article
+    return factories.publish(writer=writer, reviewer=reviewer, title=title)
 
 
 def test_each_article_is_where_its_next_step_is(writer, reviewer, other_writer_fixture):

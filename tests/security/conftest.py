@@ -1,11 +1,8 @@
-"""Fixtures for the security suite: one person per role, and a timer."""
+"""Fixtures for the security suite: one person per role, and servers that fail."""
 
 from __future__ import annotations
 
 import socket
-import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -20,16 +17,10 @@ def other_writer(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_markdown_cache():
-    """Each test parses from scratch, so timings and parse counts are its own."""
+    """Each test parses from scratch, so the work and parses it counts are its own."""
     markdown._convert_within_limits.cache_clear()
     yield
     markdown._convert_within_limits.cache_clear()
-
-
-def timed(call: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.perf_counter()
-    result = call()
-    return result, time.perf_counter() - start
 
 
 class SilentServer:

@@ -1,8 +1,9 @@
 """Inputs that once took a worker seconds or minutes to render, and their cousins.
 
-Shared by the time-bounded tests (tests/security/test_bounded_rendering.py) and
-scripts/pathological_bench.py. Each is either rendered well under a second or
-refused with a message; the first group is the issue's own corpus.
+Shared by the work-bounded tests (tests/security/test_bounded_rendering.py,
+tests/references/test_nlm_parser.py) and scripts/pathological_bench.py, which times
+them. Each is either rendered with work linear in its size or refused with a message;
+the first group is the issue's own corpus.
 """
 
 from __future__ import annotations
@@ -89,3 +90,25 @@ OWN_CORPUS: dict[str, str] = {
 }
 
 CORPUS: dict[str, str] = {**ISSUE_CORPUS, **OWN_CORPUS}
+
+# Pasted citations (references.nlm): each unit repeated to the parser's length limit.
+NLM_UNITS: list[str] = [
+    "Smith AB. ",
+    ". 2019",
+    ". 2019;",
+    "x. 2019 Jan 1:",
+    "doi: 10.1000/",
+    "PMID: PMCID: ",
+    "(((((",
+    "[[[[",
+    "Smith AB, ",
+    "a" * 50 + " ",
+    ". Jan-",
+]
+
+
+def nlm_text(unit: str) -> str:
+    """`unit` repeated to exactly the longest citation the parser accepts."""
+    from references.nlm import MAX_CITATION_LENGTH  # noqa: PLC0415  (Django set up first)
+
+    return _fill(unit, MAX_CITATION_LENGTH)
