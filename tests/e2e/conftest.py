@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connections
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests import tools
 
@@ -63,11 +63,18 @@ def browser(demo_site):
         connections.close_all()
 
 
+# How long a step or an expectation waits for the page before failing. Generous because
+# the suite runs beside another worker on two cores: a page that is merely slow must not
+# fail a walk (speed is the benchmarks' business, not these tests').
+WAIT_MS = 20_000
+expect.set_options(timeout=WAIT_MS)
+
+
 @pytest.fixture
 def page(browser):
     """A fresh browser context per test: no cookies carried between tests."""
     context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()
