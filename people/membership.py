@@ -63,12 +63,7 @@ def lapse(user: Any) -> Lapse | None:
         return None
     if not user.groups.filter(name=roles.REVIEWERS).exists():
         return None
-    # Through the user's own accessor, so the profile (and its user) stay cached on the
-    # request's user for the role checks the page makes next.
-    try:
-        profile = user.reviewer_profile
-    except ReviewerProfile.DoesNotExist:
-        profile = None
+    profile = ReviewerProfile.objects.filter(user=user).first()
     if profile is None:
         return Lapse("Your board membership is not set up yet", RENEW)
     if profile.can_review():

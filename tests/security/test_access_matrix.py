@@ -45,7 +45,9 @@ from reviews.models import (
 )
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+# Slow (the access matrix posts every page and action as every role):
+# `make test` runs it, `make test-fast` leaves it out.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ROLES = (
     "anonymous",

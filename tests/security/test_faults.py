@@ -30,6 +30,10 @@ from config import db_router
 from tests import factories
 from tests.security.conftest import refused_port
 
+# Slow (fault injection waits out real connection timeouts):
+# `make test` runs it, `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -25,7 +25,9 @@ from tests import factories
 from tests.conftest import FULL_CHECKLIST
 from tests.security.xss import PAYLOADS, executable_markup
 
-pytestmark = pytest.mark.django_db
+# Slow (the XSS sweep renders every payload through every page):
+# `make test` runs it, `make test-fast` leaves it out.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_the_corpus_is_large_and_the_checker_catches_raw_payloads():
