@@ -34,8 +34,10 @@ seed: install
 # core), each with a test database of its own. `make test` first installs the programs
 # the browser, Varnish and HTML tests drive (scripts/install_test_deps.sh), or stops
 # naming the command to run: it never passes with those tests skipped.
+# `--dist load` hands each worker its tests in collection order, which keeps pytest-django's
+# order (transactional tests, which empty the database, after the others).
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist load
 
 # The whole suite, browser tests included.
 test: install test-deps

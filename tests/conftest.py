@@ -87,17 +87,28 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
+# Whether this process has run a transactional test, whose flush took the migrations' groups.
+_flushed = False
+
+
 @pytest.fixture(autouse=True)
 def _editorial_groups_survive_flush(request):
     """pytest-django empties the database after each transactional test, taking the
-    groups that the data migrations created with it; remake them for such tests."""
+    groups that the data migrations created with it; remake them for such tests, and for
+    any database test this process runs after one (a parallel worker may steal tests out
+    of pytest-django's order, which puts transactional tests last)."""
+    global _flushed
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker and marker.kwargs.get("transaction")) or (
         "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
     )
-    if not transactional:
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        _flushed = True
+    elif not (_flushed and (marker or "db" in request.fixturenames)):
         return
-    request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
     grants.grant(Group, Permission, grants.EDITORIAL_GROUPS)
 
 

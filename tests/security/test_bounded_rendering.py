@@ -27,7 +27,9 @@ from tests.reviews.test_admin_workflow import change_form_data
 from tests.security.pathological import CORPUS, ISSUE_CORPUS
 from tests.work import calls
 
-pytestmark = pytest.mark.django_db
+# Slow (the pathological-input sweep renders every corpus text on every path):
+# `make test` runs it, `make test-fast` leaves it out.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Linear work: the costliest accepted text (a 30,000-character list) makes some 58 calls
 # a character; quadratic work on a text that long would make thousands a character.
