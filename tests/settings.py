@@ -17,6 +17,12 @@ from config.settings import CACHES, DATABASES
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
 
+# The test databases are thrown away: commits need not wait for the disk (the browser walks
+# and transactional tests commit at every step).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
+
 # A read replica that mirrors the primary, so that every test reads through the replica
 # router (config/db_router.py) as production does with DATABASE_REPLICA_URL. Plain
 # connections: a pool would outlive the test database it mirrors.
