@@ -65,13 +65,14 @@ def edited_since_message(current: Article) -> str:
     )
 
 
-def lock(article: Article) -> Article:
-    """Re-read the article under a row lock so that racing writes serialise."""
+def lock(article: Article, model: type[Article] = Article) -> Article:
+    """Re-read the article under a row lock so that racing writes serialise, as `model`
+    (Article, or a proxy of it such as the review workflow's)."""
     return (
         # Only the article's row. Its reviewer is read after the lock, never joined: a join
         # waiting on the lock keeps the reviewer it first saw (PostgreSQL re-reads only the
-        # locked row).
-        Article.objects.select_for_update(of=("self",)).select_related("topic").get(pk=article.pk)
+        # locked row), so a racing take would see an article held by nobody.
+        model.objects.select_for_update(of=("self",)).select_related("topic").get(pk=article.pk)
     )
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_tasks.base import Task
 
+from articles import services as articles_services
 from articles.models import Article, ArticleRevision
 from articles.states import AWAITING_REVIEW, Status
 from people import roles
@@ -136,16 +137,9 @@ def check_read(article: Article, revision_read: int | None, *, doing: str) -> No
 
 
 def lock(article: Article) -> ReviewedArticle:
-    """Re-read the article under a row lock so racing steps serialise, as the workflow's
-    proxy (ReviewedArticle) that carries the transitions."""
-    return (
-        # Only the article's row. Its reviewer is read after the lock, never joined: a join
-        # waiting on the lock keeps the reviewer it first saw (PostgreSQL re-reads only the
-        # locked row), so a racing take would see an article held by nobody.
-        ReviewedArticle.objects.select_for_update(of=("self",))
-        .select_related("topic")
-        .get(pk=article.pk)
-    )
+    """The article under its row lock (articles.services.lock), as the workflow's proxy
+    (ReviewedArticle) that carries the transitions, so racing steps serialise."""
+    return articles_services.lock(article, ReviewedArticle)
 
 
 def record(
