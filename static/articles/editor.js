@@ -64,6 +64,8 @@
     if (pending) { pending.abort(); }
     pending = new AbortController();
     previewStatus.textContent = "Updating the preview…";
+    // Busy until the new preview is in the frame (assistive technology waits for it).
+    preview.setAttribute("aria-busy", "true");
     fetch(preview.dataset.previewUrl, {
       method: "POST", body: data, credentials: "same-origin", signal: pending.signal,
       headers: { "X-CSRFToken": csrf() }
@@ -72,34 +74,26 @@
         return response.text().then(function (text) {
           var holder = el("div"); holder.innerHTML = text;
           previewStatus.textContent = holder.textContent.trim() || "The preview could not be updated.";
+          preview.setAttribute("aria-busy", "false");
         });
       }
       return response.json().then(function (answer) {
         var scroll = frame.contentWindow ? frame.contentWindow.scrollY : 0;
         frame.addEventListener("load", function restore() {
           frame.removeEventListener("load", restore);
-          fitFrame();
           if (frame.contentWindow) { frame.contentWindow.scrollTo(0, scroll); }
-          // Figures load after the document: grow with them.
-          frame.contentDocument.querySelectorAll("img").forEach(function (img) {
-            img.addEventListener("load", fitFrame);
-          });
+          preview.setAttribute("aria-busy", "false");
         });
         frame.srcdoc = answer.html;
         previewStatus.textContent = "";
         showBlockers(answer.problems);
       });
     }).catch(function (error) {
-      if (error.name !== "AbortError") { previewStatus.textContent = "The preview could not be updated."; }
+      if (error.name !== "AbortError") {
+        previewStatus.textContent = "The preview could not be updated.";
+        preview.setAttribute("aria-busy", "false");
+      }
     });
-  }
-
-  function fitFrame() {
-    // As tall as the article (up to three screens), so the page scrolls, not the frame.
-    var doc = frame.contentDocument;
-    if (!doc || !doc.documentElement) { return; }
-    var height = Math.min(doc.documentElement.scrollHeight + 8, window.innerHeight * 3);
-    frame.style.height = Math.max(height, 320) + "px";
   }
 
   function showBlockers(problems) {
