@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DEBUG=1
 
-.PHONY: run install migrate seed test test-fast test-e2e test-deps lint format serve bench bench-scale clean
+.PHONY: run install migrate seed test test-fast test-e2e screenshots test-deps lint format serve bench bench-scale clean
 
 run: install migrate seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -34,10 +34,11 @@ seed: install
 # core), each with a test database of its own. `make test` first installs the programs
 # the browser, Varnish and HTML tests drive (scripts/install_test_deps.sh), or stops
 # naming the command to run: it never passes with those tests skipped.
-# `--dist load` hands each worker its tests in collection order, which keeps pytest-django's
-# order (transactional tests, which empty the database, after the others).
+# `--dist worksteal`: a worker that runs out takes tests from the other's queue, so neither
+# waits at the end; the order does not matter, since every test starts from the migrated
+# database (tests/postgresql/base.py puts it back after tests that commit).
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist load
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal
 
 # The whole suite, browser tests included.
 test: install test-deps
@@ -49,6 +50,11 @@ test-fast: install
 
 test-e2e: install test-deps
 	$(PYTEST) -m e2e
+
+# The browser tests, saving what they look at to test-artifacts/screenshots/ (desktop and
+# phone widths) for a person to review.
+screenshots: install test-deps
+	VETTED_SCREENSHOTS=1 $(PYTEST) -m e2e
 
 test-deps:
 	scripts/install_test_deps.sh

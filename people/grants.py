@@ -6,9 +6,8 @@ and with the real ones alike.
 
 A migration's list names permissions as they were then (reviews.change_reviewerprofile
 before the profiles moved to people); EDITORIAL_GROUPS is what the migrations leave today,
-in one table. The test suite grants it again after a flush empties the tables
-(tests/conftest.py), and tests/people/test_grants.py holds it to what migrating gives: a
-migration that changes a group's permissions updates this table too.
+in one table to read (docs/permissions.md), and tests/people/test_grants.py holds it to
+what migrating gives: a migration that changes a group's permissions updates this table too.
 """
 
 from __future__ import annotations
@@ -65,14 +64,19 @@ EDITORIAL_GROUPS: Grants = {
 
 
 def grant(Group: Any, Permission: Any, grants: Grants) -> None:
-    """Create each group if needed and add its permissions."""
+    """Create each group if needed and add its permissions (which must exist)."""
     for name, perms in grants.items():
         group, _ = Group.objects.get_or_create(name=name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+        wanted = {tuple(perm.split(".")) for perm in perms}
+        found = {
+            (permission.content_type.app_label, permission.codename): permission
+            for permission in Permission.objects.filter(
+                codename__in={codename for _, codename in wanted}
+            ).select_related("content_type")
+        }
+        if missing := sorted(wanted - found.keys()):
+            raise Permission.DoesNotExist(f"No such permission: {'.'.join(missing[0])}")
+        group.permissions.add(*(found[key] for key in wanted))
 
 
 def migration_step(grants: Grants) -> Callable[[Any, Any], None]:

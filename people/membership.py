@@ -61,6 +61,10 @@ def lapse(user: Any) -> Lapse | None:
     are not on the board at all)."""
     if not (user.is_authenticated and user.is_active) or user.is_superuser:
         return None
+    # The backend grants the review permission only while the profile may review; asked
+    # here, it loads the permissions the admin's view reads next (no query of its own).
+    if user.has_perm(roles.PERM_REVIEW):
+        return None
     if not user.groups.filter(name=roles.REVIEWERS).exists():
         return None
     profile = ReviewerProfile.objects.filter(user=user).first()

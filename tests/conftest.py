@@ -7,13 +7,14 @@ import shutil
 import tempfile
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
 
-from people import grants
 from reviews import services
 from tests import factories
+from tests.demo_content import DEMO
+from tests.postgresql import base as test_backend
 
 # A reviewer confirms every checklist item before an approval counts (tests.factories).
 FULL_CHECKLIST = factories.FULL_CHECKLIST
@@ -87,29 +88,20 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
-# Whether this process has run a transactional test, whose flush took the migrations' groups.
-_flushed = False
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrating made it, kept so that the flush after each
+    transactional test puts it back (tests/postgresql/base.py)."""
+    with django_db_blocker.unblock():
+        test_backend.keep_baseline(connection)
 
 
-@pytest.fixture(autouse=True)
-def _editorial_groups_survive_flush(request):
-    """pytest-django empties the database after each transactional test, taking the
-    groups that the data migrations created with it; remake them for such tests, and for
-    any database test this process runs after one (a parallel worker may steal tests out
-    of pytest-django's order, which puts transactional tests last)."""
-    global _flushed
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker and marker.kwargs.get("transaction")) or (
-        "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
-    )
-    if transactional:
-        request.getfixturevalue("transactional_db")
-        _flushed = True
-    elif not (_flushed and (marker or "db" in request.fixturenames)):
-        return
-    else:
-        request.getfixturevalue("db")
-    grants.grant(Group, Permission, grants.EDITORIAL_GROUPS)
+@pytest.fixture
+def demo_content(transactional_db, settings):
+    """The demo content (seed_demo), committed: seeded once per test process, then
+    restored from a copy (tests/demo_content.py). It replaces what the database holds, so
+    ask for it before any fixture that adds rows."""
+    DEMO.load(settings)
 
 
 @pytest.fixture

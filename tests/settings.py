@@ -22,6 +22,8 @@ RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
+    # Django's backend, emptying tables after a transactional test with DELETE, not TRUNCATE.
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"
 
 # A read replica that mirrors the primary, so that every test reads through the replica
 # router (config/db_router.py) as production does with DATABASE_REPLICA_URL. Plain

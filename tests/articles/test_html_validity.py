@@ -3,14 +3,12 @@ registry, installed by `npm ci`) finds no errors; warnings are allowed."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests import tools
 
@@ -52,13 +50,6 @@ def vnu():
         return json.loads(result.stderr)["messages"]
 
     return check
-
-
-@pytest.fixture
-def demo_content(db, settings):
-    settings.DEBUG = True  # seed_demo refuses to run otherwise (its accounts are dev-only)
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 def test_public_pages_are_valid_html(client, demo_content, vnu, tmp_path):

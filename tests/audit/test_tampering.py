@@ -46,11 +46,8 @@ def sql(statement: str, params: list | None = None) -> None:
 
 
 @pytest.fixture
-def demo(settings):
+def demo(demo_content):
     """The demo database, seeded and committed; it verifies as it stands."""
-    settings.DEBUG = True  # seed_demo is a development command
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
     assert "reviews: intact" in verify()
 
 

@@ -1,18 +1,17 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 Each test gets the demo content (seed_demo, through the real workflow) in a
-transactional database, flushed afterwards like any transactional test. Chromium
+transactional database, flushed afterwards like any transactional test (the
+`demo_content` fixture: seeded once per worker, then restored from a copy). Chromium
 is started per test, after the database fixtures (see `browser`).
 """
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
@@ -32,15 +31,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# Screenshots are for a person to look at, and no test reads them: saved only when asked
+# (`make screenshots`), since encoding some fifty full pages as PNG slows every run.
+SAVE_SCREENSHOTS = os.environ.get("VETTED_SCREENSHOTS") == "1"
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
 @pytest.fixture
-def demo_site(live_server, transactional_db, settings):
+def demo_site(live_server, demo_content):
     """The live server's URL, with the demo content loaded."""
-    settings.DEBUG = True  # seed_demo refuses to run otherwise (its accounts are dev-only)
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
     return live_server.url
 
 
@@ -80,22 +79,28 @@ def page(browser):
     context.close()
 
 
+def save_screenshot(page, name: str, *, full_page: bool = True) -> Path | None:
+    """test-artifacts/screenshots/<name>.png, when screenshots are asked for."""
+    if not SAVE_SCREENSHOTS:
+        return None
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
 @pytest.fixture
 def screenshot():
-    """Save full-page screenshots at desktop and phone widths."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """Check the page fits desktop and phone widths without scrolling sideways, and save
+    it at both (see SAVE_SCREENSHOTS)."""
 
-    def take(page, name: str) -> list[Path]:
-        saved = []
+    def take(page, name: str) -> None:
         original = page.viewport_size
         for label, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
-            path = SCREENSHOTS / f"{name}-{label}.png"
             overflow = page.evaluate("document.documentElement.scrollWidth")
             assert overflow <= width, f"{name} scrolls sideways at {width}px ({overflow}px)"
-            page.screenshot(path=str(path), full_page=True)
-            saved.append(path)
+            save_screenshot(page, f"{name}-{label}")
         page.set_viewport_size(original)
-        return saved
 
     return take

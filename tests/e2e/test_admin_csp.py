@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -36,8 +36,7 @@ def _log_in(page, base: str, username: str, password: str) -> None:
 
 def _screenshot(page, name: str) -> None:
     # Desktop only: the admin is not laid out for phones (the site's pages are).
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-desktop.png"), full_page=True)
+    save_screenshot(page, f"{name}-desktop")
 
 
 def _violations(page) -> list[str]:

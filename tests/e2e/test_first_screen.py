@@ -1,13 +1,14 @@
 """The first screen is the article: on a phone, the title and the start of the summary
 show without scrolling. Screenshots of the first screen (and of the whole page) at phone
-and desktop sizes are saved to test-artifacts/screenshots/ for a person to look at."""
+and desktop sizes are saved to test-artifacts/screenshots/ for a person to look at
+(`make screenshots`)."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -27,9 +28,8 @@ SUMMARY_FIRST_LINE = """() => {
 
 
 def _save(page, name: str, size: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"))
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}-full.png"), full_page=True)
+    save_screenshot(page, f"{name}-{size}", full_page=False)
+    save_screenshot(page, f"{name}-{size}-full")
 
 
 @pytest.mark.parametrize("size", SIZES)

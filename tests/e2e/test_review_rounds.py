@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from reviews.services import REVIEW_CHECKLIST
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import save_screenshot
 from tests.e2e.test_sign_in_and_sign_off import sign_in_with_password
 
 pytestmark = pytest.mark.e2e
@@ -134,7 +134,7 @@ def test_the_article_list_fits_1280_pixels(page, demo_site, screenshot):
     page.goto(f"{demo_site}/admin/articles/article/")
     table = page.locator("#result_list")
     expect(table).to_be_visible()
-    page.screenshot(path=str(SCREENSHOTS / "article-list-desktop.png"), full_page=True)
+    save_screenshot(page, "article-list-desktop")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1280, f"the article list scrolls sideways at 1280px ({width}px)"
     # Nor does the table scroll inside its box: every column is in view.

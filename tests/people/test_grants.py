@@ -17,8 +17,9 @@ def _held() -> dict[str, set[str]]:
     }
 
 
-def test_the_migrated_groups_hold_exactly_the_table_the_suite_grants_again(db):
-    """The suite re-grants EDITORIAL_GROUPS after a flush: it must be what migrations give."""
+def test_the_migrated_groups_hold_exactly_the_table_in_grants(db):
+    """EDITORIAL_GROUPS is the one place to read what each group holds: it must be what
+    migrating gives."""
     assert _held() == {name: set(perms) for name, perms in EDITORIAL_GROUPS.items()}
 
 

@@ -123,7 +123,7 @@ def world(writer, other_writer, reviewer, editor) -> World:
             key=SitePage.Key.EDITORIAL_POLICY, defaults={"title": "P", "body": "B"}
         )[0],
         topic=topic,
-        image=factories.library_image(writer),
+        image=factories.library_image(writer, data=factories.image_bytes(320, 200)),
     )
 
 
