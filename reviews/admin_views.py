@@ -170,25 +170,71 @@ def due_report_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespon
 # --- the review screen ----------------------------------------------------------------
 
 
+def _with_query(request: HttpRequest, **changes: str | None) -> str:
+    """This page's query string with `changes` made (None drops a parameter)."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return "?" + query.urlencode() if query else "?"
+
+
 def _comparison(request: HttpRequest, article: Article) -> dict[str, Any]:
-    """What the diff compares the revision under review with: the revision the board sent
-    back (the default when there is one), or the live revision."""
-    revision, live = article.current_revision, article.live_revision
-    sent_back = selectors.sent_back_revision(article=article)
-    choices = []
-    if sent_back is not None:
-        choices.append(("sent_back", f"Since the revision sent back (revision {sent_back.number})"))
-    if live is not None and live.pk != revision.pk:
-        choices.append(("live", f"Since the live revision {live.number}"))
-    wanted = request.GET.get("compare")
-    key = wanted if wanted in dict(choices) else (choices[0][0] if choices else "")
-    base = {"sent_back": sent_back, "live": live}.get(key)
+    """What the diff compares the revision under review with: by default the live revision
+    (what readers see now), else the revision sent back in the last round, else nothing
+    (a first review shows the whole text as new). `?against=<revision number>` picks any
+    other revision; a number that is not one gets a notice and the default."""
+    revision = article.current_revision
+    baselines = selectors.diff_baselines(article=article)
+    base, against_error = baselines.default, ""
+    wanted = request.GET.get("against", "").strip()
+    if wanted:
+        number = int(wanted) if wanted.isdigit() and len(wanted) < 10 else None
+        chosen = None
+        if number is not None and number != revision.number:
+            chosen = (
+                next(
+                    (r for r in (baselines.live, baselines.sent_back) if r and r.number == number),
+                    None,
+                )
+                or ArticleRevision.objects.filter(article=article, number=number).first()
+            )
+        if chosen is None:
+            against_error = (
+                f"“{wanted[:20]}” is not an earlier revision of this article, so the "
+                "changes are shown against the usual revision instead."
+            )
+        else:
+            base = chosen
+    reconfirming = baselines.live is None and article.live_revision_id == revision.pk
+    # A re-confirmation of the live revision has nothing new to show unless asked.
+    show_whole = base is None and not reconfirming
+    shortcuts = []
+    if baselines.live is not None:
+        shortcuts.append(
+            (baselines.live.number, f"Live revision {baselines.live.number} (what readers see now)")
+        )
+    if baselines.sent_back is not None:
+        shortcuts.append(
+            (
+                baselines.sent_back.number,
+                f"Revision {baselines.sent_back.number}, sent back in the last round",
+            )
+        )
     return {
-        "compare": key,
-        "compare_choices": choices,
-        "diff": diff.diff_revisions(base, revision) if base is not None else None,
+        "baseline": base,
+        "baselines": baselines,
+        "baseline_links": [
+            (number, label, _with_query(request, against=str(number)))
+            for number, label in shortcuts
+        ],
+        "against_error": against_error,
+        "diff": diff.diff_revisions(base, revision) if base is not None or show_whole else None,
         "side_by_side": request.GET.get("view") == "side",
-        "sent_back": sent_back,
+        "inline_url": _with_query(request, view=None),
+        "side_url": _with_query(request, view="side"),
+        "sent_back": baselines.sent_back,
     }
 
 

@@ -2,9 +2,12 @@
 
 The body is compared as rendered text, not Markdown: each revision's stored, sanitised
 HTML is read into blocks (headings, paragraphs, list items, quotes, table cells) with
-their citation numbers, the blocks are aligned, and changed blocks are compared word by
-word. The review screen prints the result inline (deletions struck through, insertions
-underlined, in reading order) or side by side.
+their citations, the blocks are aligned, and changed blocks are compared word by word.
+Citations are compared by source, not by number: before reading, each citation's numbers
+are replaced by the keys of the sources they stand for (`keyed_citations`), so citing one
+more source near the top, which renumbers every later citation, is not a change. The
+review screen prints the result inline (deletions struck through, insertions underlined,
+in reading order) or side by side.
 
 Every piece of text is escaped; the only markup added is <ins>, <del> and <sup>, so the
 output is safe to print in the admin.
@@ -34,6 +37,10 @@ _BLOCK_TAGS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dt", "dd"}
 )
 _SUP = "\x01"  # marks citation text inside a block (never in sanitised text)
+# Our own citation markup (articles.markdown): "<sup class="citation" id="cite-3"><a
+# href="#ref-1" aria-label="Source 1">1</a></sup>"; writer HTML cannot carry these attributes.
+_CITATION_RE = re.compile(r'<sup class="citation" id="cite-\d+">(.*?)</sup>', re.DOTALL)
+_CITED_RE = re.compile(r'aria-label="Sources? (\d+)(?: to (\d+))?"')
 # Below this similarity a changed block reads better as removed-and-added than word by word.
 _PAIR_RATIO = 0.4
 
@@ -164,6 +171,22 @@ class _BlockReader(HTMLParser):
         self._flush()
 
 
+def keyed_citations(html: str, keys: list[str]) -> str:
+    """`html` with each citation showing the keys of its sources instead of their numbers
+    (`keys[n - 1]` is source n's key): the same source reads the same whatever its number.
+    A citation of several sources lists their keys in alphabetical order."""
+
+    def by_key(citation: re.Match) -> str:
+        cited = set()
+        for found in _CITED_RE.finditer(citation.group(1)):
+            start = int(found.group(1))
+            for number in range(start, int(found.group(2) or start) + 1):
+                cited.add(keys[number - 1] if 0 < number <= len(keys) else str(number))
+        return f"<sup>{escape(', '.join(sorted(cited)))}</sup>"
+
+    return _CITATION_RE.sub(by_key, html or "")
+
+
 def html_blocks(html: str) -> list[Block]:
     """The readable blocks of a rendered (sanitised) fragment, in reading order."""
     reader = _BlockReader()
@@ -198,6 +221,11 @@ class RenderedDiff:
             if row.change in counts:
                 counts[row.change] += 1
         return counts
+
+    @property
+    def summary(self) -> str:
+        """ "1 changed, 2 added": the blocks that really differ, nothing said of zeros."""
+        return ", ".join(f"{n} {change}" for change, n in self.counts().items() if n)
 
 
 def _whole(kind: str, change: str, block: Block) -> BlockDiff:
@@ -289,11 +317,32 @@ def diff_references(old: list[Any], new: list[Any]) -> ReferenceDiff:
     )
 
 
-def _references(revision: ArticleRevision | None) -> list[Any]:
+@dataclass
+class _Sources:
+    """A revision's cited sources, and each page's source keys in the order of its numbers."""
+
+    cited: list[Any] = field(default_factory=list)
+    keys: dict[str, list[str]] = field(default_factory=dict)
+
+    def keyed(self, html: str, page: str = Audience.PROFESSIONAL) -> str:
+        return keyed_citations(html, self.keys.get(page, []))
+
+
+def _sources(revision: ArticleRevision | None) -> _Sources:
     if revision is None:
-        return []
-    links = revision.reference_links.select_related("reference").order_by("position")
-    return [link.cited_reference for link in links]
+        return _Sources()
+    links = list(revision.reference_links.select_related("reference").order_by("position"))
+    # The library key, not the frozen one: the same source reads the same in both revisions.
+    key_of = {link.reference_id: link.reference.key for link in links}
+    in_order = [link.reference.key for link in links]
+    # The body (and professional section) carry the professional page's numbers; a revision
+    # without per-page numbers has one list, its reference links'.
+    keys = {
+        page: [key_of.get(pk, "") for pk in (revision.reference_numbers or {}).get(page, [])]
+        or in_order
+        for page in Audience.values
+    }
+    return _Sources(cited=[link.cited_reference for link in links], keys=keys)
 
 
 @dataclass
@@ -319,28 +368,37 @@ _SECTION_PAGES = {
 }
 
 
-def sections_html(revision: ArticleRevision | None) -> str:
+def sections_html(revision: ArticleRevision | None, sources: _Sources | None = None) -> str:
     """A revision's evidence sections as one fragment, each under its heading and the page
-    it is shown on (as professionals number it, when they see it), for the diff."""
+    it is shown on (as professionals number it, when they see it), for the diff; with
+    `sources`, its citations by source key (`keyed_citations`)."""
     if revision is None:
         return ""
     parts = []
     for section in revision.sections:
         by_page = section["html"]
-        html = by_page.get(Audience.PROFESSIONAL, by_page.get(Audience.PATIENT, ""))
+        page = Audience.PROFESSIONAL if Audience.PROFESSIONAL in by_page else Audience.PATIENT
+        html = by_page.get(page, "")
+        if sources is not None:
+            html = sources.keyed(html, page)
         where = _SECTION_PAGES[section["audience"]]
         parts.append(f"<h2>{escape(section['title'])} ({escape(where)})</h2>{html}")
     return "".join(parts)
 
 
-def _sections_diff(old: ArticleRevision | None, new: ArticleRevision) -> list[RenderedDiff]:
+def _sections_diff(
+    old: ArticleRevision | None, new: ArticleRevision, sources: tuple[_Sources, _Sources]
+) -> list[RenderedDiff]:
     if not ((old and old.sections) or new.sections):
         return []
-    return [diff_rendered(sections_html(old), sections_html(new), label="Evidence sections")]
+    before, after = sections_html(old, sources[0]), sections_html(new, sources[1])
+    return [diff_rendered(before, after, label="Evidence sections")]
 
 
 def diff_revisions(old: ArticleRevision | None, new: ArticleRevision) -> RevisionDiff:
-    """Diff two revisions; `old` is None when there is nothing to compare with."""
+    """Diff two revisions; `old` is None when there is nothing to compare with (then the
+    whole of `new` shows as added). Citations are compared by source (`keyed_citations`)."""
+    before, after = _sources(old), _sources(new)
     return RevisionDiff(
         base=old,
         fields=[
@@ -348,10 +406,14 @@ def diff_revisions(old: ArticleRevision | None, new: ArticleRevision) -> Revisio
             for name, label in TEXT_FIELDS
         ],
         rendered=[
-            diff_rendered(getattr(old, name, ""), getattr(new, name, ""), label=label)
+            diff_rendered(
+                before.keyed(getattr(old, name, "")),
+                after.keyed(getattr(new, name, "")),
+                label=label,
+            )
             for name, label in RENDERED_FIELDS
             if getattr(old, name, "") or getattr(new, name, "")
         ]
-        + _sections_diff(old, new),
-        references=diff_references(_references(old), _references(new)),
+        + _sections_diff(old, new, (before, after)),
+        references=diff_references(before.cited, after.cited),
     )

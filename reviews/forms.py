@@ -25,6 +25,7 @@ from core import text_limits
 from people import roles
 from people.models import ReviewerProfile
 from people.names import display_name
+from reviews import selectors
 from reviews.models import NotificationPreference
 from reviews.services import REVIEW_CHECKLIST
 
@@ -233,6 +234,11 @@ class ApprovalForm(RevisionActionForm):
         self.fields[self.secret_field].help_text = signing_statement(
             self.user, self.article.current_revision
         )
+        # "The sources are current" cannot be confirmed while any source is flagged.
+        self.sources_problem = selectors.sources_not_current(revision=self.article.current_revision)
+        if self.sources_problem:
+            box = self.fields["sources_current"]
+            box.disabled, box.required, box.help_text = True, False, self.sources_problem
 
     @property
     def signature_field(self) -> forms.BoundField:
@@ -244,6 +250,8 @@ class ApprovalForm(RevisionActionForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.sources_problem:
+            self.add_error("sources_current", self.sources_problem)
         if self.errors:
             return cleaned  # an incomplete form consumes no one-time code
         try:
@@ -262,6 +270,8 @@ class ApprovalForm(RevisionActionForm):
         for token in ("seen", "revision"):
             if self.has_error(token):
                 return "Not approved: " + self.errors[token][0]
+        if self.sources_problem:
+            return "Not approved: " + self.sources_problem
         if self.has_error(self.secret_field) and not any(
             self.has_error(name) for name in self.fields if name != self.secret_field
         ):

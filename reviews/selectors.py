@@ -147,14 +147,18 @@ class ReferenceRow:
 
 
 def review_references(
-    *, revision: ArticleRevision | None, today: datetime.date | None = None
+    *,
+    revision: ArticleRevision | None,
+    today: datetime.date | None = None,
+    ages: dict[str, int] | None = None,
 ) -> list[ReferenceRow]:
     """The revision's numbered sources as submitted, each with what a reviewer should know
-    (references.currency: retractions, newer versions, age by kind)."""
+    (references.currency: retractions, newer versions, age by kind; `ages` overrides the
+    configured age limits, {} for none)."""
     if revision is None:
         return []
     today = today or timezone.localdate()
-    ages = currency.max_age_years()
+    ages = currency.max_age_years() if ages is None else ages
     links = list(
         revision.reference_links.select_related("reference__superseded_by").order_by("position")
     )
@@ -282,18 +286,71 @@ def review_rounds(*, article: Article) -> list[RoundView]:
 
 
 def sent_back_revision(*, article: Article) -> ArticleRevision | None:
-    """The revision the board last sent back for changes, when the one under review is
-    the writers' answer to it (what the reviewer most wants to compare with)."""
+    """The revision the board sent back in the last round before the one under review,
+    when that round ended with a request for changes (the one under review is the
+    writers' answer to it). A round sent back before a later approval does not count."""
     if article.current_revision_id is None:
         return None
-    sent_back = (
-        article.rounds.filter(outcome=ReviewRound.Outcome.CHANGES_REQUESTED)
-        .exclude(revision_id=article.current_revision_id)
+    last = (
+        article.rounds.exclude(revision_id=article.current_revision_id)
+        .exclude(outcome=ReviewRound.Outcome.OPEN)
         .select_related("revision")
         .order_by("-number")
         .first()
     )
-    return sent_back.revision if sent_back else None
+    if last is None or last.outcome != ReviewRound.Outcome.CHANGES_REQUESTED:
+        return None
+    return last.revision
+
+
+@dataclass
+class Baselines:
+    """What the review screen's diff may compare the revision under review with."""
+
+    live: ArticleRevision | None  # what readers see now (unless it is under review itself)
+    sent_back: ArticleRevision | None  # sent back in the last round
+    # Every other revision, newest first: (number, when it was submitted).
+    earlier: list[tuple[int, datetime.datetime]]
+
+    @property
+    def default(self) -> ArticleRevision | None:
+        """The live revision, else the one sent back, else none (all of it is new)."""
+        return self.live or self.sent_back
+
+
+def diff_baselines(*, article: Article) -> Baselines:
+    revision_id = article.current_revision_id
+    live = article.live_revision if article.live_revision_id != revision_id else None
+    return Baselines(
+        live=live,
+        sent_back=sent_back_revision(article=article),
+        earlier=list(
+            article.revisions.exclude(pk=revision_id)
+            .order_by("-number")
+            .values_list("number", "created_at")
+        ),
+    )
+
+
+def sources_not_current(*, revision: ArticleRevision | None) -> str:
+    """Why "the sources are current" cannot be confirmed, in plain words ("" if it can):
+    a source is retracted, under an expression of concern, or superseded by a newer
+    version in the library. (A source past its kind's age limit is flagged for the
+    reviewer to judge, but does not stop the box: a 2017 review may still be the best
+    evidence there is.)"""
+    rows = review_references(revision=revision, ages={})
+    flagged = [row for row in rows if row.flagged]
+    if not flagged:
+        return ""
+    listed = " ".join(
+        f"Source {row.position} ({row.reference.key}): "
+        + " ".join(f.text for f in row.findings if f.flagged)
+        for row in flagged
+    )
+    return (
+        f"You cannot confirm the sources are current while a source is flagged. {listed} "
+        "Request changes so the writers replace or update it."
+    )
 
 
 def approvals_this_round(*, article: Article) -> list[ReviewDecision]:

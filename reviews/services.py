@@ -28,7 +28,7 @@ from articles.submission import check_submission
 from people import roles
 from people.names import display_name
 from references.models import ReferenceEvent
-from reviews import notifications, policy, signatures, steps, workflow
+from reviews import notifications, policy, selectors, signatures, steps, workflow
 from reviews.models import (
     ApprovalSignature,
     AuditEntry,
@@ -276,6 +276,9 @@ def review_approve(
     step = steps.check(article, "approve", user)
     steps.check_read(article, revision_read, doing="approving")
     under_review = article.current_revision
+    # The checklist says the sources are current: not while any of them is flagged.
+    if problem := selectors.sources_not_current(revision=under_review):
+        raise ValidationError(problem)
     proof = reauth.confirm(signature, user)
     if ApprovalSignature.objects.filter(reauth_nonce=proof.nonce).exists():
         raise ValidationError("That signature was already used: sign this approval again.")

@@ -94,7 +94,7 @@ def test_writer_and_reviewer_go_round_and_the_reviewer_keeps_the_context(
     expect(row).to_contain_text("Dr Rafael Okafor")
     row.get_by_role("button", name="Start review").click()
     expect(page.locator(".diff-controls")).to_contain_text(
-        "Since the revision sent back (revision 1)"
+        "Revision 1, sent back in the last round"
     )
     expect(page.locator(".rendered-diff ins").first).to_contain_text("pregnancy")
     expect(page.locator("#rounds")).to_contain_text(REQUEST)

@@ -79,7 +79,8 @@ def test_revision_diff_covers_text_and_references(approved, writer, reviewer):
     assert not labels["Summary"].changed
     (body,) = result.rendered
     assert body.label == "Body" and body.changed
-    assert "<ins>Rewritten</ins>" in "".join(row.inline for row in body.rows)
+    # The citation now names another source: the whole sentence is new.
+    assert "<ins>Rewritten <sup>nice2024</sup>.</ins>" in "".join(row.inline for row in body.rows)
     assert result.references.added == [new_ref]
     assert result.references.removed == [old_ref]
 

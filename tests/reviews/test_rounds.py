@@ -127,8 +127,9 @@ def test_review_screen_shows_the_diff_against_the_sent_back_revision_and_earlier
     page = client.get(review_url(sent_back))
 
     assert page.status_code == 200
-    assert page.context["compare"] == "sent_back"
-    assert "Since the revision sent back (revision 1)" in page.text
+    # Nothing is live: the default baseline is the revision sent back in the last round.
+    assert page.context["baseline"].number == 1
+    assert "Revision 1, sent back in the last round" in page.text
     assert "<ins>Never more than 4 g in 24 hours.</ins>" in page.text
     assert "Give the maximum daily dose." in page.text  # the earlier round's request
     assert "Added it to the dosing section." in page.text  # and the writer's answer
@@ -144,9 +145,9 @@ def test_review_screen_also_compares_with_live_and_side_by_side(client, approved
     article = services.article_submit(article=approved, user=writer)
     client.force_login(reviewer)
 
-    page = client.get(review_url(article, compare="live", view="side"))
+    page = client.get(review_url(article, against="1", view="side"))
 
-    assert page.context["compare"] == "live"
+    assert page.context["baseline"] == article.live_revision
     assert page.context["side_by_side"] is True
     assert '<div class="diff-new blk-p"><ins>New warning about grapefruit.</ins></div>' in page.text
 
