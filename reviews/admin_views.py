@@ -9,6 +9,7 @@ mounts these under /admin/articles/article/.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_fsm as fsm
@@ -190,7 +191,7 @@ def _comparison(request: HttpRequest, article: Article) -> dict[str, Any]:
     base, against_error = baselines.default, ""
     wanted = request.GET.get("against", "").strip()
     if wanted:
-        number = int(wanted) if wanted.isdigit() and len(wanted) < 10 else None
+        number = int(wanted) if re.fullmatch(r"[0-9]{1,9}", wanted) else None
         chosen = None
         if number is not None and number != revision.number:
             chosen = (

@@ -116,7 +116,7 @@ def test_one_click_compares_with_any_earlier_revision(client, corrected, reviewe
     assert '<option value="1">' in page.text and '<option value="2" selected>' in page.text
 
 
-@pytest.mark.parametrize("wanted", ["abc", "99", "4", "-1", "1e3", "9" * 40])
+@pytest.mark.parametrize("wanted", ["abc", "99", "4", "-1", "1e3", "²", "9" * 40])
 def test_a_bad_revision_number_gets_a_message_and_the_default(client, corrected, reviewer, wanted):
     client.force_login(reviewer)
 
