@@ -198,20 +198,31 @@
     var form = preview.closest("form");
     var note = form && form.querySelector(".errornote");
     if (!note) { return; }
-    var summary = el("ul", { "class": "error-summary" });
+    var summary = el("ul", { "class": "error-summary", "aria-label": "What to correct" });
     var first = null;
     form.querySelectorAll("ul.errorlist").forEach(function (list, index) {
       if (!list.textContent.trim() || list.closest(".empty-form")) { return; }
-      var row = list.closest(".form-row") || list.closest("fieldset") || list;
-      var input = Array.prototype.find.call(
+      // A field's errors sit in its row; the form's own (e.g. a stale edit) stand alone.
+      var row = list.classList.contains("nonfield") ? null : list.closest(".form-row");
+      var input = row && Array.prototype.find.call(
         row.querySelectorAll(".select2-selection, input:not([type=hidden]), select, textarea"),
         function (node) { return node.offsetParent !== null; });
       var goal = input || list;
       if (!goal.id) { goal.id = "form-error-" + index; }
       if (!input) { goal.setAttribute("tabindex", "-1"); }
-      var label = row.querySelector("label");
+      var label = row && row.querySelector("label");
       var name = label && input ? label.textContent.replace(/:\s*$/, "").trim() + ": " : "";
-      var link = el("a", { href: "#" + goal.id }, name + list.textContent.trim());
+      var inline = row && row.closest(".inline-related");
+      if (name && inline && inline.querySelector("h3 b")) {
+        // Which evidence section: "Evidence section: #2, Kind: …".
+        var number = inline.querySelector(".inline_label");
+        name = inline.querySelector("h3 b").textContent.trim() + " " +
+          (number ? number.textContent.trim() : "") + ", " + name;
+      }
+      var said = Array.prototype.map.call(list.querySelectorAll("li"), function (item) {
+        return item.textContent.trim();
+      }).join(" ");
+      var link = el("a", { href: "#" + goal.id }, name + said);
       link.addEventListener("click", function (event) {
         event.preventDefault();
         goTo(goal);
@@ -220,7 +231,7 @@
       first = first || goal;
     });
     if (!first) { return; }
-    note.appendChild(summary);
+    note.insertAdjacentElement("afterend", summary);
     goTo(first);
   }
 

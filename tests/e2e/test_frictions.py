@@ -81,9 +81,9 @@ def test_after_a_refused_save_the_first_error_is_focused_in_view_and_listed_at_t
     kind = page.locator("#id_sections-0-kind")
     expect(kind).to_be_focused()
     assert kind.evaluate(IN_VIEW), "the first error is below the fold"
-    summary = page.locator(".errornote .error-summary a")
+    summary = page.locator(".error-summary a")
     expect(summary).to_have_count(1)
-    expect(summary).to_contain_text("Kind")
+    expect(summary).to_contain_text("Evidence section: #1, Kind: This field is required.")
     save_screenshot(page, "editor-error-summary", full_page=False)
 
     # The link at the top goes back to the field.
