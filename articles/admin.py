@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -59,6 +60,8 @@ CONTENT_FIELDS = (
     "group_references",
     "audience_notes",
 )
+# The largest position the database keeps (a smallint); sections are renumbered 1, 2, 3 …
+POSITION_MAX = 32767
 # Offered once an article is live: an edit may correct it, with a note for readers.
 CORRECTION_FIELDS = ("is_correction", "correction_note")
 
@@ -97,9 +100,36 @@ class RevisionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("created_by")
 
 
+class SectionForm(forms.ModelForm):
+    """One evidence section. Its position may be left empty: the section then goes after
+    the others (articles.services numbers the sections when they are saved)."""
+
+    position = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=POSITION_MAX,
+        help_text="Sections are shown in this order (smallest first). Leave it empty to put "
+        "the section last.",
+    )
+
+    class Meta:
+        model = ArticleSection
+        fields = ["position", "kind", "heading", "audience", "body"]
+
+    def clean_position(self) -> int:
+        return self.cleaned_data.get("position") or 0
+
+    def has_changed(self) -> bool:
+        # A new row's position is filled in for the writer: with nothing else it is blank.
+        if self.instance.pk is None:
+            return any(name != "position" for name in self.changed_data)
+        return super().has_changed()
+
+
 class SectionFormSet(BaseInlineFormSet):
     """A post without the sections' rows (a script, or a form that leaves them out)
-    leaves the sections as they are, rather than failing the whole save."""
+    leaves the sections as they are, rather than failing the whole save. A row added with
+    "Add another" starts at the position after the last section."""
 
     def __init__(self, data=None, files=None, *args, **kwargs):
         prefix = kwargs.get("prefix") or self.get_default_prefix()
@@ -108,6 +138,19 @@ class SectionFormSet(BaseInlineFormSet):
             data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
         super().__init__(data, files, *args, **kwargs)
 
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None:  # the empty row the admin copies for "Add another"
+            kwargs["initial"] = {**kwargs.get("initial", {}), "position": self.next_position}
+        return kwargs
+
+    @cached_property
+    def next_position(self) -> int:
+        if self.instance.pk is None:
+            return 1
+        last = self.instance.sections.aggregate(last=models.Max("position"))["last"]
+        return (last or 0) + 1
+
 
 class SectionInline(admin.StackedInline):
     """Evidence sections ("From the guidelines" …): ordered by their position, each for
@@ -115,6 +158,7 @@ class SectionInline(admin.StackedInline):
     ArticleContentAdmin.save_sections, like the body."""
 
     model = ArticleSection
+    form = SectionForm
     formset = SectionFormSet
     fields = ["position", "kind", "heading", "audience", "body"]
     extra = 0

@@ -50,9 +50,25 @@ class TokenField(_Token, forms.CharField):
     pass
 
 
+class TitleWidget(forms.Textarea):
+    """The title in a full-width box that wraps, so a long title is read whole while it is
+    written (static/articles/editor.css; editor.js keeps Enter from breaking it)."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"rows": 2, "class": "article-title"})
+
+
 class ArticleAdminForm(forms.ModelForm):
     opened_version = TokenField(required=False)
     opened_parts = TokenField(required=False)
+
+    class Meta:
+        # No model here: the admin names it, and keeps these widgets (modelform_factory).
+        widgets = {"title": TitleWidget}
+
+    def clean_title(self) -> str:
+        # One line, whatever a paste into the box brought with it.
+        return " ".join(self.cleaned_data["title"].split())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

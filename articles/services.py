@@ -175,8 +175,22 @@ def article_sections_save(
     formset). They are content: the same checks as article_save."""
     current = _lock_for_edit(article, user)
     save()
+    _number_sections(current)
     _mark_edited(current, article, user)
     return _save_content(current, on_content_edit)
+
+
+def _number_sections(article: Article) -> None:
+    """Number the sections 1, 2, 3 … in the writer's order: a section saved without a
+    position (0, the default) goes after the others, in the order added, and of two with
+    the same position the one added first stays first."""
+    sections = sorted(article.sections.all(), key=lambda s: (s.position == 0, s.position, s.pk))
+    moved = []
+    for position, section in enumerate(sections, start=1):
+        if section.position != position:
+            section.position = position
+            moved.append(section)
+    ArticleSection.objects.bulk_update(moved, ["position"])
 
 
 def article_sections_set(

@@ -6,6 +6,8 @@ Uploads, replacements and edits go through images.services, which refuse a bad f
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -63,7 +65,23 @@ class ImageForm(forms.ModelForm):
             processing.check(head, size=upload.size)
         except processing.ImageRefused as refusal:
             raise ValidationError(str(refusal)) from refusal
+        if self.instance.pk is None:
+            # Within the cap the head is the whole file. (The service checks again.)
+            existing = selectors.image_with_file(hashlib.sha256(head).hexdigest())
+            if existing is not None:
+                raise ValidationError(duplicate_message(existing), code="duplicate")
         return upload
+
+
+def duplicate_message(existing: Image) -> str:
+    """Nothing uploaded, and the way to the image the library has: the one to use."""
+    return format_html(
+        'This image is already in the library; nothing was uploaded. <a href="{}">Use the '
+        "existing image</a> ({}), inserted in an article as <code>{}</code>.",
+        existing.get_absolute_url(),
+        existing,
+        existing.markdown,
+    )
 
 
 PROCESSING_NOTE = (
@@ -224,6 +242,10 @@ class ImageAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.DuplicateImage as exc:
+            # The same file was uploaded by someone else since the form's own check.
+            messages.error(request, duplicate_message(exc.existing))
+            return HttpResponseRedirect(request.get_full_path())
         except ValidationError as exc:
             # The service refused what the form let through (e.g. the storage failed): its
             # transaction rolled back, so nothing changed. Say so on the same page.
@@ -280,7 +302,8 @@ def _picker(model_admin: ImageAdmin, request: HttpRequest) -> HttpResponse:
 
 
 def _picker_upload(model_admin: ImageAdmin, request: HttpRequest) -> HttpResponse:
-    """Upload from the editor: the image and its words, or the reasons nothing was stored."""
+    """Upload from the editor: the image and its words, or the reasons nothing was stored
+    (and, for a file the library already has, that image, to insert instead)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not model_admin.has_add_permission(request):
@@ -288,6 +311,16 @@ def _picker_upload(model_admin: ImageAdmin, request: HttpRequest) -> HttpRespons
     text = {name: request.POST.get(name, "") for name in services.REQUIRED_TEXT}
     try:
         image = services.image_upload(file=request.FILES.get("file"), user=request.user, **text)
+    except services.DuplicateImage as exc:
+        # Nothing stored: the editor offers to insert the image the library has.
+        return JsonResponse(
+            {
+                "errors": exc.message_dict,
+                "message": services.DUPLICATE,
+                "existing": image_json(exc.existing),
+            },
+            status=409,
+        )
     except ValidationError as exc:
         return JsonResponse({"errors": exc.message_dict}, status=400)
     return JsonResponse({"image": image_json(image)}, status=201)

@@ -33,6 +33,20 @@ def picker_images(query: str = "") -> QuerySet[Image]:
     return images.order_by("-updated_at", "-pk")
 
 
+def image_with_file(sha256: str) -> Image | None:
+    """The library image that already shows a file with these bytes (its current version),
+    or is making its sizes from them (a version still processing); the oldest if several."""
+    return (
+        Image.objects.filter(
+            Q(current_version__sha256=sha256)
+            | Q(versions__sha256=sha256, versions__status=ImageVersion.Status.PROCESSING)
+        )
+        .select_related("current_version")
+        .order_by("pk")
+        .first()
+    )
+
+
 def is_published(sha256: str) -> bool:
     """Whether an approved revision shows a version with this file (so anyone may fetch it)."""
     return ImageVersion.objects.filter(

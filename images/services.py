@@ -8,10 +8,10 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
-from images import processing, storage, tasks
+from images import processing, selectors, storage, tasks
 from images.models import Image, ImageVersion
 from people import roles
 
@@ -31,6 +31,18 @@ REQUIRED_TEXT = {
     "credit": "Say who made the image (credit).",
     "licence": "Say under what licence we use it (e.g. CC BY 4.0, Own work).",
 }
+
+
+DUPLICATE = "This image is already in the library; nothing was uploaded. Use the existing image."
+
+
+class DuplicateImage(ValidationError):
+    """An upload whose bytes the library already has: nothing is stored, and `existing` is
+    the image to use instead (its words are its uploader's; they can be changed there)."""
+
+    def __init__(self, existing: Image) -> None:
+        self.existing = existing
+        super().__init__({"file": DUPLICATE})
 
 
 def _uploader_or_editor(image: Image, user: Any) -> bool:
@@ -119,12 +131,22 @@ def _new_version(
     return version
 
 
+def _lock_file(sha256: str) -> None:
+    """Uploads of the same bytes wait for each other until commit, so of two at once the
+    second finds the first's image instead of making a duplicate."""
+    if connection.vendor != "postgresql":
+        return  # SQLite writes one transaction at a time anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(sha256[:15], 16)])
+
+
 @transaction.atomic
 def image_upload(*, file: IO | None, user: Any, **text: Any) -> Image:
     """Add an image to the library: its file (checked now; re-encoded and its renditions
     made once, by a task) and its alt text, caption, credit and licence, all required. A
     refused upload stores nothing and raises ValidationError by field. The image has no
-    current version, so no page shows it, until its files are made."""
+    current version, so no page shows it, until its files are made. Bytes the library
+    already has are refused with DuplicateImage, naming the image to use."""
     if not user.has_perm(PERM_ADD):
         raise PermissionDenied("You may not add images to the library.")
     errors: dict[str, Any] = {}
@@ -137,6 +159,12 @@ def image_upload(*, file: IO | None, user: Any, **text: Any) -> Image:
         data, checked = _read(file)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    else:
+        # Said first: the words typed for a file the library has are not needed.
+        sha256 = hashlib.sha256(data).hexdigest()
+        _lock_file(sha256)
+        if (existing := selectors.image_with_file(sha256)) is not None:
+            raise DuplicateImage(existing)
     if errors:
         raise ValidationError(errors)
     image = Image.objects.create(uploaded_by=user, **cleaned)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 
 import factory
 from django.contrib.auth import get_user_model
@@ -186,10 +187,20 @@ def approve_edit(article, *, writer, reviewer, **changes):
 
 
 def image_bytes(
-    width: int = 1200, height: int = 800, kind: str = "JPEG", *, exif: bool = False
+    width: int = 1200,
+    height: int = 800,
+    kind: str = "JPEG",
+    *,
+    exif: bool = False,
+    mark: int = 0,
 ) -> bytes:
-    """An image file made with Pillow (a gradient, so renditions are real work)."""
+    """An image file made with Pillow (a gradient, so renditions are real work); a `mark`
+    puts a white square at a place of its own, so that files with different marks differ."""
     image = PILImage.linear_gradient("L").resize((width, height)).convert("RGB")
+    if mark:
+        across = width // 8
+        x, y = mark % across * 8, mark // across * 8 % height
+        image.paste((255, 255, 255), (x, y, x + 8, y + 8))
     buffer = io.BytesIO()
     options = {}
     if exif:
@@ -206,8 +217,14 @@ def upload(data: bytes | None = None, name: str = "figure.jpg") -> SimpleUploade
     return SimpleUploadedFile(name, image_bytes() if data is None else data)
 
 
+_image_marks = itertools.count(1)
+
+
 def library_image(user, *, data: bytes | None = None, **text) -> Image:
-    """An image uploaded to the library through the service, with all its words."""
+    """An image uploaded to the library through the service, with all its words; a file of
+    its own unless `data` is given (the library refuses a file it already has)."""
+    if data is None:
+        data = image_bytes(mark=next(_image_marks))
     words = {
         "alt_text": "Diagram of the median nerve in the wrist",
         "caption": "The carpal tunnel, seen from the palm.",

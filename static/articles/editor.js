@@ -192,6 +192,64 @@
     dialog.addEventListener("close", function () { if (target) { target.focus(); } });
   });
 
+  /* --- after a refused save: what is wrong, listed at the top, the first one in view --- */
+
+  function showFormErrors() {
+    var form = preview.closest("form");
+    var note = form && form.querySelector(".errornote");
+    if (!note) { return; }
+    var summary = el("ul", { "class": "error-summary", "aria-label": "What to correct" });
+    var first = null;
+    form.querySelectorAll("ul.errorlist").forEach(function (list, index) {
+      if (!list.textContent.trim() || list.closest(".empty-form")) { return; }
+      // A field's errors sit in its row; the form's own (e.g. a stale edit) stand alone.
+      var row = list.classList.contains("nonfield") ? null : list.closest(".form-row");
+      var input = row && Array.prototype.find.call(
+        row.querySelectorAll(".select2-selection, input:not([type=hidden]), select, textarea"),
+        function (node) { return node.offsetParent !== null; });
+      var goal = input || list;
+      if (!goal.id) { goal.id = "form-error-" + index; }
+      if (!input) { goal.setAttribute("tabindex", "-1"); }
+      var label = row && row.querySelector("label");
+      var name = label && input ? label.textContent.replace(/:\s*$/, "").trim() + ": " : "";
+      var inline = row && row.closest(".inline-related");
+      if (name && inline && inline.querySelector("h3 b")) {
+        // Which evidence section: "Evidence section: #2, Kind: …".
+        var number = inline.querySelector(".inline_label");
+        name = inline.querySelector("h3 b").textContent.trim() + " " +
+          (number ? number.textContent.trim() : "") + ", " + name;
+      }
+      var said = Array.prototype.map.call(list.querySelectorAll("li"), function (item) {
+        return item.textContent.trim();
+      }).join(" ");
+      var link = el("a", { href: "#" + goal.id }, name + said);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        goTo(goal);
+      });
+      summary.appendChild(el("li")).appendChild(link);
+      first = first || goal;
+    });
+    if (!first) { return; }
+    note.insertAdjacentElement("afterend", summary);
+    goTo(first);
+  }
+
+  function goTo(node) {
+    node.scrollIntoView({ block: "center" });
+    node.focus({ preventScroll: true });
+  }
+
+  showFormErrors();
+
+  // A title is one line: Enter does not break it (the box wraps a long one).
+  var titleBox = field("title");
+  if (titleBox) {
+    titleBox.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
+  }
+
   /* --- a listbox driven from its search box --------------------------------------------- */
 
   function Listbox(options) {
@@ -248,7 +306,8 @@
     });
     this.input.setAttribute("aria-expanded", results.length ? "true" : "false");
     this.status.textContent = this.describe(results.length);
-    this.move(results.length ? 0 : -1);
+    // Nothing highlighted yet: the first ArrowDown goes to the first result.
+    this.move(-1);
     this.update();
   };
 
@@ -455,6 +514,7 @@
             (answer.image.processing ? " The preview shows it once its sizes are made (usually within a minute)." : "");
           return;
         }
+        if (answer.existing) { offerExisting(answer); return; }
         var errors = answer.errors || {};
         var firstField = null;
         Object.keys(errors).forEach(function (name) {
@@ -468,4 +528,20 @@
       });
     }).catch(function () { uploadStatus.textContent = "The upload failed; nothing was stored. Try again."; });
   });
+
+  // The library has this file already: nothing was uploaded; offer the image it has.
+  function offerExisting(answer) {
+    uploadStatus.textContent = answer.message + " (" + answer.existing.alt_text + ")";
+    var use = el("button", { type: "button", "class": "button default" }, "Use the existing image");
+    use.addEventListener("click", function () {
+      uploadForm.reset();
+      uploadStatus.textContent = "";
+      imageDialog.close();
+      insert(answer.existing.markdown, true);
+      previewStatus.textContent = "Inserted image " + answer.existing.id + " from the library.";
+    });
+    uploadStatus.appendChild(document.createTextNode(" "));
+    uploadStatus.appendChild(use);
+    use.focus();
+  }
 })();
