@@ -271,12 +271,23 @@ class ArticleContentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def submission_checklist(self, obj: Article) -> str:
         if obj.pk is None or obj.status not in SUBMITTABLE:
             return "—"
-        problems = check_submission(obj).problems
-        if not problems:
+        submission = check_submission(obj)
+        if not submission.problems and not submission.warnings:
             return "Yes: title, summary and body are present and every citation resolves."
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in problems))
+        shown = format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in submission.problems))
         )
+        if not submission.problems:
+            # Not "every citation resolves": a retracted or outdated source is not fine.
+            shown = format_html(
+                "{}", "Ready to submit, but the reviewer will see these sources flagged:"
+            )
+        if submission.warnings:
+            shown += format_html(
+                '<ul class="source-warnings">{}</ul>',
+                format_html_join("", "<li>{}</li>", ((w,) for w in submission.warnings)),
+            )
+        return shown
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
