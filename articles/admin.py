@@ -274,17 +274,19 @@ class ArticleContentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         submission = check_submission(obj)
         if not submission.problems and not submission.warnings:
             return "Yes: title, summary and body are present and every citation resolves."
-        shown = format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in submission.problems))
-        )
-        if not submission.problems:
-            # Not "every citation resolves": a retracted or outdated source is not fine.
-            shown = format_html(
-                "{}", "Ready to submit, but the reviewer will see these sources flagged:"
+        shown = format_html("")
+        if submission.problems:
+            shown += format_html(
+                "<ul>{}</ul>",
+                format_html_join("", "<li>{}</li>", ((p,) for p in submission.problems)),
             )
         if submission.warnings:
+            # Never "every citation resolves" beside a retracted or outdated source.
             shown += format_html(
-                '<ul class="source-warnings">{}</ul>',
+                '<p>{}</p><ul class="source-warnings">{}</ul>',
+                "The reviewer will see these sources flagged:"
+                if submission.problems
+                else "Ready to submit, but the reviewer will see these sources flagged:",
                 format_html_join("", "<li>{}</li>", ((w,) for w in submission.warnings)),
             )
         return shown

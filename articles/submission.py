@@ -99,17 +99,20 @@ def source_problems(article: Article, cited: list[Reference]) -> tuple[list[str]
             if finding.kind == "retracted":
                 explained = _explained(article, reference, policy)
                 if policy.block_unexplained_retractions and not explained:
-                    phrases = " or ".join(f"“{p}”" for p in policy.phrases) or "why"
-                    blockers.append(
-                        f"[@{reference.key}] was retracted by the publisher. Remove the "
-                        f"citation, or say why it is cited in the sentence citing it (with "
-                        f"{phrases})."
-                    )
+                    blockers.append(_retraction_blocker(reference, policy))
                 else:
                     warnings.append(f"[@{reference.key}] was retracted by the publisher.")
             elif finding.flagged or finding.kind == "corrected":
                 warnings.append(f"[@{reference.key}]: {finding.text}")
     return blockers, warnings
+
+
+def _retraction_blocker(reference: Reference, policy: SourcePolicy) -> str:
+    said = f"[@{reference.key}] was retracted by the publisher. Remove the citation"
+    if not policy.phrases:
+        return f"{said}."
+    phrases = " or ".join(f"“{p}”" for p in policy.phrases)
+    return f"{said}, or say why it is cited in the sentence that cites it (using {phrases})."
 
 
 def _explained(article: Article, reference: Reference, policy: SourcePolicy) -> bool:
