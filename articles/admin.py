@@ -315,12 +315,25 @@ class ArticleContentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def submission_checklist(self, obj: Article) -> str:
         if obj.pk is None or obj.status not in SUBMITTABLE:
             return "—"
-        problems = check_submission(obj).problems
-        if not problems:
+        submission = check_submission(obj)
+        if not submission.problems and not submission.warnings:
             return "Yes: title, summary and body are present and every citation resolves."
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in problems))
-        )
+        shown = format_html("")
+        if submission.problems:
+            shown += format_html(
+                "<ul>{}</ul>",
+                format_html_join("", "<li>{}</li>", ((p,) for p in submission.problems)),
+            )
+        if submission.warnings:
+            # Never "every citation resolves" beside a retracted or outdated source.
+            shown += format_html(
+                '<p>{}</p><ul class="source-warnings">{}</ul>',
+                "The reviewer will see these sources flagged:"
+                if submission.problems
+                else "Ready to submit, but the reviewer will see these sources flagged:",
+                format_html_join("", "<li>{}</li>", ((w,) for w in submission.warnings)),
+            )
+        return shown
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

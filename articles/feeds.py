@@ -91,6 +91,11 @@ class LatestReviewedArticlesFeed(Feed):
 
     def item_description(self, page: LivePage) -> str:
         reviewed = page.last_reviewed_at.date().isoformat() if page.last_reviewed_at else ""
+        if getattr(page, "under_rereview", False):
+            return (
+                f"{page.summary} (A source this page relies on was retracted or corrected; "
+                f"our medical board is re-reviewing the page. Last reviewed {reviewed}.)"
+            )
         return f"{page.summary} (Last reviewed {reviewed}.)"
 
     def item_link(self, page: LivePage) -> str:

@@ -52,7 +52,8 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 def _working_copy_preview(request: HttpRequest) -> JsonResponse:
     """The whole working copy as the editor has it (nothing is saved), rendered as it will
     be published: every part numbered together, in the public stylesheet. Also what the
-    submission check says of it, for the reasons shown beside the Submit button."""
+    submission check says of it, for the reasons shown beside the Submit button: "problems"
+    block submitting, "warnings" (sources the reviewer will see flagged) do not."""
     article = Article(**{name: request.POST.get(name, "") for name in WORKING_COPY_FIELDS})
     article.group_references = request.POST.get("group_references") in ("on", "true", "1")
     article.section_texts = posted_sections(request.POST)
@@ -70,7 +71,9 @@ def _working_copy_preview(request: HttpRequest) -> JsonResponse:
             ),
         },
     )
-    return JsonResponse({"html": document, "problems": submission.problems})
+    return JsonResponse(
+        {"html": document, "problems": submission.problems, "warnings": submission.warnings}
+    )
 
 
 # The change form's inline of evidence sections ("sections-0-body" …), as Django names it.

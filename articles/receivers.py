@@ -16,7 +16,7 @@ from django.dispatch import receiver
 from articles import stored_pages
 from articles.models import LivePageDependency, SitePage, Topic
 from people.models import ReviewerProfile, WriterProfile
-from references.models import Reference
+from references.models import Reference, ReferenceEvent
 
 
 @receiver(post_save, sender=ReviewerProfile, dispatch_uid="live_pages_reviewer")
@@ -64,3 +64,12 @@ def site_identity_changed(sender: Any, setting: str, **kwargs) -> None:
     # Stored pages print the site's name and address (tests change them at run time).
     if setting in ("SITE_NAME", "SITE_URL", "VETTED_PUBLISHER_NAME", "STATIC_URL", "STORAGES"):
         stored_pages.sources_digest.cache_clear()
+
+
+@receiver(post_save, sender=ReferenceEvent, dispatch_uid="live_pages_source_event")
+def source_event_recorded(sender: Any, instance: ReferenceEvent, created: bool, **kwargs) -> None:
+    # A correction changes no column of the source, but pages citing it say that their
+    # board is re-reviewing them (articles.selectors.source_notice). A retraction's mark
+    # is a change of the source itself (reference_saved above).
+    if created and instance.kind == ReferenceEvent.Kind.CORRECTION:
+        stored_pages.mark_stale(LivePageDependency.Kind.SOURCE, [instance.reference_id])

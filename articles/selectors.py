@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from articles import reading
 from articles.markdown import RenderedArticle
@@ -31,6 +31,7 @@ from articles.states import WITH_THE_BOARD, Status
 from images import storage as image_storage
 from images.models import ImageVersion
 from people.models import ReviewerProfile, WriterProfile
+from references.models import ReferenceEvent
 
 
 @dataclass
@@ -68,6 +69,20 @@ class LeadImage:
         )
 
 
+@dataclass(frozen=True)
+class SourceNotice:
+    """A source the live page cites was retracted or corrected after the board last
+    reviewed the page: the board is re-reviewing it (the retraction flags it for re-review).
+    """
+
+    kind: str  # ReferenceEvent.Kind.RETRACTED or .CORRECTION
+    date: datetime.datetime
+
+    @property
+    def retracted(self) -> bool:
+        return self.kind == ReferenceEvent.Kind.RETRACTED
+
+
 @dataclass
 class PublicArticle:
     article: Article
@@ -81,6 +96,8 @@ class PublicArticle:
     history: list[HistoryEntry] = field(default_factory=list)
     # The hook for og:image and the JSON-LD `image` (None: the page has no figure).
     lead_image: LeadImage | None = None
+    # Set while the board re-reviews the page because a source it cites changed standing.
+    source_notice: SourceNotice | None = None
 
     @property
     def references(self) -> list[Any]:
@@ -189,10 +206,28 @@ def changed_at(revision: ArticleRevision) -> datetime.datetime | None:
     return max(dates) if dates else revision.published_at
 
 
+def _source_changed_since_review() -> Exists:
+    """Whether a source the page cites was retracted (and still is) or corrected after its
+    last review: the list-side twin of `source_notice`, one subquery for any number."""
+    cited = LivePageDependency.objects.filter(
+        page=OuterRef(OuterRef("pk")), kind=LivePageDependency.Kind.SOURCE
+    ).values("object_id")
+    return Exists(
+        ReferenceEvent.objects.filter(
+            Q(kind=ReferenceEvent.Kind.CORRECTION)
+            | Q(kind=ReferenceEvent.Kind.RETRACTED, reference__retracted=True),
+            reference__in=cited,
+            created_at__gt=OuterRef("last_reviewed_at"),
+        )
+    )
+
+
 def feed_pages() -> QuerySet[LivePage]:
-    """Live articles by their latest approval: new, updated or re-reviewed."""
+    """Live articles by their latest approval: new, updated or re-reviewed; each says
+    whether the board is re-reviewing it because a cited source changed (`under_rereview`)."""
     return (
         listed_pages()
+        .annotate(under_rereview=_source_changed_since_review())
         .select_related("revision")
         .only(*LIST_FIELDS, "published_at", "announced_at", "revision__number")
         .order_by("-announced_at", "pk")
@@ -242,6 +277,29 @@ def _cited(revision: ArticleRevision) -> list[RevisionReference]:
         .select_related("reference")
         .order_by("position")
     )
+
+
+def source_notice(revision: ArticleRevision, cited: list[RevisionReference]) -> SourceNotice | None:
+    """The retraction (else correction) of a cited source recorded since the board last
+    reviewed this revision, if any. A re-review's approval stamps a new review date, which
+    ends the notice; a retraction mark removed since ends it too. Reads the references'
+    own record of events, not the review workflow's."""
+    reviewed = revision.last_reviewed_at or revision.approved_at
+    still_retracted = {link.reference_id for link in cited if link.reference.retracted}
+    events = ReferenceEvent.objects.filter(
+        reference__in=[link.reference_id for link in cited],
+        kind__in=[ReferenceEvent.Kind.RETRACTED, ReferenceEvent.Kind.CORRECTION],
+    ).order_by("created_at", "pk")
+    if reviewed is not None:
+        events = events.filter(created_at__gt=reviewed)
+    found = [
+        event
+        for event in events.only("reference_id", "kind", "created_at")
+        if event.kind != ReferenceEvent.Kind.RETRACTED or event.reference_id in still_retracted
+    ]
+    retractions = [e for e in found if e.kind == ReferenceEvent.Kind.RETRACTED]
+    first = (retractions or found or [None])[0]
+    return None if first is None else SourceNotice(kind=first.kind, date=first.created_at)
 
 
 def lead_image(revision: ArticleRevision) -> LeadImage | None:
@@ -302,15 +360,17 @@ def _tracker(revision: ArticleRevision, article: Article, status: str) -> list[T
 def public_article(*, article: Article) -> PublicArticle:
     """Everything the live article page prints, in a constant number of queries."""
     revision = article.live_revision
+    cited = _cited(revision)
     return PublicArticle(
         article=article,
         revision=revision,
-        cited=_cited(revision),
+        cited=cited,
         reviewers=revision_reviewers(revision),
         writers=revision_writers(revision),
         tracker=_tracker(revision, article, Status.APPROVED),
         history=_history(article),
         lead_image=lead_image(revision),
+        source_notice=source_notice(revision, cited),
     )
 
 

@@ -21,7 +21,8 @@ No reader's request ever renders or writes a stored page.
 | a writer's profile changed              | those crediting them:     | writer:<id>, lists    |
 |                                         | stale                     |                       |
 | a topic changed                         | those in the topic: stale | topic:<id>, lists     |
-| a source's retraction changed           | those citing it: stale    | source:<id>           |
+| a source's retraction changed, or a     | those citing it: stale    | source:<id>           |
+| correction recorded                     |                           |                       |
 | a disclaimer page edited                | every live page: stale    | page:<key>, lists     |
 | another site page edited                | none                      | page:<key>, lists     |
 | a deploy changed the code or assets     | every page, by            | article:<id>, as each |

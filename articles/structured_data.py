@@ -147,6 +147,15 @@ def article_json_ld(page: PublicArticle, audience: str = Audience.PATIENT) -> di
         "audience": {"@type": "MedicalAudience", "audienceType": readers},
         "publisher": publisher,
     }
+    if page.source_notice is not None:
+        # A cited source was retracted or corrected since the last review: the page claims
+        # no current review until the board's re-review is approved.
+        notice = page.source_notice
+        verb = "retracted" if notice.retracted else "corrected"
+        data.pop("lastReviewed")
+        data["creativeWorkStatus"] = (
+            f"Under medical re-review: a cited source was {verb} on {_iso_date(notice.date)}"
+        )
     if revision.is_correction and revision.correction_note:
         # schema.org CorrectionComment: what the current version corrected.
         data["correction"] = {

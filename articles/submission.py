@@ -5,14 +5,25 @@ rendering of an article); the submit service keeps that rendering for the revisi
 freezes, so one submit renders the article once. The editor's live preview runs the same
 check on the unsaved text, so the reasons shown beside the Submit button are the ones the
 submit would give.
+
+It also says what the reviewer's screen will flag about the sources cited (one rule,
+references.currency): retracted, corrected, questioned, superseded and out-of-date
+sources. A retracted source blocks submission unless a sentence citing it says why it is
+cited (the editors' SourcePolicy); the others are warnings the writer sees, not blockers.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from articles import markdown
+from django.utils import timezone
+
+from articles import evidence, markdown
 from articles.models import Article
+from references import currency
+from references.citations import CITATION_GROUP_RE, CitationKey, split_group
+from references.models import Reference, SourcePolicy
 
 REQUIRED_FIELDS = ("title", "summary", "body")
 # Plain-text fields with a length limit (the Markdown parts' limits are the renderer's).
@@ -26,6 +37,8 @@ class Submission:
 
     problems: list[str] = field(default_factory=list)
     rendered: markdown.RenderedArticle | None = None
+    # What the reviewer will see flagged about the sources: shown, but not blocking.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -34,7 +47,8 @@ class Submission:
 
 def check_submission(article: Article) -> Submission:
     """Title, summary, body and topic present; every inline citation resolves; a source is
-    cited; every image comes from the library."""
+    cited; every image comes from the library; no retracted source cited without saying
+    why (when the editors' policy asks). Problems with sources otherwise are warnings."""
     problems = [
         f"The {name} is empty."
         for name in REQUIRED_FIELDS
@@ -64,7 +78,66 @@ def check_submission(article: Article) -> Submission:
         problems.append(
             f"These images are not in the image library: {', '.join(rendered.unknown_images)}."
         )
-    return Submission(problems, rendered)
+    blockers, warnings = source_problems(article, rendered.references)
+    return Submission(problems + blockers, rendered, warnings)
+
+
+# A sentence ends at ., ! or ? followed by a space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def source_problems(article: Article, cited: list[Reference]) -> tuple[list[str], list[str]]:
+    """(blockers, warnings) about the cited sources, as the reviewer's screen flags them."""
+    if not cited:
+        return [], []
+    findings = currency.assess_library(cited, today=timezone.localdate())
+    policy = SourcePolicy.current()
+    blockers: list[str] = []
+    warnings: list[str] = []
+    for reference in cited:
+        for finding in findings.get(reference.pk, []):
+            if finding.kind == "retracted":
+                explained = _explained(article, reference, policy)
+                if policy.block_unexplained_retractions and not explained:
+                    blockers.append(_retraction_blocker(reference, policy))
+                else:
+                    warnings.append(f"[@{reference.key}] was retracted by the publisher.")
+            elif finding.flagged or finding.kind == "corrected":
+                warnings.append(f"[@{reference.key}]: {finding.text}")
+    return blockers, warnings
+
+
+def _retraction_blocker(reference: Reference, policy: SourcePolicy) -> str:
+    said = f"[@{reference.key}] was retracted by the publisher. Remove the citation"
+    if not policy.phrases:
+        return f"{said}."
+    phrases = " or ".join(f"“{p}”" for p in policy.phrases)
+    return f"{said}, or say why it is cited in the sentence that cites it (using {phrases})."
+
+
+def _explained(article: Article, reference: Reference, policy: SourcePolicy) -> bool:
+    """Whether some sentence citing `reference` says why (contains a policy phrase)."""
+    texts = [text for _name, text in markdown.article_parts(article)]
+    texts += [section.body for section in evidence.working_sections(article)]
+    for text in texts:
+        for sentence in _SENTENCE_END.split(text):
+            if _cites(sentence, reference) and policy.explains(sentence):
+                return True
+    return False
+
+
+def _cites(sentence: str, reference: Reference) -> bool:
+    for match in CITATION_GROUP_RE.finditer(sentence):
+        for key in split_group(match.group(1)) or []:
+            if _is(key, reference):
+                return True
+    return False
+
+
+def _is(key: CitationKey, reference: Reference) -> bool:
+    if key.scheme == "doi":
+        return bool(reference.doi) and key.value.lower() == reference.doi.lower()
+    return bool(key.value) and key.value == getattr(reference, key.scheme)
 
 
 def _too_long(article: Article) -> list[str]:

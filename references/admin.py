@@ -32,8 +32,9 @@ from django.utils.text import smart_split, unescape_string_literal
 from django_ratelimit.core import is_ratelimited
 
 from core import text_limits
+from people import roles
 from references import exchange, formatting, identifiers, selectors, services
-from references.models import Reference, ReferenceEvent
+from references.models import Reference, ReferenceEvent, SourcePolicy
 from references.nlm import MAX_CITATION_LENGTH, CitationParseError
 from references.vocabulary import nlm_name
 from references.widgets import AuthorsField
@@ -683,3 +684,34 @@ class ReferenceEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.has_perm("references.view_reference")
+
+
+@admin.register(SourcePolicy)
+class SourcePolicyAdmin(admin.ModelAdmin):
+    """The one row of rules for sources at submission: editors change it, staff read it."""
+
+    fields = ["block_unexplained_retractions", "explanation_phrases", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # One row: the list is that row's form (or, before any editor saved it, the add form).
+        if SourcePolicy.objects.filter(pk=SourcePolicy.SINGLETON_PK).exists():
+            url = reverse("admin:references_sourcepolicy_change", args=[SourcePolicy.SINGLETON_PK])
+        else:
+            url = reverse("admin:references_sourcepolicy_add")
+        return HttpResponseRedirect(url)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return roles.is_editor(request.user) and not SourcePolicy.objects.exists()
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return roles.is_editor(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)

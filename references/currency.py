@@ -16,6 +16,7 @@ A flag has to mean something, or reviewers learn to ignore it:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,8 @@ DEFAULT_MAX_AGE_YEARS = {
 class Finding:
     level: str  # "alert" (retracted), "warning" (flagged) or "note" (for information)
     text: str
+    # What was found: "retracted", "concern", "corrected", "superseded", "current" or "age".
+    kind: str = ""
 
     @property
     def flagged(self) -> bool:
@@ -67,28 +70,61 @@ def assess(
     ages = max_age_years() if ages is None else ages
     findings: list[Finding] = []
     if library.retracted:
-        findings.append(Finding("alert", "Retracted by the publisher."))
+        findings.append(Finding("alert", "Retracted by the publisher.", "retracted"))
     for event in events or []:
         if event.kind == ReferenceEvent.Kind.CONCERN:
             findings.append(
                 Finding(
-                    "warning", f"Expression of concern published ({event.created_at:%Y-%m-%d})."
+                    "warning",
+                    f"Expression of concern published ({event.created_at:%Y-%m-%d}).",
+                    "concern",
                 )
             )
         elif event.kind == ReferenceEvent.Kind.CORRECTION:
-            findings.append(Finding("note", f"Correction published ({event.created_at:%Y-%m-%d})."))
+            findings.append(
+                Finding("note", f"Correction published ({event.created_at:%Y-%m-%d}).", "corrected")
+            )
     newer = library.superseded_by
     if newer is not None:
         year = f", {newer.year}" if newer.year else ""
         findings.append(
-            Finding("warning", f"Superseded by a newer version in the library: {newer.key}{year}.")
+            Finding(
+                "warning",
+                f"Superseded by a newer version in the library: {newer.key}{year}.",
+                "superseded",
+            )
         )
     elif cited.kind in VERSIONED_KINDS:
-        findings.append(Finding("note", "Latest version in the library."))
+        findings.append(Finding("note", "Latest version in the library.", "current"))
     limit = ages.get(cited.kind) or 0
     if limit:
         findings.extend(_age_findings(cited, today=today, limit=limit))
     return findings
+
+
+def events_by_source(reference_ids: Iterable[int]) -> dict[int, list[ReferenceEvent]]:
+    """Each source's events, oldest first, in one query (what `assess` is given)."""
+    events: dict[int, list[ReferenceEvent]] = {}
+    for event in ReferenceEvent.objects.filter(reference__in=list(reference_ids)).order_by(
+        "created_at", "pk"
+    ):
+        events.setdefault(event.reference_id, []).append(event)
+    return events
+
+
+def assess_library(
+    references: Iterable[Reference], *, today: datetime.date
+) -> dict[int, list[Finding]]:
+    """What the reviewer's screen would say of each source as the library has it now (a
+    working copy cites library rows, not a revision's frozen copies), in two queries."""
+    ids = [ref.pk for ref in references]
+    rows = Reference.objects.select_related("superseded_by").in_bulk(ids)
+    events = events_by_source(ids)
+    ages = max_age_years()
+    return {
+        pk: assess(row, row, events=events.get(pk), today=today, ages=ages)
+        for pk, row in rows.items()
+    }
 
 
 def _age_findings(cited: Any, *, today: datetime.date, limit: int) -> list[Finding]:
@@ -100,6 +136,7 @@ def _age_findings(cited: Any, *, today: datetime.date, limit: int) -> list[Findi
                     "warning",
                     f"Last accessed {cited.accessed:%Y-%m-%d}: older than the {limit}-year "
                     f"limit set for {kind} sources.",
+                    "age",
                 )
             ]
         return []
@@ -109,6 +146,7 @@ def _age_findings(cited: Any, *, today: datetime.date, limit: int) -> list[Findi
                 "warning",
                 f"Published {cited.year}: older than the {limit}-year limit set for {kind} "
                 "sources.",
+                "age",
             )
         ]
     return []

@@ -345,3 +345,56 @@ class ReferenceEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Source events are append-only.")
+
+
+class SourcePolicy(models.Model):
+    """The editors' rules for sources at submission: one row, changed in the admin.
+
+    Read through `SourcePolicy.current()`; until an editor saves it, the defaults apply.
+    """
+
+    SINGLETON_PK = 1
+
+    block_unexplained_retractions = models.BooleanField(
+        "block retracted sources unless explained",
+        default=True,
+        help_text="An article citing a retracted source cannot be submitted unless a sentence "
+        "citing it says why (contains one of the phrases below). Other source problems "
+        "(corrected, superseded, out of date) are shown as warnings only.",
+    )
+    explanation_phrases = models.CharField(
+        "phrases that explain a retracted citation",
+        max_length=500,
+        default="retracted",
+        help_text="Comma-separated, any case: a sentence citing a retracted source that "
+        "contains one of these counts as saying why it is cited.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "source policy"
+        verbose_name_plural = "source policy"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="sourcepolicy_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return "Source policy"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> SourcePolicy:
+        """The saved policy, or the defaults (unsaved: a read never writes)."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)
+
+    @property
+    def phrases(self) -> list[str]:
+        return [p.strip().lower() for p in self.explanation_phrases.split(",") if p.strip()]
+
+    def explains(self, sentence: str) -> bool:
+        """Whether this sentence (one citing a retracted source) says why it is cited."""
+        text = sentence.lower()
+        return any(phrase in text for phrase in self.phrases)

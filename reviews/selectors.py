@@ -16,7 +16,6 @@ from core import paging
 from people import roles
 from people.names import display_name
 from references import currency
-from references.models import ReferenceEvent
 from reviews import policy
 from reviews.models import AuditEntry, ReviewComment, ReviewDecision, ReviewRound
 
@@ -162,11 +161,7 @@ def review_references(
     links = list(
         revision.reference_links.select_related("reference__superseded_by").order_by("position")
     )
-    events: dict[int, list[ReferenceEvent]] = {}
-    for event in ReferenceEvent.objects.filter(
-        reference__in=[link.reference_id for link in links]
-    ).order_by("created_at"):
-        events.setdefault(event.reference_id, []).append(event)
+    events = currency.events_by_source(link.reference_id for link in links)
     return [
         ReferenceRow(
             position=link.position,

@@ -121,7 +121,7 @@ def test_review_screen_highlights_retracted_and_old_sources(client, reviewer, wr
     old = factories.ReferenceFactory(key="old2001", year=2001)
     retracted = factories.ReferenceFactory(key="gone2024", year=2024, retracted=True)
     article = factories.ArticleFactory(
-        authors=[writer], body=f"A [@{old.key}]. B [@{retracted.key}]."
+        authors=[writer], body=f"A [@{old.key}]. B, since retracted [@{retracted.key}]."
     )
     article = services.article_submit(article=article, user=writer)
     client.force_login(reviewer)

@@ -181,7 +181,7 @@ def test_reference_rows_flag_old_and_retracted_sources(writer):
     old = factories.ReferenceFactory(key="old", year=today.year - 6)
     recent = factories.ReferenceFactory(key="recent", year=today.year - 1)
     gone = factories.ReferenceFactory(key="gone", year=today.year, retracted=True)
-    article = submit(writer, body="A [@old]. B [@recent]. C [@gone].")
+    article = submit(writer, body="A [@old]. B [@recent]. C, since retracted [@gone].")
 
     rows = selectors.review_references(revision=article.current_revision)
 
