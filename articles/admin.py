@@ -351,6 +351,15 @@ class ArticleContentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         """What the change form shows beside the content (the workflow's, in reviews)."""
         return {}
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and "body" in self.get_readonly_fields(request, obj):
+            # Nothing on this form can be saved by this user now (locked with the board,
+            # archived, or not theirs): no Save buttons; a posted save is refused anyway.
+            context.update(
+                show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def add_view(self, request, form_url="", extra_context=None):
         extra_context = extra_context or {}
         extra_context["editor"] = True

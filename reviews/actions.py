@@ -107,7 +107,7 @@ def _submit_consequences(article: Article, user: Any) -> list[str]:
         f"The working copy is frozen as revision {article.revisions.count() + 1} for the "
         "board, and locked for editing until they finish.",
         f"{display_name(keeper, credentials=True)}, who sent the last revision back, has it "
-        "again and is emailed; an editor can reassign it."
+        "again, in review straight away, and is emailed; an editor can reassign it."
         if resubmission
         else "Every eligible board member is emailed; the first to start the review holds it.",
     ]
@@ -258,7 +258,7 @@ def approved_message(article: Article) -> str:
 def _submitted_message(article: Article) -> str:
     message = "Submitted for medical review. The article is locked until the board finishes."
     if article.assigned_reviewer:
-        message += f" {display_name(article.assigned_reviewer)} has it again."
+        message += f" {display_name(article.assigned_reviewer)} has it again, in review."
     return message
 
 
@@ -316,7 +316,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             name="approve",
             # What the reviewer does is sign: the button, the page's title and a refusal
-            # ("“Sign and approve” is not possible while…") all say so.
+            # ("…, so “Sign and approve” isn’t possible now.") all say so.
             label="Sign and approve",
             rule=REVIEW_RULE,
             checks=(policy.second_sign_off_refusal, steps.decider_refusal),

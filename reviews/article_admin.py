@@ -17,12 +17,12 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from articles.admin import ArticleContentAdmin, RevisionInline, SectionInline
 from articles.models import Article
-from articles.states import AWAITING_REVIEW, Status
-from reviews import actions, admin_views, selectors, services
+from articles.states import APPROVED_CONTENT, AWAITING_REVIEW, Status
+from reviews import actions, admin_views, banner, selectors, services
 from reviews.models import AuditEntry
 from reviews.workflow import AUTHOR_RULE
 
@@ -122,8 +122,11 @@ class ArticleAdmin(ArticleContentAdmin):
         ]
 
     def change_context(self, request: HttpRequest, obj: Article) -> dict:
-        """The reviewers' requests for changes and threads, and the workflow's buttons."""
+        """The state banner, the reviewers' requests for changes and threads, and the
+        workflow's buttons."""
+        editable = "body" not in self.get_readonly_fields(request, obj)
         return {
+            "state_banner": banner.state_banner(obj, request.user, editable=editable),
             "change_requests": selectors.latest_change_requests(article=obj),
             "review_threads": selectors.comment_threads(revision=obj.current_revision),
             "workflow_actions": [
@@ -135,10 +138,15 @@ class ArticleAdmin(ArticleContentAdmin):
     @staticmethod
     def _submit_state(request: HttpRequest, obj: Article) -> dict | None:
         """The Submit button, always shown to whoever may submit: disabled with the reason
-        when the article's state forbids it, else with what blocks it now (if anything)."""
+        when the article's state forbids it, else with what blocks it now (if anything).
+
+        On live content it is enabled: the form's save starts the new draft, which is then
+        submitted in the same click (response_change)."""
         if AUTHOR_RULE(obj, request.user) is not None:
             return None  # not theirs to submit (a reviewer, another writer)
         action = actions.get("submit")
+        if obj.status in APPROVED_CONTENT:
+            return {"refusal": "", "blockers": action.blocked_by(obj)}
         found = action.refusal(obj, request.user)
         if found is not None:
             status, reason = found
@@ -161,17 +169,29 @@ class ArticleAdmin(ArticleContentAdmin):
 
     def _open_action(self, request: HttpRequest, obj: Article, name: str):
         action = actions.get(name)
-        if action is not None and (blockers := action.blocked_by(obj)):
-            # The edits are saved; the writer stays on the form with what to fix.
-            self.message_user(
-                request,
-                format_html(
-                    "Your changes are saved, but the article was not submitted:<ul>{}</ul>",
-                    format_html_join("", "<li>{}</li>", ((b,) for b in blockers)),
-                ),
-                messages.WARNING,
-            )
-            return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        change_url = reverse("admin:articles_article_change", args=[obj.pk])
+        if action is not None:
+            # The save may have moved the article on (an edit of live content starts a draft).
+            obj.refresh_from_db()
+            found = action.refusal(obj, request.user)
+            if found is not None and found[0] == 409:
+                # Not possible in this state (say, Submit with nothing changed on a live
+                # article): the reason once, on the form, rather than on a dead-end page.
+                self.message_user(request, found[1], messages.WARNING)
+                return redirect(change_url)
+            if found is None and action.blocked_by(obj):
+                # The edits are saved; the writer stays on the form, where what to fix is
+                # listed beside the Submit button (said there once, not repeated here).
+                self.message_user(
+                    request,
+                    mark_safe(
+                        "Your changes are saved, but the article was not submitted: fix what "
+                        '<a href="#submit-panel">is listed beside the Submit button</a>, then '
+                        "submit again."
+                    ),
+                    messages.WARNING,
+                )
+                return redirect(change_url)
         url = reverse("admin:articles_article_action", args=[obj.pk, name])
         return HttpResponseRedirect(f"{url}?next=change")
 

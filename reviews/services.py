@@ -140,17 +140,15 @@ def article_sections_set(
 def article_submit(*, article: Article, user: Any, comment: str = "") -> Article:
     """Freeze the working copy into a revision and hand it to the board.
 
-    The reviewer who sent the last round back keeps the article (the queue shows it to
-    them first); an editor can reassign it. The Markdown is rendered once, by the check.
+    The reviewer who sent the last round back gets it back in review at once, without
+    pressing "Start review" again; an editor can reassign it. The Markdown is rendered
+    once, by the check.
     """
     article = steps.lock(article)
     step = steps.check(article, "submit", user)
     submission = check_submission(article)
     from_status = article.status
-    article.submit(problems=submission.problems)
-    article.current_revision = revisions.revision_create(article, user, submission.rendered)
-    article.review_round += 1
-    # A resubmission stays with the reviewer who held the round that sent it back, while
+    # A resubmission returns to the reviewer who held the round that sent it back, while
     # they may still review it; anything else goes to the whole board.
     last = current_round(article)
     keeper = article.assigned_reviewer
@@ -161,7 +159,9 @@ def article_submit(*, article: Article, user: Any, comment: str = "") -> Article
         or roles.board_members(article, keeper) is not None
     ):
         keeper = None
-    article.assigned_reviewer = keeper
+    article.submit(problems=submission.problems, keeper=keeper)
+    article.current_revision = revisions.revision_create(article, user, submission.rendered)
+    article.review_round += 1
     article.save()
     _open_round(article, article.current_revision, keeper)
     steps.record(

@@ -87,10 +87,42 @@ class Step:
             return self.state(article)
         if self.transition.has_transition(article.status):
             return None
-        return (
-            f"“{self.label}” is not possible while the article is "
-            f"{article.get_status_display().lower()}."
+        return _STATE_REFUSALS.get((self.name, article.status)) or (
+            f"{_WHERE[article.status]}, so “{self.label}” isn’t possible now."
         )
+
+
+# Where the article is, in the words of the people who work on it: why a step is refused.
+_WHERE = {
+    Status.DRAFT: "The article is still a draft with its writers",
+    Status.SUBMITTED: "The article is waiting for a board member to start its review",
+    Status.IN_REVIEW: "A board member is reviewing the article",
+    Status.CHANGES_REQUESTED: "The article is back with its writers for the changes asked for",
+    Status.APPROVED: "The article is approved",
+    Status.REVIEW_DUE: "The article’s live version is due for re-review by the board",
+    Status.ARCHIVED: "The article is archived",
+}
+_WITH_THE_BOARD_NOW = (
+    "The medical board has this article now, so there is nothing to submit: you can edit "
+    "it again once the reviewer sends it back or approves it."
+)
+# A step's own words where the general ones would leave someone guessing what to do.
+_STATE_REFUSALS = {
+    ("submit", Status.SUBMITTED): _WITH_THE_BOARD_NOW,
+    ("submit", Status.IN_REVIEW): _WITH_THE_BOARD_NOW,
+    ("submit", Status.APPROVED): (
+        "Nothing to submit yet: the article is exactly as the board approved it. "
+        "Change it, and Submit sends your changes for review."
+    ),
+    ("submit", Status.REVIEW_DUE): (
+        "Nothing to submit yet: the board is due to re-review the live version as it is. "
+        "Change it, and Submit sends your changes for review."
+    ),
+    ("submit", Status.ARCHIVED): (
+        "The article is archived: an editor must restore it to draft before it can be submitted."
+    ),
+    ("approve", Status.APPROVED): "This revision is already approved: there is nothing to sign.",
+}
 
 
 # The declared steps by name. reviews.actions fills it when the app is ready: its rows
@@ -190,11 +222,18 @@ class ReviewedArticle(Article):
         # The article's own permissions (articles.review_article, …) apply.
         default_permissions = ()
 
-    @_transition(source=list(SUBMITTABLE), target=Status.SUBMITTED)
-    def submit(self, *, problems: Sequence[str]) -> None:
-        """Hand the working copy to the board, unless the submission check found problems."""
+    @_transition(
+        source=list(SUBMITTABLE), target=fsm.RETURN_VALUE(Status.SUBMITTED, Status.IN_REVIEW)
+    )
+    def submit(self, *, problems: Sequence[str], keeper: Any = None) -> str:
+        """Hand the working copy to the board, unless the submission check found problems.
+        A resubmission goes straight back into review with its keeper, the reviewer who
+        sent it back (reviews.services decides who that is); anything else waits for the
+        first board member to start the review."""
         if problems:
             raise ValidationError(list(problems))
+        self.assigned_reviewer = keeper
+        return Status.SUBMITTED if keeper is None else Status.IN_REVIEW
 
     @_transition(source=list(TAKEABLE), target=Status.IN_REVIEW)
     def start_review(self, *, reviewer: Any) -> None:

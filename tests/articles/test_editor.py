@@ -162,7 +162,7 @@ def test_submit_is_shown_disabled_with_the_reason_while_the_board_has_it(client,
     html = client.get(reverse("admin:articles_article_change", args=[submitted.pk])).content
     html = html.decode()
     assert re.search(r'id="submit-for-review" disabled', html)
-    assert "is not possible while the article is submitted" in html
+    assert "The medical board has this article now" in html
 
 
 def test_a_reviewer_sees_no_submit_button(client, reviewer, submitted):

@@ -223,8 +223,7 @@ def test_an_action_posted_from_a_page_that_went_stale_is_refused_with_409(
         article=in_review, user=reviewer, comment="Check the dose table."
     )
     writer = in_review.authors.get()
-    services.article_submit(article=in_review, user=writer)
-    services.review_start(article=in_review, user=reviewer)
+    services.article_submit(article=in_review, user=writer)  # back in review with A
 
     response = client.post(
         action_url(in_review, "request_changes"), {"comment": "Old point.", "seen": seen}
@@ -241,8 +240,7 @@ def test_approving_a_revision_other_than_the_one_read_is_refused(client, reviewe
     read = page.context["form"]["revision"].value()
     writer = in_review.authors.get()
     services.review_request_changes(article=in_review, user=reviewer, comment="Fix.")
-    services.article_submit(article=in_review, user=writer)
-    services.review_start(article=in_review, user=reviewer)
+    services.article_submit(article=in_review, user=writer)  # back in review with them
 
     # A page showing the current state, but naming the revision read earlier.
     response = client.post(

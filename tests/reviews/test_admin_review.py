@@ -183,7 +183,7 @@ def test_approving_twice_is_refused_with_a_message(client, reviewer, approved):
     response = client.post(review_url(approved, "approve"), {**SIGNED, **factories.read(approved)})
 
     assert response.status_code == 409
-    assert "not possible while the article is approved" in response.text
+    assert "already approved: there is nothing to sign" in response.text
 
 
 def test_reviewer_cannot_schedule_go_live(client, reviewer, in_review):

@@ -81,7 +81,7 @@ def test_an_approval_sent_twice_at_once_records_exactly_one(attempt):
     assert outcome.count("done") == 1
     (refused,) = [result for result in outcome if result != "done"]
     assert isinstance(refused, services.WorkflowError)
-    assert "not possible while the article is approved" in str(refused)
+    assert "already approved: there is nothing to sign" in str(refused)
     assert article.status == Status.APPROVED
     assert ReviewDecision.objects.filter(article=article, kind="approve").count() == 1
     assert AuditEntry.objects.filter(article=article, transition="approve").count() == 1

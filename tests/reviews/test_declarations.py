@@ -77,7 +77,7 @@ def test_approve_says_one_label_everywhere(client, reviewer, writer, in_review):
     assert f"<h1>{label}</h1>" in page.text
     assert f'value="{label}"' in page.text
     assert refused.status_code == 409
-    assert f"“{label}” is not possible while the article is draft." in refused.text
+    assert f"still a draft with its writers, so “{label}” isn’t possible now." in refused.text
 
 
 @pytest.mark.parametrize("name", list(WALKS))

@@ -55,8 +55,9 @@ def test_a_request_for_changes_closes_the_round_and_opens_a_point(sent_back, rev
     assert point.author == reviewer
 
 
-def test_the_reviewer_who_sent_it_back_keeps_the_resubmission(resubmitted, reviewer, mailoutbox):
-    assert resubmitted.status == Status.SUBMITTED
+def test_the_reviewer_who_sent_it_back_gets_the_resubmission_in_review(resubmitted, reviewer):
+    # Back in review with its keeper at once: nobody has to press "Start review" again.
+    assert resubmitted.status == Status.IN_REVIEW
     assert resubmitted.assigned_reviewer == reviewer
     first, second = resubmitted.rounds.order_by("number")
     assert (second.number, second.reviewer, second.outcome) == (2, reviewer, "open")
@@ -70,7 +71,6 @@ def test_others_cannot_take_a_resubmission_held_by_its_reviewer(resubmitted, sec
 
 def test_an_editor_can_reassign_a_resubmission(resubmitted, editor, second_reviewer):
     services.review_assign(article=resubmitted, user=editor, reviewer=second_reviewer)
-    services.review_start(article=resubmitted, user=second_reviewer)
     assert Article.objects.get(pk=resubmitted.pk).rounds.get(number=2).reviewer == second_reviewer
 
 

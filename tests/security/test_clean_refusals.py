@@ -172,11 +172,10 @@ def test_an_edit_racing_a_claim_is_a_409_and_saves_nothing(
     client.force_login(writer)
     data = change_form_data(client, article, summary="Edited summary.")
 
-    def resubmit_and_claim():
+    def resubmit():  # back in review with the reviewer who sent it back
         services.article_submit(article=article, user=writer)
-        services.review_start(article=article, user=reviewer)
 
-    lands_first(resubmit_and_claim)
+    lands_first(resubmit)
     response = client.post(change_url(article), data)
     assert response.status_code == 409
     assert LOCKED_MESSAGE in response.text
