@@ -73,15 +73,18 @@
     });
   }
 
-  // A form sent back with errors shows what was posted, not what is saved: unsaved from
-  // the start.
+  // A form sent back with errors shows what was posted, not what is saved: kept as the
+  // page is left even if nothing more is typed (and offered back next time).
   var returnedWithErrors = Boolean(document.querySelector(".errornote"));
-  var initial = returnedWithErrors ? null : JSON.stringify(snapshot());
+  var opened = JSON.stringify(snapshot());
+  var initial = returnedWithErrors ? null : opened; // the form as saved, when it shows that
   var lastKept = initial;
   var submitting = false;
   var offer = null; // unsaved changes offered back, until restored or discarded
 
-  function isDirty() { return JSON.stringify(snapshot()) !== initial; }
+  // Changed since the page opened. (A form sent back with errors warns only once typed
+  // in again: what it showed when it opened is autosaved as the page is left.)
+  function isDirty() { return JSON.stringify(snapshot()) !== opened; }
 
   /* --- restoring ---------------------------------------------------------------------- */
 
