@@ -214,7 +214,8 @@
   var timer = null;
   function schedule() {
     if (offer) {
-      say("Autosave is paused until you restore or discard the unsaved changes above.");
+      // (The autocompletes announce a change as they start: only typing is news.)
+      if (isDirty()) { say("Autosave is paused until you restore or discard the unsaved changes above."); }
       return;
     }
     clearTimeout(timer);
@@ -270,8 +271,8 @@
     var time = document.getElementById("autosave-time").getAttribute("datetime");
     if (differs(fields, current)) {
       showPrompt(fields, new Date(time));
-    } else {
-      discard(false); // what was kept is what the form shows: nothing to offer
+    } else if (!returnedWithErrors) {
+      discard(false); // what was kept is what the saved form shows: nothing to offer
     }
   } else if (!url && !returnedWithErrors) {
     var stored = null;
