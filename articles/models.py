@@ -367,6 +367,36 @@ class ArticleSection(models.Model):
         return evidence.section_title(self.kind, self.heading)
 
 
+class ArticleAutosave(models.Model):
+    """One person's unsaved typing in an article's change form (the form's field values as
+    the browser had them), kept so that a closed tab or a crash loses nothing.
+
+    Not content: it never touches the article, makes no revision and no audit entry, and
+    nobody else sees it. One row per person and article, replaced at each autosave and
+    deleted when they save the form (articles.services). A new article's form autosaves in
+    the browser only (there is no article to attach it to yet).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # {"title": "...", "body": "...", "sections-0-body": "...", ...}: bounded by the view.
+    fields = models.JSONField(default=dict)
+    # The version of the working copy the form was opened at: a restore offered on a newer
+    # one says that someone saved since.
+    opened_version = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "autosaved draft"
+        verbose_name_plural = "autosaved drafts"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_autosave_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} by {self.user_id} at {self.saved_at:%Y-%m-%d %H:%M}"
+
+
 class RevisionQuerySet(models.QuerySet):
     def approved(self) -> RevisionQuerySet:
         return self.filter(approved_at__isnull=False)

@@ -21,7 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import evidence
-from articles.models import Article, ArticleRevision, ArticleSection, RevisionReviewer
+from articles.models import (
+    Article,
+    ArticleAutosave,
+    ArticleRevision,
+    ArticleSection,
+    RevisionReviewer,
+)
 from articles.states import WITH_THE_BOARD, Status
 from people import roles
 from people.models import ReviewerProfile
@@ -39,6 +45,8 @@ EDITED_RELATIONS = frozenset({"authors"})
 LOCKED_MESSAGE = (
     "This article is with the medical reviewers and cannot be edited until they finish."
 )
+ARCHIVED_MESSAGE = "This article is archived; an editor must restore it first."
+NOT_AN_EDITOR_MESSAGE = "Only the article's authors or an editor can edit it."
 
 # Called with the locked working copy, once saved, when an edit changed its content; returns
 # the article as it is afterwards (the workflow may have moved it to a new draft).
@@ -92,9 +100,9 @@ def _lock_for_edit(article: Article, user: Any) -> Article:
     if current.status in WITH_THE_BOARD:
         raise ValidationError(LOCKED_MESSAGE)
     if current.status == Status.ARCHIVED:
-        raise ValidationError("This article is archived; an editor must restore it first.")
+        raise ValidationError(ARCHIVED_MESSAGE)
     if not roles.can_edit_content(current, user):
-        raise PermissionDenied("Only the article's authors or an editor can edit it.")
+        raise PermissionDenied(NOT_AN_EDITOR_MESSAGE)
     if current.version != article.version:
         raise StaleEdit(current)
     return current
@@ -149,7 +157,9 @@ def article_save(
         if (field := _concrete_field(name)) is not None and field.editable
     ]
     if not edited and not EDITED_RELATIONS.intersection(changed_fields):
-        # e.g. a reviewer's action button posts the read-only form: nothing to save.
+        # e.g. a reviewer's action button posts the read-only form: nothing to save. What
+        # they had typed is what they saved: their autosave has nothing more to offer.
+        autosave_discard(article=article, user=user)
         return article
     current = _lock_for_edit(article, user)
     locked_slug = current.approved_slug()
@@ -160,6 +170,7 @@ def article_save(
     for name in edited:
         setattr(current, name, getattr(article, name))
     _mark_edited(current, article, user)
+    autosave_discard(article=current, user=user)  # rolled back with the save if it fails
     return _save_content(current, on_content_edit if set(edited) & CONTENT_FIELDS else None)
 
 
@@ -177,6 +188,7 @@ def article_sections_save(
     save()
     _number_sections(current)
     _mark_edited(current, article, user)
+    autosave_discard(article=current, user=user)
     return _save_content(current, on_content_edit)
 
 
@@ -219,6 +231,70 @@ def article_sections_set(
     return article_sections_save(
         article=article, user=user, save=save, on_content_edit=on_content_edit
     )
+
+
+# --- autosave: the editor's unsaved typing, kept server side ---------------------------
+
+
+def edit_refusal(article: Article, user: Any) -> str | None:
+    """Why `user` may not edit the working copy now (the rules of _lock_for_edit), or None."""
+    if article.status in WITH_THE_BOARD:
+        return LOCKED_MESSAGE
+    if article.status == Status.ARCHIVED:
+        return ARCHIVED_MESSAGE
+    if not roles.can_edit_content(article, user):
+        return NOT_AN_EDITOR_MESSAGE
+    return None
+
+
+class AutosaveRefused(Exception):
+    """An autosave that may not be kept: the reason, for the person typing."""
+
+    def __init__(self, reason: str, *, permission: bool) -> None:
+        self.permission = permission  # not theirs to edit, rather than locked for now
+        super().__init__(reason)
+
+
+def autosave_store(
+    *, article: Article, user: Any, fields: dict[str, Any], opened_version: int
+) -> ArticleAutosave:
+    """Keep (replace) `user`'s unsaved form values for `article`. Writes nothing else: no
+    version, no revision, no audit entry, no history; the article's row is not touched."""
+    if not roles.can_edit_content(article, user):
+        raise AutosaveRefused(NOT_AN_EDITOR_MESSAGE, permission=True)
+    if (refusal := edit_refusal(article, user)) is not None:
+        raise AutosaveRefused(refusal, permission=False)
+    autosave, _created = ArticleAutosave.objects.update_or_create(
+        article=article,
+        user=user,
+        defaults={
+            "fields": fields,
+            "opened_version": opened_version,
+            "saved_at": timezone.now(),
+        },
+    )
+    return autosave
+
+
+def autosave_discard(*, article: Article, user: Any) -> None:
+    """Forget `user`'s unsaved form values for `article` (saved, or thrown away)."""
+    if article.pk is not None and getattr(user, "pk", None) is not None:
+        ArticleAutosave.objects.filter(article=article, user=user).delete()
+
+
+def autosave_offer(article: Article, user: Any) -> ArticleAutosave | None:
+    """The autosave to offer when `user` opens the form: theirs, for an article they may
+    edit now, unless they saved the article after it (their own save superseded it).
+    One older than someone else's save is still offered: it is work they never saved."""
+    if article.pk is None or edit_refusal(article, user) is not None:
+        return None
+    autosave = ArticleAutosave.objects.filter(article=article, user=user).first()
+    if autosave is None:
+        return None
+    saved_by_them = article.last_edited_by_id == user.pk and article.last_edited_at is not None
+    if saved_by_them and autosave.saved_at <= article.last_edited_at:
+        return None
+    return autosave
 
 
 # --- reviewer credit ------------------------------------------------------------------

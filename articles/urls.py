@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import autosave, views
 from articles.audiences import Audience
 
 app_name = "articles"
@@ -39,4 +39,6 @@ urlpatterns = [
     path("writers/<slug:slug>/", views.writer_detail, name="writer"),
     path("pages/<slug:key>/", views.site_page, name="page"),
     path("contact/", views.contact, name="contact"),
+    # The article editor's autosave of unsaved typing (staff only: articles.autosave).
+    path("editor/autosave/<int:pk>/", autosave.autosave, name="autosave"),
 ]

@@ -40,15 +40,16 @@ def audit(browser):
     context.set_default_timeout(10_000)
     page = context.new_page()
 
-    def check() -> list[str]:
-        """axe over the page as it is now."""
+    def check(within: str | None = None) -> list[str]:
+        """axe over the page as it is now (or over the element the selector `within` picks)."""
         if not page.evaluate("typeof axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
-            """tags => axe.run(document, {runOnly: {type: "tag", values: tags},
-                                          resultTypes: ["violations"]})
+            """([tags, within]) => axe.run(within ? {include: [within]} : document,
+                                           {runOnly: {type: "tag", values: tags},
+                                            resultTypes: ["violations"]})
                         .then(r => r.violations)""",
-            AXE_TAGS,
+            [AXE_TAGS, within],
         )
         return [_describe(page.url, v) for v in violations]
 
