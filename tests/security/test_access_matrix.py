@@ -267,6 +267,13 @@ CASES = [
         lambda w: w.admin("references_referenceevent_changelist"),
         _all(200),
     ),
+    # One row: the list opens that row's form (the add form until an editor saves it).
+    Case("source policy", lambda w: w.admin("references_sourcepolicy_changelist"), _all(302)),
+    Case(
+        "source policy: only editors set it",
+        lambda w: w.admin("references_sourcepolicy_add"),
+        _all(403, editor=200),
+    ),
     *(
         Case(f"sign-in security: {name}", lambda w, name=name: w.admin(name), _all(403, editor=200))
         for name in (
