@@ -115,6 +115,12 @@ def _retraction_blocker(reference: Reference, policy: SourcePolicy) -> str:
     return f"{said}, or say why it is cited in the sentence that cites it (using {phrases})."
 
 
+def retraction_explained(article: Article, reference: Reference) -> bool:
+    """Whether the article says why it cites `reference`, a retracted source, as the
+    editors' source policy asks (then the board may approve it, knowingly)."""
+    return _explained(article, reference, SourcePolicy.current())
+
+
 def _explained(article: Article, reference: Reference, policy: SourcePolicy) -> bool:
     """Whether some sentence citing `reference` says why (contains a policy phrase)."""
     texts = [text for _name, text in markdown.article_parts(article)]

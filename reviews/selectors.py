@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from articles import submission
 from articles.models import Article, ArticleRevision
 from articles.states import AWAITING_REVIEW, READY_FOR_REVIEW, WITH_THE_BOARD, Status
 from core import paging
@@ -329,18 +330,28 @@ def diff_baselines(*, article: Article) -> Baselines:
 
 def sources_not_current(*, revision: ArticleRevision | None) -> str:
     """Why "the sources are current" cannot be confirmed, in plain words ("" if it can):
-    a source is retracted, under an expression of concern, or superseded by a newer
-    version in the library. (A source past its kind's age limit is flagged for the
+    a source is retracted (and the text does not say why it is cited, as the source
+    policy asks), under an expression of concern, or superseded by a newer version in
+    the library. (A source past its kind's age limit is flagged for the
     reviewer to judge, but does not stop the box: a 2017 review may still be the best
     evidence there is.)"""
     rows = review_references(revision=revision, ages={})
-    flagged = [row for row in rows if row.flagged]
+    article = revision.article if revision is not None else None
+
+    def holds_back(row, finding) -> bool:
+        # A retracted source the text explains citing (the source policy) is the board's
+        # to judge, as at submit; anything else flagged stops the box.
+        if finding.kind == "retracted" and article is not None:
+            return not submission.retraction_explained(article, row.reference)
+        return finding.flagged
+
+    flagged = [(row, [f for f in row.findings if holds_back(row, f)]) for row in rows]
+    flagged = [(row, findings) for row, findings in flagged if findings]
     if not flagged:
         return ""
     listed = " ".join(
-        f"Source {row.position} ({row.reference.key}): "
-        + " ".join(f.text for f in row.findings if f.flagged)
-        for row in flagged
+        f"Source {row.position} ({row.reference.key}): " + " ".join(f.text for f in findings)
+        for row, findings in flagged
     )
     return (
         f"You cannot confirm the sources are current while a source is flagged. {listed} "
