@@ -196,7 +196,7 @@ def _page(article: Article) -> selectors.PublicArticle:
 
 
 def test_a_retraction_puts_a_notice_on_the_live_page_until_the_re_review_is_approved(
-    approved, editor, reviewer, django_capture_on_commit_callbacks
+    approved, writer, editor, reviewer, django_capture_on_commit_callbacks
 ):
     assert _page(approved).source_notice is None
     with django_capture_on_commit_callbacks(execute=True):
@@ -216,6 +216,12 @@ def test_a_retraction_puts_a_notice_on_the_live_page_until_the_re_review_is_appr
     assert "lastReviewed" not in data
     assert data["creativeWorkStatus"].startswith("Under medical re-review")
 
+    # The re-review: the board cannot pass a retracted source the text does not explain,
+    # so the writer replaces it, and the board approves the new revision.
+    fresh = factories.ReferenceFactory(key="fresh2025", year=2025)
+    article.body = f"Stretching before bed helps [@{fresh.key}]."
+    article = services.article_save(article=article, user=writer, changed_fields=["body"])
+    article = services.article_submit(article=article, user=writer)
     with django_capture_on_commit_callbacks(execute=True):
         factories.claim_and_approve(article, reviewer)
     article = Article.objects.get(pk=approved.pk)

@@ -45,10 +45,10 @@ def corrected(sources, writer, reviewer):
     article = edit_and_submit(article, writer, body=BODY + "\n\nSee a doctor if it is worse.")
     article = services.review_start(article=article, user=reviewer)
     article = services.review_request_changes(article=article, user=reviewer, comment="When?")
+    # Resubmitted, it goes straight back to the reviewer who sent it back.
     article = edit_and_submit(
         article, writer, body=BODY + "\n\nSee a doctor if it is worse after a week."
     )
-    article = services.review_start(article=article, user=reviewer)
     article = factories.approve(article, reviewer)
     assert article.live_revision.number == 3
     return edit_and_submit(
