@@ -84,7 +84,15 @@ def test_readers_see_a_retraction_notice_until_the_re_review_is_approved(
     screenshot(page, "source-retraction-notice")
     assert audit(f"{demo_site}{CRAMPS}") == []
 
-    # The board re-reviews and approves the page as it stands: the notice goes.
+    # The re-review: the board cannot pass a retracted source the text does not explain,
+    # so the writer says why it is still cited; the board approves and the notice goes.
+    writer = get_user_model().objects.get(username="writer")
+    article = Article.objects.get(pk=article.pk)
+    article.body = article.body.replace(
+        "[@garrison2020].", "(a review since retracted) [@garrison2020].", 1
+    )
+    article = factories.services.article_save(article=article, user=writer, changed_fields=["body"])
+    article = factories.services.article_submit(article=article, user=writer)
     reviewer = get_user_model().objects.get(username="reviewer")
     article = factories.services.review_start(article=article, user=reviewer)
     factories.approve(article, reviewer, signature=factories.signature(reviewer, "vetted-reviewer"))
