@@ -12,9 +12,11 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
+from articles.models import Article, Topic
 from tests import tools
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls we make
@@ -104,3 +106,21 @@ def screenshot():
         page.set_viewport_size(original)
 
     return take
+
+
+def writers_draft(body: str = "Wrist splints worn at night ease the tingling.") -> Article:
+    """A draft by the demo writer, beside the demo content."""
+    article = Article.objects.create(
+        title="Carpal tunnel syndrome: what helps",
+        slug="carpal-tunnel",
+        summary="Numb, tingling fingers at night are often carpal tunnel syndrome.",
+        topic=Topic.objects.get(slug="musculoskeletal"),
+        body=body,
+    )
+    article.authors.add(get_user_model().objects.get(username="writer"))
+    return article
+
+
+@pytest.fixture
+def draft(demo_site) -> Article:
+    return writers_draft()

@@ -6,10 +6,9 @@ back on reopening ("Restore" or "Discard"); leaving a form with unsaved changes 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from articles.models import Article, ArticleAutosave, ArticleRevision, Topic
+from articles.models import Article, ArticleAutosave, ArticleRevision
 from tests.e2e import test_accessibility
 
 pytestmark = pytest.mark.e2e
@@ -26,20 +25,6 @@ def _sign_in(page, base: str, username: str = "writer") -> None:
     page.get_by_label("Password").fill(f"vetted-{username}")
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#user-tools")).to_be_visible()
-
-
-@pytest.fixture
-def draft(demo_site):
-    writer = get_user_model().objects.get(username="writer")
-    article = Article.objects.create(
-        title="Carpal tunnel syndrome: what helps",
-        slug="carpal-tunnel",
-        summary="Numb, tingling fingers at night are often carpal tunnel syndrome.",
-        topic=Topic.objects.get(slug="musculoskeletal"),
-        body="Wrist splints worn at night ease the tingling.",
-    )
-    article.authors.add(writer)
-    return article
 
 
 def _change_url(base: str, article: Article) -> str:

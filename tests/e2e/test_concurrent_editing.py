@@ -9,10 +9,9 @@ person's work is lost.
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from articles.models import Article, Topic
+from articles.models import Article
 
 pytestmark = pytest.mark.e2e
 
@@ -29,20 +28,6 @@ def _sign_in(page, base: str, username: str, password: str) -> None:
 
 def _save(page) -> None:
     page.get_by_role("button", name="Save", exact=True).click()
-
-
-@pytest.fixture
-def draft(demo_site):
-    writer = get_user_model().objects.get(username="writer")
-    article = Article.objects.create(
-        title="Carpal tunnel syndrome: what helps",
-        slug="carpal-tunnel",
-        summary="Numb, tingling fingers at night are often carpal tunnel syndrome.",
-        topic=Topic.objects.get(slug="musculoskeletal"),
-        body="Wrist splints worn at night ease the tingling.",
-    )
-    article.authors.add(writer)
-    return article
 
 
 def test_a_writers_new_article_keeps_the_evidence_section_added_before_its_first_save(

@@ -12,11 +12,11 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from accounts import reauth
-from articles.models import Article, Topic
 from articles.states import Status
 from references.models import Reference
 from reviews import services
 from tests import factories
+from tests.e2e.conftest import writers_draft
 
 pytestmark = pytest.mark.e2e
 
@@ -49,16 +49,8 @@ def _type_at_end(page, selector: str, text: str) -> None:
 
 @pytest.fixture
 def draft(demo_site):
-    writer = get_user_model().objects.get(username="writer")
-    article = Article.objects.create(
-        title="Carpal tunnel syndrome: what helps",
-        slug="carpal-tunnel",
-        summary="Numb, tingling fingers at night are often carpal tunnel syndrome.",
-        topic=Topic.objects.get(slug="musculoskeletal"),
-        body="",
-    )
-    article.authors.add(writer)
-    return article
+    """A writer's draft with nothing written yet."""
+    return writers_draft(body="")
 
 
 def test_a_writer_cites_adds_a_source_inserts_a_figure_and_submits(
