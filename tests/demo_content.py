@@ -13,10 +13,11 @@ import tempfile
 from pathlib import Path
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+
+from tests.postgresql.base import copy_tables, put_back_sql
 
 
 class DemoSnapshot:
@@ -27,20 +28,15 @@ class DemoSnapshot:
     SCHEMA = "demo_snapshot"
 
     def __init__(self) -> None:
-        self.taken = False
+        self.tables: frozenset[str] = frozenset()  # copied, once taken
         self.files: Path | None = None  # made on first use, in the process's own temp folder
 
-    @staticmethod
-    def _tables() -> list[str]:
-        return sorted(connection.introspection.django_table_names(only_existing=True))
+    @property
+    def taken(self) -> bool:
+        return bool(self.tables)
 
     def take(self, settings) -> None:
-        tables = self._tables()
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE")
-            cursor.execute(f"CREATE SCHEMA {self.SCHEMA}")
-            for table in tables:
-                cursor.execute(f'CREATE TABLE {self.SCHEMA}."{table}" AS TABLE public."{table}"')
+        self.tables = copy_tables(connection, self.SCHEMA)
         self.files = Path(tempfile.mkdtemp(prefix="demo-snapshot-"))
         (self.files / "media").mkdir()
         if Path(settings.MEDIA_ROOT).exists():
@@ -48,24 +44,14 @@ class DemoSnapshot:
         anchors = Path(settings.VETTED_AUDIT_ANCHOR_FILE)
         if anchors.exists():
             shutil.copy(anchors, self.files / "anchors.log")
-        self.taken = True
 
     def restore(self, settings) -> None:
-        tables = self._tables()
         with transaction.atomic(), connection.cursor() as cursor:
-            # Rows go in any order: foreign keys are checked by triggers, off here. DELETE,
-            # not TRUNCATE: after a test the tables hold a few rows at most.
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            for table in tables:
-                cursor.execute(f'DELETE FROM public."{table}"')
-            for table in tables:
-                cursor.execute(
-                    f'INSERT INTO public."{table}" SELECT * FROM {self.SCHEMA}."{table}"'
-                )
+            for statement in put_back_sql(connection.ops, self.tables, self.SCHEMA, self.tables):
+                cursor.execute(statement)
+            # A test that asked for its sequences reset may have set them back.
             for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
                 cursor.execute(statement)
-        # The flush remade the content types under new ids; the snapshot has the old ones.
-        ContentType.objects.clear_cache()
         shutil.copytree(self.files / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)
         if (self.files / "anchors.log").exists():
             shutil.copy(self.files / "anchors.log", settings.VETTED_AUDIT_ANCHOR_FILE)
@@ -78,9 +64,8 @@ class DemoSnapshot:
         settings.DEBUG = True  # seed_demo refuses to run otherwise (its accounts are dev-only)
         call_command("seed_demo", stdout=io.StringIO())
         settings.DEBUG = False
-        if (
-            connection.vendor == "postgresql"
-        ):  # the copy is PostgreSQL's SQL; SQLite seeds each time
+        # The copy is PostgreSQL's SQL; on SQLite each test seeds.
+        if connection.vendor == "postgresql":
             self.take(settings)
 
 

@@ -19,6 +19,30 @@ from django.db.backends.postgresql import base, operations
 BASELINE = "migrated_baseline"
 
 
+def copy_tables(connection, schema: str) -> frozenset[str]:
+    """Copy every Django table, rows as they stand, into `schema` (made afresh)."""
+    tables = connection.introspection.django_table_names(only_existing=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {schema}")
+        for table in tables:
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"CREATE TABLE {schema}.{name} AS TABLE public.{name}")
+    return frozenset(tables)
+
+
+def put_back_sql(ops, tables, schema: str, copied: frozenset[str], style=None) -> list[str]:
+    """Empty `tables`, then refill those `copy_tables` copied into `schema`. Run in one
+    transaction: the foreign keys are checked at its commit, so no order is needed."""
+    delete = style.SQL_KEYWORD("DELETE FROM") if style else "DELETE FROM"
+    statements = [f"{delete} {ops.quote_name(table)};" for table in tables]
+    for table in tables:
+        if table in copied:
+            name = ops.quote_name(table)
+            statements.append(f"INSERT INTO {name} SELECT * FROM {schema}.{name};")
+    return statements
+
+
 class DatabaseOperations(operations.DatabaseOperations):
     baseline_tables: frozenset[str] = frozenset()
 
@@ -27,13 +51,7 @@ class DatabaseOperations(operations.DatabaseOperations):
             return super().sql_flush(
                 style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
-        delete = style.SQL_KEYWORD("DELETE FROM")
-        statements = [f"{delete} {self.quote_name(table)};" for table in tables]
-        for table in tables:
-            if table in self.baseline_tables:
-                name = self.quote_name(table)
-                statements.append(f"INSERT INTO {name} SELECT * FROM {BASELINE}.{name};")
-        return statements
+        return put_back_sql(self, tables, BASELINE, self.baseline_tables, style)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -44,11 +62,4 @@ def keep_baseline(connection) -> None:
     """Copy every table as migrating left it into the BASELINE schema, for sql_flush."""
     if not isinstance(connection.ops, DatabaseOperations):
         return  # another database (SQLite): Django's own flush
-    tables = connection.introspection.django_table_names(only_existing=True)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP SCHEMA IF EXISTS {BASELINE} CASCADE")
-        cursor.execute(f"CREATE SCHEMA {BASELINE}")
-        for table in tables:
-            name = connection.ops.quote_name(table)
-            cursor.execute(f"CREATE TABLE {BASELINE}.{name} AS TABLE public.{name}")
-    DatabaseOperations.baseline_tables = frozenset(tables)
+    DatabaseOperations.baseline_tables = copy_tables(connection, BASELINE)
