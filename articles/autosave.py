@@ -53,8 +53,8 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
         return _refuse(NOT_STAFF, 403)
     if CsrfViewMiddleware(_no_response).process_view(request, None, (), {}) is not None:
         return _refuse(BAD_CSRF, 403)
-    article = Article.objects.filter(pk=pk).first()
-    if article is None or not Article.objects.editable_by(user).filter(pk=pk).exists():
+    article = Article.objects.editable_by(user).filter(pk=pk).first()
+    if article is None:
         return _refuse("There is no article of yours to autosave here.", 404)
     if request.method == "DELETE":
         services.autosave_discard(article=article, user=user)
