@@ -195,6 +195,26 @@ def _page(article: Article) -> selectors.PublicArticle:
     return selectors.public_article(article=Article.objects.get(pk=article.pk))
 
 
+def test_the_board_may_confirm_the_sources_when_the_text_says_why_a_retraction_is_cited(
+    writer,
+):
+    """The same rule as submitting: an explained retraction is the board's to judge; an
+    unexplained one stops the "sources are current" box."""
+    _retracted(key="fraud2019")
+    explained = _article(
+        writer, "An early trial claimed a benefit; it was later retracted [@fraud2019]."
+    )
+    explained = services.article_submit(article=explained, user=writer)
+    assert explained.current_revision is not None
+    assert review_selectors.sources_not_current(revision=explained.current_revision) == ""
+
+    silent = _article(writer, "Drug X halves the risk [@fraud2019].")
+    SourcePolicy.objects.create(block_unexplained_retractions=False)  # so it can be submitted
+    silent = services.article_submit(article=silent, user=writer)
+    problem = review_selectors.sources_not_current(revision=silent.current_revision)
+    assert "fraud2019" in problem and "Retracted" in problem
+
+
 def test_a_retraction_puts_a_notice_on_the_live_page_until_the_re_review_is_approved(
     approved, writer, editor, reviewer, django_capture_on_commit_callbacks
 ):
